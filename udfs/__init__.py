@@ -1,0 +1,1 @@
+"""Excel worksheet functions (xlwings UDFs): thin wrappers over ims_xl.rules."""

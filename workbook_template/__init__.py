@@ -1,0 +1,1 @@
+"""The workbook template and the Excel add-in build."""
