@@ -1,0 +1,95 @@
+"""Customs port code: exactly six letters and digits.
+
+Indian codes follow ``IN`` + a three-letter location + one letter or digit for the kind of
+port (1 sea, 2 rail or land, 4 air, 6 ICD/CFS, B land customs station): ``INNSA1`` Nhava
+Sheva, ``INMAA1`` Chennai, ``INDEL4`` Delhi air, ``INTKD6`` Tughlakabad, ``INPTPB`` Petrapole.
+The portal also shows other six-character codes (GSTN's sample uses ``18272A``): those are
+valid, only not usual, which callers report as a warning.
+
+>>> validate(' innsa1 ')
+'INNSA1'
+>>> is_usual('INDEL4'), is_usual('18272A'), is_valid('18272A')
+(True, False, True)
+>>> problem('INNSA')
+"Port code 'INNSA' has 5 characters; a port code has exactly 6 letters and digits (for example INNSA1). Type it as on the Bill of Entry."
+>>> problem('INNS/1')
+"Port code 'INNS/1' contains '/'; a port code has only letters and digits (for example INNSA1). Type it as on the Bill of Entry."
+"""
+
+from __future__ import annotations
+
+import re
+
+from stdnum.exceptions import InvalidFormat, InvalidLength, ValidationError
+
+__all__ = ["compact", "is_usual", "is_valid", "problem", "validate"]
+
+_PORT_RE = re.compile(r"[0-9A-Z]{6}")
+_USUAL_RE = re.compile(r"IN[A-Z]{3}[0-9A-Z]")
+# Pasted values can carry these invisible characters, which white-space removal misses.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
+_HINT = "Type it as on the Bill of Entry."
+
+
+def _show(text: str) -> str:
+    return text if len(text) <= 30 else text[:27] + "..."
+
+
+def compact(value: object) -> str:
+    """The port code without any white space, in capitals.
+
+    >>> compact(' in nsa1'), compact(None)
+    ('INNSA1', '')
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise InvalidFormat(f"Port code {value!r} is not text. {_HINT}")
+    return "".join(str(value).translate(_INVISIBLE).split()).upper()
+
+
+def validate(value: object) -> str:
+    """The compact port code, or a ValidationError whose message says what is wrong."""
+    code = compact(value)
+    if not code:
+        raise InvalidLength(f"Port code is missing. {_HINT}")
+    shown = _show(code)
+    bad = next((c for c in code if not ("0" <= c <= "9" or "A" <= c <= "Z")), None)
+    if bad is not None:
+        raise InvalidFormat(
+            f"Port code '{shown}' contains '{bad}'; a port code has only letters and digits "
+            f"(for example INNSA1). {_HINT}"
+        )
+    if not _PORT_RE.fullmatch(code):
+        raise InvalidLength(
+            f"Port code '{shown}' has {len(code)} characters; a port code has exactly 6 letters "
+            f"and digits (for example INNSA1). {_HINT}"
+        )
+    return code
+
+
+def is_valid(value: object) -> bool:
+    """Whether the value is a valid port code; never raises."""
+    try:
+        return bool(validate(value))
+    except (ValueError, TypeError):
+        return False
+
+
+def is_usual(value: object) -> bool:
+    """Whether a valid port code follows the Indian pattern ``IN`` + 3 letters + 1 letter or
+    digit; never raises (an invalid code is not usual either).
+
+    >>> is_usual('INPTPB'), is_usual('INNSA'), is_usual('USNYC1')
+    (True, False, False)
+    """
+    return is_valid(value) and bool(_USUAL_RE.fullmatch(compact(value)))
+
+
+def problem(value: object) -> str | None:
+    """None for a valid port code, else one plain sentence saying what is wrong and what to do."""
+    try:
+        validate(value)
+    except ValidationError as exc:
+        return str(exc)
+    return None

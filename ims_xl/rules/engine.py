@@ -1,0 +1,151 @@
+"""The evaluation: records and actions in, a status per version and figures per period out.
+
+One pure function, :func:`evaluate`, that every surface calls (worksheet functions, ribbon
+macros, the command line and the JSON engine).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from ..dates import format_date
+from ..messages import message
+from ..models import (Action, ActionCode, BoeKey, BoeVersion, Evaluation,
+                      RejectPolicy, Settings, Status, VersionResult)
+from ..periods import Period
+from .checks import version_messages
+from .context import Context
+from .credit import itc_effects, period_figures
+from .timeline import Timeline
+from .walk import walk_version
+
+__all__ = ["evaluate"]
+
+
+def evaluate(records: list[BoeVersion], actions: list[Action], settings: Settings,
+             as_of: date) -> Evaluation:
+    """Evaluate every version on ``as_of`` (the date ``T`` of rules.md).
+
+    Records keep their input order in the result. Actions naming no record are ignored
+    (the JSON engine refuses them before this point).
+    """
+    ctx = Context(settings, as_of)
+    own_gstin = settings.gstin
+    results = [VersionResult(v.id, Status.OPEN) for v in records]
+    origins = [ctx.origin(v.period, v.ref_date, v.boe_date) for v in records]
+    index = {v.id: i for i, v in enumerate(records)}
+
+    for i, v in enumerate(records):
+        results[i].messages = version_messages(v, own_gstin=own_gstin, as_of=as_of,
+                                               origin=origins[i], current=ctx.current)
+
+    # Duplicates: same identity, amendment flag and reference date; the later one is left out.
+    chains: dict[BoeKey, list[int]] = defaultdict(list)
+    seen: set[tuple[BoeKey, bool, date | None]] = set()
+    for i, v in enumerate(records):
+        key = v.key
+        dup_key = (key, v.amendment, v.ref_date)
+        if dup_key in seen:
+            results[i].status = Status.DUPLICATE
+            results[i].messages.append(message("DUPLICATE_RECORD"))
+            continue
+        seen.add(dup_key)
+        chains[key].append(i)
+
+    by_record = _valid_actions(actions, records, index, results, settings, as_of)
+
+    pairs: list[tuple[BoeVersion, VersionResult]] = []
+    for chain in chains.values():
+        # The original first, then amendments by reference date, then input order.
+        chain.sort(key=lambda i: (records[i].amendment, records[i].ref_date or date.min, i))
+        later_origin: Period | None = None
+        walked = []
+        for i in reversed(chain):
+            walked.append((i, later_origin))
+            later_origin = origins[i] if later_origin is None else min(later_origin, origins[i])
+        for i, later in reversed(walked):
+            _walk_one(records[i], results[i], origins[i], by_record.get(i, []), later, ctx)
+        ordered = [(records[i], results[i]) for i in chain]
+        itc_effects(ordered)
+        for version, result in ordered:
+            _differential_message(version, result)
+        pairs += ordered
+
+    first = min(origins, default=ctx.current)
+    figures = period_figures(pairs, ctx, min(first, ctx.current))
+    return Evaluation(results, figures)
+
+
+def _valid_actions(actions: list[Action], records: list[BoeVersion], index: dict[str, int],
+                   results: list[VersionResult], settings: Settings,
+                   as_of: date) -> dict[int, list[Action]]:
+    """Drop actions with errors (reporting them) and actions dated after T (not yet taken)."""
+    policy = settings.reject_policy
+    out: dict[int, list[Action]] = defaultdict(list)
+    for action in actions:
+        i = index.get(action.record_id)
+        if i is None or action.date > as_of:
+            continue
+        msgs = results[i].messages
+        if action.code is None:
+            msgs.append(message("ACTION_UNKNOWN", action=action.raw))
+            continue
+        if action.code is ActionCode.REJECT:
+            if policy is RejectPolicy.BLOCK:
+                msgs.append(message("REJECT_BLOCKED"))
+                continue
+            if not action.remark.strip():
+                msgs.append(message("REJECT_NEEDS_REMARK"))
+                continue
+            if policy is RejectPolicy.WARN:
+                msgs.append(message("REJECT_NOT_ON_PORTAL"))
+        out[i].append(action)
+    return out
+
+
+def _walk_one(version: BoeVersion, result: VersionResult, origin: Period,
+              actions: list[Action], later_origin: Period | None, ctx: Context) -> None:
+    timeline = Timeline(actions)
+    walk = walk_version(origin, timeline, ctx, later_origin=later_origin,
+                        boe_date=version.boe_date)
+    result.status = walk.status
+    result.history = walk.history
+    result.deemed_on = walk.deemed_on
+    msgs = result.messages
+
+    if walk.status.gives_credit:
+        result.itc_period = walk.period
+    elif walk.status is Status.REJECTED:
+        result.rejected_period = walk.period
+
+    if walk.status in (Status.ACCEPTED, Status.DEEMED_ACCEPTED, Status.REJECTED):
+        closed = ctx.close(walk.period)  # type: ignore[arg-type]
+        if closed is not None:
+            for late in timeline.after(closed):
+                msgs.append(message("ACTION_AFTER_CLOSE", action_date=format_date(late.date),
+                                    period=walk.period, closed=format_date(closed),
+                                    status=walk.status.label.lower()))
+    elif walk.status is Status.SUPERSEDED and walk.superseded_at is not None:
+        for late in timeline.after(walk.superseded_at):
+            msgs.append(message("ACTION_ON_SUPERSEDED", action_date=format_date(late.date)))
+    elif walk.status is Status.TIME_BARRED:
+        msgs.append(message("TIME_BARRED", deadline=format_date(walk.time_bar),
+                            boe_date=format_date(version.boe_date)))
+    elif walk.status is Status.OPEN and walk.deemed_on is not None:
+        days = (walk.deemed_on - ctx.as_of).days
+        if days <= ctx.settings.cutoff_warning_days:
+            msgs.append(message("CUTOFF_NEAR", days=days, deadline=format_date(walk.deemed_on)))
+
+    if walk.pending_limit_period is not None:
+        msgs.append(message("PENDING_LIMIT", period=walk.pending_limit_period,
+                            deadline=format_date(ctx.g(walk.pending_limit_period))))
+
+
+def _differential_message(version: BoeVersion, result: VersionResult) -> None:
+    itc = result.itc
+    if version.amendment and itc is not None and (itc.igst < 0 or itc.cess < 0):
+        result.messages.append(message("NEGATIVE_DIFFERENTIAL", igst=itc.igst, cess=itc.cess,
+                                       period=result.itc_period))
+
+

@@ -1,0 +1,110 @@
+"""Walking one BoE version through return periods (rules.md section 4).
+
+This is where a version becomes accepted, rejected, deemed accepted, pending, superseded or
+time-barred. For each period P from the version's origin period O up to the period containing
+the as-of date T:
+
+0. carried in as pending while a later version of the same BoE has already appeared
+   (origin on or before P): **superseded**;
+1. the action in force at the close of P (or at T while P is open) decides:
+   Accept -> **accepted**; Reject -> **rejected**;
+   no action -> **deemed accepted** once GSTR-2B of P is generated (``T >= G(P)``), else **open**;
+   Keep Pending -> **pending**, carried to the next period once P is closed.
+
+The pending limits (``one_period``, ``section_16_4``) are applied here too, so the whole life
+of a version is in this one function.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from ..gst_calendar import section_16_4_deadline
+from ..models import ActionCode, PendingLimit, PeriodStep, Status
+from ..periods import Period
+from .context import Context
+from .timeline import Timeline
+
+__all__ = ["Walk", "walk_version"]
+
+
+@dataclass(slots=True)
+class Walk:
+    """How a version's walk ended."""
+
+    status: Status
+    period: Period | None                   # the period the walk ended in
+    history: list[PeriodStep] = field(default_factory=list)
+    deemed_on: date | None = None           # open: when it will be deemed accepted
+    superseded_at: date | None = None       # superseded: the close after which it was
+    pending_limit_period: Period | None = None   # one_period: where a Pending was not honoured
+    time_bar: date | None = None            # time_barred: the section 16(4) deadline
+
+
+def walk_version(origin: Period, timeline: Timeline, ctx: Context, *,
+                 later_origin: Period | None, boe_date: date | None) -> Walk:
+    """Walk one version from its origin period.
+
+    ``later_origin`` is the earliest origin period of a later version of the same BoE
+    (``None`` when there is none); ``timeline`` holds only the version's valid actions
+    dated on or before T.
+    """
+    if origin > ctx.current:
+        return Walk(Status.OPEN, None)  # appears after T: nothing to walk yet
+
+    limit = ctx.settings.pending_limit
+    bar = None
+    if limit is PendingLimit.SECTION_16_4 and boe_date is not None:
+        deadline = section_16_4_deadline(boe_date)
+        # Only a version still pending on the deadline can be barred.
+        if ctx.as_of >= deadline and timeline.in_force(deadline) is ActionCode.PENDING:
+            bar = deadline
+
+    history: list[PeriodStep] = []
+    period = origin
+    carried = False
+    not_honoured = None
+    while period <= ctx.current:
+        if carried and later_origin is not None and later_origin <= period:
+            history.append(PeriodStep(period, Status.SUPERSEDED))
+            previous_close = ctx.close(_previous(history))
+            return Walk(Status.SUPERSEDED, period, history, superseded_at=previous_close)
+
+        closed_on = ctx.close(period)
+        moment = closed_on if closed_on is not None else ctx.as_of
+        if bar is not None and moment >= bar:
+            history.append(PeriodStep(period, Status.TIME_BARRED))
+            return Walk(Status.TIME_BARRED, period, history, time_bar=bar)
+
+        action = timeline.in_force(moment)
+        if action is ActionCode.PENDING and limit is PendingLimit.ONE_PERIOD and period > origin:
+            action = ActionCode.NO_ACTION  # a Pending is honoured for the origin period only
+            not_honoured = period
+
+        if action is ActionCode.ACCEPT:
+            history.append(PeriodStep(period, Status.ACCEPTED))
+            return Walk(Status.ACCEPTED, period, history, pending_limit_period=not_honoured)
+        if action is ActionCode.REJECT:
+            history.append(PeriodStep(period, Status.REJECTED))
+            return Walk(Status.REJECTED, period, history, pending_limit_period=not_honoured)
+        if action is ActionCode.NO_ACTION:
+            generated = ctx.g(period)
+            if ctx.as_of >= generated:
+                history.append(PeriodStep(period, Status.DEEMED_ACCEPTED))
+                return Walk(Status.DEEMED_ACCEPTED, period, history,
+                            pending_limit_period=not_honoured)
+            history.append(PeriodStep(period, Status.OPEN))
+            return Walk(Status.OPEN, period, history, deemed_on=generated,
+                        pending_limit_period=not_honoured)
+
+        history.append(PeriodStep(period, Status.PENDING))
+        if closed_on is None:
+            break
+        period = ctx.next(period)
+        carried = True
+    return Walk(Status.PENDING, history[-1].period, history)
+
+
+def _previous(history: list[PeriodStep]) -> Period:
+    return history[-2].period

@@ -1,0 +1,49 @@
+"""Shared test helpers."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+SAMPLES = SHARED / "samples"
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+GSTIN = "27AAPFU0939F1ZV"
+
+
+def run_cli(*args: str, stdin: str | None = None, cwd: Path | None = None,
+            timeout: float = 120) -> subprocess.CompletedProcess:
+    """Run the real command line in a subprocess (as an accountant would)."""
+    return subprocess.run([sys.executable, "-m", "ims_xl", *args], input=stdin,
+                          capture_output=True, text=True, cwd=cwd, timeout=timeout)
+
+
+def evaluate_cli(scenario: dict, tmp_path: Path) -> dict:
+    path = tmp_path / "scenario.json"
+    path.write_text(json.dumps(scenario), encoding="utf-8")
+    proc = run_cli("evaluate", str(path))
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
+def soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+@pytest.fixture
+def libreoffice() -> str:
+    """The soffice binary; skips locally when missing, fails in CI (CI=true)."""
+    exe = soffice()
+    if exe is None:
+        if IN_CI:
+            pytest.fail("LibreOffice (soffice) is required in CI: .ci/run installs it")
+        pytest.skip("LibreOffice is not installed")
+    return exe
