@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from typing import NamedTuple
 
 from .periods import Filing, Period
 
@@ -89,9 +90,11 @@ class Status(StrEnum):
         return self.value.replace("_", " ").capitalize()
 
 
-@dataclass(frozen=True, slots=True)
-class BoeKey:
-    """A BoE's identity (rules.md section 1): all versions with the same key are one BoE."""
+class BoeKey(NamedTuple):
+    """A BoE's identity (rules.md section 1): all versions with the same key are one BoE.
+
+    A named tuple rather than a dataclass: hundreds of thousands are built and hashed per run.
+    """
 
     section: Section
     port_code: str          # upper-cased

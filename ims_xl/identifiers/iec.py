@@ -44,15 +44,16 @@ def compact(value: object) -> str:
         return ""
     if isinstance(value, bool):
         raise InvalidFormat(f"IEC {value!r} is not a code. {_HINT}")
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, (float, Decimal)):
+    if isinstance(value, (int, float, Decimal)):
         # A legacy IEC typed into a number cell: only an exact whole number is a code.
-        if isinstance(value, float) and math.isfinite(value) and value.is_integer():
-            return str(int(value))
-        if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
-            return str(int(value))
-        raise InvalidFormat(f"IEC {value!r} is not a code. {_HINT}")
+        whole = (
+            isinstance(value, int)
+            or isinstance(value, float) and math.isfinite(value) and value.is_integer()
+            or isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value()
+        )
+        if not whole or value < 0:
+            raise InvalidFormat(f"IEC {value!r} is not a code. {_HINT}")
+        return str(int(value))
     if not isinstance(value, str):
         raise InvalidFormat(f"IEC {value!r} is not a code. {_HINT}")
     return "".join(value.translate(_INVISIBLE).split()).upper()

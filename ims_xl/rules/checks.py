@@ -28,8 +28,9 @@ def _port_messages(code: str) -> tuple[Message, ...]:
     return ()
 
 
-@lru_cache(maxsize=65536)
 def _boe_number_messages(number: str) -> tuple[Message, ...]:
+    if 4 <= len(number) <= 7 and number.isascii() and number.isdigit():
+        return ()  # the common case, without the full parse
     problem = boe_number.problem(number)
     return (message("BOE_NUMBER_INVALID", problem=problem),) if problem else ()
 

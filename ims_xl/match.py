@@ -1,0 +1,649 @@
+"""The three-way match: IMS records, the customs BoE list and the books.
+
+Every BoE gets one :class:`MatchResult` with a :class:`MatchStatus`, the differences found,
+the book rows involved, a suggested IMS action and a short note the accountant can act on.
+
+How the match works (all joins are dictionary look-ups, so it is linear in the input):
+
+* **Key**: (port code in capitals, BoE number without leading zeros, BoE date), after the
+  identifier modules' normalisation (``'0012345'``, ``12345`` and ``'12345.0'`` are one number).
+* **IMS side**: the versions of one BoE (same :attr:`~ims_xl.models.BoeVersion.key`) are one
+  BoE, compared on its **latest** version (the amendment with the latest reference date, then
+  the later in input order; the original when there is no amendment). The result lists every
+  version id, so callers can show it against each version (:func:`results_by_version`).
+  A version with the same identity, amendment flag and reference date as an earlier one is an
+  IMS duplicate: it gets its own result, ``duplicate_in_ims``, suggesting Reject.
+* **Books side**: all book lines of one key are **summed** (split vouchers) before comparing.
+* **Tolerance**: IGST and cess are compared per head; a difference of at most ``tolerance``
+  (Rs 1.00) is a match, so exactly Rs 1.00 matches and Rs 1.01 does not. The taxable value is
+  compared too, but only as a note: IGST on imports is charged on assessable value plus customs
+  duty, so books (often CIF) rarely carry the BoE's taxable value.
+* **Duplicate in books**: several lines of one BoE are normally split vouchers. They are called
+  ``duplicate_in_books`` only when the sum does not match IMS, two (or more) of the lines are
+  identical in taxable value, IGST and cess, and dropping one copy of that line makes the sum
+  match IMS (within tolerance, per head). Then IMS is right and the books hold a repeated voucher.
+* **Probable**: an IMS BoE without an exact book key is paired with a book key not used by an
+  exact match, in this order: same port and number with a date at most ``probable_days`` away
+  (the nearest; books often carry the reference or out-of-charge date); same port and number
+  dated on the IMS reference date; same port and number with day and month swapped
+  (03-10-2025 against 10-03-2025); same number and date at another port, when IGST and cess
+  agree within tolerance.
+
+Suggested actions: Accept when matched (and for ``duplicate_in_books``: the IMS record is
+right, the books need the repeated voucher reversed); Keep Pending when the books lack the BoE,
+values differ, the match is only probable, or a loaded BoE list lacks it; Reject only when the
+record belongs to another GSTIN or duplicates another IMS record, and then subject to the
+reject policy (``block``: Keep Pending instead, with the reason; ``warn``: Reject, with a note
+that the portal may refuse it). A BoE that IMS lacks (``not_in_ims``) has no IMS action: it is a
+Fetch BoE candidate (:func:`ims_xl.fetch.fetch_candidates`).
+
+When ``gstin`` is given, book lines and BoE-list rows that name another importer GSTIN are left
+out (they belong to another registration's return).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+from stdnum.exceptions import ValidationError
+
+from .dates import format_date
+from .identifiers import boe_number as _boe_number
+from .identifiers import gstin as _gstin
+from .identifiers import port_code as _port_code
+from .models import ZERO, ActionCode, BoeKey, BoeVersion, BookLine, RejectPolicy
+from .money import format_inr
+
+__all__ = [
+    "MatchStatus", "Amounts", "Difference", "MatchResult", "match_boes", "match_key",
+    "results_by_version", "DEFAULT_TOLERANCE",
+]
+
+DEFAULT_TOLERANCE = Decimal("1.00")
+
+MatchKey = tuple[str, str, date | None]
+
+
+class MatchStatus(StrEnum):
+    """One status per BoE (and per duplicate IMS record)."""
+
+    MATCHED = "matched"
+    VALUE_MISMATCH = "value_mismatch"
+    PROBABLE = "probable"
+    NOT_IN_BOOKS = "not_in_books"
+    NOT_IN_IMS = "not_in_ims"
+    NOT_IN_BOE_LIST = "not_in_boe_list"
+    DUPLICATE_IN_BOOKS = "duplicate_in_books"
+    DUPLICATE_IN_IMS = "duplicate_in_ims"
+
+    @property
+    def label(self) -> str:
+        """The accountant's words: ``Not in books``, ``Value mismatch``..."""
+        return {"not_in_ims": "Not in IMS", "not_in_boe_list": "Not in BoE list",
+                "duplicate_in_ims": "Duplicate in IMS"}.get(
+                    self.value, self.value.replace("_", " ").capitalize())
+
+
+@dataclass(frozen=True, slots=True)
+class Amounts:
+    """Taxable value, IGST and cess of one side (books: the sum of the BoE's lines)."""
+
+    taxable_value: Decimal = ZERO
+    igst: Decimal = ZERO
+    cess: Decimal = ZERO
+
+
+@dataclass(frozen=True, slots=True)
+class Difference:
+    """One difference: ``field`` with the IMS value and the other side's value.
+
+    ``against`` is ``"books"`` or ``"boe_list"``. ``breaks_match`` is False for notes that never
+    make a BoE a mismatch (the taxable value). ``note`` explains a date or port difference.
+    """
+
+    field: str                 # "igst", "cess", "taxable_value", "boe_date", "port_code"
+    ims: object
+    other: object
+    against: str = "books"
+    breaks_match: bool = True
+    note: str = ""
+
+    def as_tuple(self) -> tuple[str, object, object]:
+        """``(field, ims value, other value)``."""
+        return (self.field, self.ims, self.other)
+
+    def __str__(self) -> str:
+        name = _FIELD_WORDS.get(self.field, self.field)
+        side = "BoE list" if self.against == "boe_list" else "books"
+        text = f"{name}: IMS {_show(self.ims)}, {side} {_show(self.other)}"
+        if self.note:
+            text += f" ({self.note})"
+        return text
+
+
+@dataclass(slots=True)
+class MatchResult:
+    """The match of one BoE (or of one duplicate IMS record).
+
+    ``key`` is the IMS identity (``None`` for a BoE that only the books have); ``version_ids``
+    are the IMS versions it covers (``latest_id`` the one compared). ``ims``, ``books`` and
+    ``boe_list`` hold each side's amounts when that side has the BoE. ``book_rows`` are
+    ``(file, row)`` of the book lines involved. ``suggested_action`` is ``None`` when there is
+    no IMS record to act on (``not_in_ims``).
+    """
+
+    status: MatchStatus
+    port_code: str
+    boe_number: str
+    boe_date: date | None
+    key: BoeKey | None = None
+    version_ids: list[str] = field(default_factory=list)
+    latest_id: str | None = None
+    ref_date: date | None = None
+    ims: Amounts | None = None
+    books: Amounts | None = None
+    boe_list: Amounts | None = None
+    differences: list[Difference] = field(default_factory=list)
+    book_rows: list[tuple[str, int | None]] = field(default_factory=list)
+    suggested_action: ActionCode | None = None
+    note: str = ""
+    sources: tuple[str, ...] = ()          # where the BoE was found: "ims", "books", "boe_list"
+    other_gstin: str | None = None         # the importer GSTIN, when it is not the user's
+    duplicate_of: str | None = None        # for duplicate_in_ims: the id kept
+
+    @property
+    def match_key(self) -> MatchKey:
+        return (self.port_code, _norm_number(self.boe_number), self.boe_date)
+
+
+_FIELD_WORDS = {"igst": "IGST", "cess": "Cess", "taxable_value": "Taxable value",
+                "boe_date": "BoE date", "port_code": "Port code"}
+_HEADS = ("igst", "cess")
+
+
+def _show(value: object) -> str:
+    if isinstance(value, Decimal):
+        return format_inr(value)
+    if isinstance(value, date):
+        return format_date(value)
+    if value is None:
+        return "(none)"
+    return str(value)
+
+
+# ---------------------------------------------------------------------------------------------
+# normalisation
+
+
+def _norm_port(value: object) -> str:
+    try:
+        return _port_code.compact(value)
+    except (ValidationError, ValueError, TypeError):
+        return str(value).strip().upper()
+
+
+def _norm_number(value: object) -> str:
+    try:
+        return _boe_number.identity(value)
+    except (ValidationError, ValueError, TypeError):
+        try:
+            text = _boe_number.compact(value)
+        except (ValidationError, ValueError, TypeError):
+            text = str(value).strip()
+        return text.lstrip("0") or "0"
+
+
+def _display_number(value: object) -> str:
+    """The number as the BoE shows it (leading zeros kept), for display and Fetch BoE."""
+    try:
+        return _boe_number.compact(value)
+    except (ValidationError, ValueError, TypeError):
+        return str(value).strip()
+
+
+def _norm_gstin(value: str | None) -> str:
+    if not value:
+        return ""
+    try:
+        return _gstin.compact(value)
+    except (ValidationError, ValueError, TypeError):
+        return str(value).strip().upper()
+
+
+def match_key(port_code: object, boe_number: object, boe_date: date | None) -> MatchKey:
+    """The match key: (port code in capitals, BoE number without leading zeros, BoE date).
+
+    >>> match_key(' innsa1', '0012345', date(2025, 10, 3))
+    ('INNSA1', '12345', datetime.date(2025, 10, 3))
+    """
+    return (_norm_port(port_code), _norm_number(boe_number), boe_date)
+
+
+def results_by_version(results: list[MatchResult]) -> dict[str, MatchResult]:
+    """Each IMS version id with the result that covers it."""
+    return {vid: r for r in results for vid in r.version_ids}
+
+
+# ---------------------------------------------------------------------------------------------
+# the match
+
+
+class _ImsBoe:
+    __slots__ = ("key", "mkey", "versions", "latest", "first_index")
+
+    def __init__(self, key: BoeKey, first_index: int):
+        self.key = key
+        self.mkey: MatchKey | None = None
+        self.versions: list[tuple[int, BoeVersion]] = []
+        self.latest: BoeVersion | None = None
+        self.first_index = first_index
+
+
+def _latest(versions: list[tuple[int, BoeVersion]]) -> BoeVersion:
+    """Amendments supersede the original; among amendments the latest reference date, then
+    the later in input order."""
+    return max(versions, key=lambda iv: (iv[1].amendment, iv[1].ref_date or date.min, iv[0]))[1]
+
+
+def _sum(lines: list[BookLine]) -> Amounts:
+    t = i = c = ZERO
+    for line in lines:
+        t += line.taxable_value
+        i += line.igst
+        c += line.cess
+    return Amounts(t, i, c)
+
+
+def _amounts(v: BoeVersion) -> Amounts:
+    return Amounts(v.taxable_value, v.igst, v.cess)
+
+
+def _head_diffs(ims: Amounts, other: Amounts, tolerance: Decimal, against: str) -> list[Difference]:
+    out = []
+    for head in _HEADS:
+        a, b = getattr(ims, head), getattr(other, head)
+        if abs(a - b) > tolerance:
+            out.append(Difference(head, a, b, against))
+    return out
+
+
+def _taxable_note(ims: Amounts, books: Amounts, tolerance: Decimal) -> Difference | None:
+    if abs(ims.taxable_value - books.taxable_value) > tolerance:
+        return Difference(
+            "taxable_value", ims.taxable_value, books.taxable_value, "books", breaks_match=False,
+            note="normal for imports: IGST is charged on assessable value plus customs duty; "
+                 "not a mismatch")
+    return None
+
+
+def _repeated_line(lines: list[BookLine], ims: Amounts, tolerance: Decimal) -> list[BookLine]:
+    """The copies of a line booked twice, when dropping one copy makes the sum match IMS."""
+    if len(lines) < 2:
+        return []
+    groups: dict[tuple[Decimal, Decimal, Decimal], list[BookLine]] = defaultdict(list)
+    for line in lines:
+        groups[(line.taxable_value, line.igst, line.cess)].append(line)
+    total = _sum(lines)
+    for (t, i, c), same in groups.items():
+        if len(same) < 2 or (i == ZERO and c == ZERO):
+            continue
+        rest = Amounts(total.taxable_value - t, total.igst - i, total.cess - c)
+        if not _head_diffs(ims, rest, tolerance, "books"):
+            return same
+    return []
+
+
+def _swapped(d: date) -> date | None:
+    if d.day > 12 or d.day == d.month:
+        return None
+    try:
+        return date(d.year, d.day, d.month)
+    except ValueError:  # pragma: no cover - day <= 12 is always a month
+        return None
+
+
+def _rows(lines: list[BookLine]) -> list[tuple[str, int | None]]:
+    return [(line.file, line.row) for line in lines]
+
+
+def _vouchers(lines: list[BookLine]) -> str:
+    names = [line.voucher or (f"row {line.row}" if line.row is not None else "(no voucher)")
+             for line in lines]
+    return " and ".join(names) if len(names) <= 2 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _diff_sentence(diffs: list[Difference]) -> str:
+    parts = []
+    for d in diffs:
+        if not d.breaks_match or d.field not in _HEADS:
+            continue
+        side = "the BoE list" if d.against == "boe_list" else "the books"
+        delta = d.ims - d.other  # type: ignore[operator]
+        parts.append(f"{_FIELD_WORDS[d.field]} in IMS is {format_inr(d.ims)}, in {side} "
+                     f"{format_inr(d.other)} (difference {format_inr(delta)})")
+    return "; ".join(parts)
+
+
+def _reject_advice(policy: RejectPolicy, reason: str) -> tuple[ActionCode, str]:
+    if policy is RejectPolicy.BLOCK:
+        return (ActionCode.PENDING,
+                f"{reason} It would be rejected, but Reject is switched off (reject policy "
+                "'block'): Keep Pending, so it gives no credit, and ask customs (ICEGATE) to "
+                "correct it.")
+    if policy is RejectPolicy.WARN:
+        return (ActionCode.REJECT,
+                f"{reason} Reject it, with a remark saying why. The portal may refuse the "
+                "Reject: GSTN's advisory of 30-10-2025 offers only Accept or Keep Pending for "
+                "BoEs; if it does, Keep Pending.")
+    return ActionCode.REJECT, f"{reason} Reject it, with a remark saying why."
+
+
+def match_boes(ims: list[BoeVersion], books: list[BookLine],
+               boe_list: list[BoeVersion] | None = None, *, gstin: str | None = None,
+               tolerance: Decimal = DEFAULT_TOLERANCE,
+               reject_policy: RejectPolicy = RejectPolicy.WARN,
+               probable_days: int = 3) -> list[MatchResult]:
+    """Match IMS records with the books (and a customs BoE list, when given).
+
+    Returns one result per IMS BoE (in the order the BoEs first appear), each IMS duplicate
+    right after the BoE it repeats, then one ``not_in_ims`` result per BoE that the books or
+    the BoE list have and IMS lacks (books first, in their order).
+    """
+    tolerance = Decimal(tolerance)
+    own = _norm_gstin(gstin)
+    policy = RejectPolicy(reject_policy)
+
+    # --- IMS: group versions into BoEs, spot duplicates, take the latest version ---
+    boes: dict[BoeKey, _ImsBoe] = {}
+    seen: dict[tuple[BoeKey, bool, date | None], BoeVersion] = {}
+    duplicates: dict[BoeKey, list[tuple[BoeVersion, BoeVersion]]] = defaultdict(list)
+    for index, v in enumerate(ims):
+        key = v.key
+        boe = boes.get(key)
+        if boe is None:
+            boe = boes[key] = _ImsBoe(key, index)
+        ident = (key, v.amendment, v.ref_date)
+        first = seen.get(ident)
+        if first is not None:
+            duplicates[key].append((v, first))
+            continue
+        seen[ident] = v
+        boe.versions.append((index, v))
+    ims_by_mkey: dict[MatchKey, list[_ImsBoe]] = defaultdict(list)
+    for boe in boes.values():
+        boe.latest = _latest(boe.versions)
+        boe.mkey = match_key(boe.latest.port_code, boe.latest.boe_number, boe.latest.boe_date)
+        ims_by_mkey[boe.mkey].append(boe)
+
+    # --- books: group lines by key (split vouchers) ---
+    book_groups: dict[MatchKey, list[BookLine]] = {}
+    for line in books:
+        if own and line.importer_gstin and _norm_gstin(line.importer_gstin) != own:
+            continue
+        mk = match_key(line.port_code, line.boe_number, line.boe_date)
+        group = book_groups.get(mk)
+        if group is None:
+            book_groups[mk] = [line]
+        else:
+            group.append(line)
+
+    # --- BoE list: latest version per key ---
+    list_groups: dict[MatchKey, list[tuple[int, BoeVersion]]] = {}
+    if boe_list is not None:
+        for index, v in enumerate(boe_list):
+            if own and v.importer_gstin and _norm_gstin(v.importer_gstin) != own:
+                continue
+            mk = match_key(v.port_code, v.boe_number, v.boe_date)
+            list_groups.setdefault(mk, []).append((index, v))
+    list_latest = {mk: _latest(vs) for mk, vs in list_groups.items()}
+
+    used_books: set[MatchKey] = set()
+    results_for: dict[BoeKey, MatchResult] = {}
+
+    def base(boe: _ImsBoe, status: MatchStatus) -> MatchResult:
+        latest = boe.latest
+        assert latest is not None and boe.mkey is not None
+        return MatchResult(
+            status=status, port_code=boe.mkey[0], boe_number=_display_number(latest.boe_number),
+            boe_date=latest.boe_date, key=boe.key, version_ids=[v.id for _, v in boe.versions],
+            latest_id=latest.id, ref_date=latest.ref_date, ims=_amounts(latest),
+            sources=("ims",))
+
+    # --- pass 1: exact keys ---
+    for boe in boes.values():
+        lines = book_groups.get(boe.mkey)  # type: ignore[arg-type]
+        if lines is None:
+            continue
+        used_books.add(boe.mkey)  # type: ignore[arg-type]
+        result = base(boe, MatchStatus.MATCHED)
+        books_sum = _sum(lines)
+        result.books = books_sum
+        result.book_rows = _rows(lines)
+        result.sources = ("ims", "books")
+        diffs = _head_diffs(result.ims, books_sum, tolerance, "books")  # type: ignore[arg-type]
+        note_parts: list[str] = []
+        if not diffs:
+            note_parts.append("IMS agrees with the books (IGST and cess within "
+                              f"Rs {format_inr(tolerance)})"
+                              + (f", {len(lines)} book lines summed" if len(lines) > 1 else "")
+                              + ". Accept.")
+        else:
+            repeated = _repeated_line(lines, result.ims, tolerance)  # type: ignore[arg-type]
+            if repeated:
+                result.status = MatchStatus.DUPLICATE_IN_BOOKS
+                note_parts.append(
+                    f"Booked twice: {_vouchers(repeated)} carry the same amounts, and IMS agrees "
+                    "with the books once one copy is removed. Accept, and reverse the repeated "
+                    "voucher in the books.")
+            else:
+                result.status = MatchStatus.VALUE_MISMATCH
+                note_parts.append(
+                    f"{_diff_sentence(diffs)}. Check the physical BoE and the books; Keep "
+                    "Pending until they agree.")
+        result.differences = diffs
+        taxable = _taxable_note(result.ims, books_sum, tolerance)  # type: ignore[arg-type]
+        if taxable:
+            result.differences.append(taxable)
+            note_parts.append(
+                f"Taxable value differs (IMS {format_inr(taxable.ims)}, books "
+                f"{format_inr(taxable.other)}): normal for imports, as IGST is charged on "
+                "assessable value plus customs duty; it does not affect the match.")
+        result.note = " ".join(note_parts)
+        results_for[boe.key] = result
+
+    # --- pass 2: probable matches among the book keys left ---
+    by_port_number: dict[tuple[str, str], list[MatchKey]] = defaultdict(list)
+    by_number_date: dict[tuple[str, date], list[MatchKey]] = defaultdict(list)
+    for mk in book_groups:
+        if mk in used_books:
+            continue
+        by_port_number[(mk[0], mk[1])].append(mk)
+        if mk[2] is not None:
+            by_number_date[(mk[1], mk[2])].append(mk)
+
+    for boe in boes.values():
+        if boe.key in results_for:
+            continue
+        mk = boe.mkey
+        assert mk is not None and boe.latest is not None
+        found = _probable(boe, mk, book_groups, used_books, by_port_number, by_number_date,
+                          tolerance, probable_days)
+        if found is None:
+            continue
+        bkey, why, diff = found
+        used_books.add(bkey)
+        lines = book_groups[bkey]
+        result = base(boe, MatchStatus.PROBABLE)
+        books_sum = _sum(lines)
+        result.books = books_sum
+        result.book_rows = _rows(lines)
+        result.sources = ("ims", "books")
+        result.differences = [diff] + _head_diffs(result.ims, books_sum, tolerance, "books")  # type: ignore[arg-type]
+        amount_text = _diff_sentence(result.differences)
+        result.note = (f"Probably in the books: {why}. Correct the books, then Accept; Keep "
+                       "Pending meanwhile." + (f" Also: {amount_text}." if amount_text else ""))
+        taxable = _taxable_note(result.ims, books_sum, tolerance)  # type: ignore[arg-type]
+        if taxable:
+            result.differences.append(taxable)
+        results_for[boe.key] = result
+
+    # --- the rest of IMS: not in books; then the BoE list; then the suggested actions ---
+    ordered: list[MatchResult] = []
+    for boe in boes.values():
+        result = results_for.get(boe.key)
+        if result is None:
+            result = base(boe, MatchStatus.NOT_IN_BOOKS)
+            result.note = ("Not in the books. If the goods are in transit, in a bonded "
+                           "warehouse or awaiting a quality check, Keep Pending; once booked, "
+                           "Accept.")
+        if boe_list is not None:
+            _compare_boe_list(result, list_latest.get(boe.mkey), tolerance)  # type: ignore[arg-type]
+        _suggest(result, boe.latest, own, policy)  # type: ignore[arg-type]
+        ordered.append(result)
+        for dup, first in duplicates.get(boe.key, ()):
+            ordered.append(_duplicate_result(boe, dup, first, own, policy))
+
+    # --- not in IMS: book keys never used, then BoE-list keys IMS lacks ---
+    missing: dict[MatchKey, MatchResult] = {}
+    for mk, lines in book_groups.items():
+        if mk in used_books or mk in ims_by_mkey:
+            continue
+        first = lines[0]
+        missing[mk] = MatchResult(
+            status=MatchStatus.NOT_IN_IMS, port_code=mk[0],
+            boe_number=_display_number(first.boe_number), boe_date=mk[2], books=_sum(lines),
+            book_rows=_rows(lines), sources=("books",))
+    for mk, v in list_latest.items():
+        if mk in ims_by_mkey:
+            continue
+        result = missing.get(mk)
+        if result is None:
+            result = missing[mk] = MatchResult(
+                status=MatchStatus.NOT_IN_IMS, port_code=mk[0],
+                boe_number=_display_number(v.boe_number), boe_date=mk[2], key=v.key,
+                sources=("boe_list",))
+        else:
+            result.sources = ("books", "boe_list")
+            result.key = v.key
+        result.boe_list = _amounts(v)
+        result.ref_date = v.ref_date
+    for result in missing.values():
+        where = {("books",): "the books have it",
+                 ("boe_list",): "the customs BoE list has it",
+                 ("books", "boe_list"): "the books and the customs BoE list have it"}[result.sources]
+        result.note = (f"Not in IMS, but {where}. Use Fetch BoE on the portal (port code, BoE "
+                       "number, BoE date) to bring it from ICEGATE.")
+        ordered.append(result)
+    return ordered
+
+
+def _probable(boe: _ImsBoe, mk: MatchKey, book_groups: dict[MatchKey, list[BookLine]],
+              used: set[MatchKey], by_port_number: dict[tuple[str, str], list[MatchKey]],
+              by_number_date: dict[tuple[str, date], list[MatchKey]], tolerance: Decimal,
+              probable_days: int) -> tuple[MatchKey, str, Difference] | None:
+    port, number, when = mk
+    if when is None:
+        return None
+    candidates = [k for k in by_port_number.get((port, number), ()) if k not in used
+                  and k[2] is not None]
+    if candidates:
+        near = [(abs((k[2] - when).days), k) for k in candidates]  # type: ignore[operator]
+        near = [(d, k) for d, k in near if d <= probable_days]
+        if near:
+            days, k = min(near, key=lambda dk: dk[0])
+            after = "after" if k[2] > when else "before"  # type: ignore[operator]
+            why = (f"the books date it {format_date(k[2])}, {days} day{'s' if days != 1 else ''} "  # type: ignore[arg-type]
+                   f"{after} the BoE date {format_date(when)} (books often carry the reference "
+                   "or out-of-charge date)")
+            return k, why, Difference("boe_date", when, k[2], note=f"{days} days apart")
+        ref_dates = {v.ref_date for _, v in boe.versions if v.ref_date is not None}
+        for k in candidates:
+            if k[2] in ref_dates:
+                why = (f"the books date it {format_date(k[2])}, the ICEGATE reference date, "  # type: ignore[arg-type]
+                       f"not the BoE date {format_date(when)}")
+                return k, why, Difference("boe_date", when, k[2], note="books carry the reference date")
+        swapped = _swapped(when)
+        if swapped is not None:
+            for k in candidates:
+                if k[2] == swapped:
+                    why = (f"the books date it {format_date(swapped)}, the BoE date "
+                           f"{format_date(when)} with day and month swapped")
+                    return k, why, Difference("boe_date", when, swapped,
+                                              note="day and month swapped")
+    undated = (port, number, None)
+    if undated not in used and undated in book_groups:
+        why = f"the books carry this port and number without a BoE date ({format_date(when)})"
+        return undated, why, Difference("boe_date", when, None, note="no date in the books")
+    latest = boe.latest
+    assert latest is not None
+    ims_amounts = _amounts(latest)
+    for k in by_number_date.get((number, when), ()):
+        if k in used or k[0] == port:
+            continue
+        if _head_diffs(ims_amounts, _sum(book_groups[k]), tolerance, "books"):
+            continue
+        why = (f"the books carry the same number and date at port {k[0]}, not {port}, with the "
+               "same IGST and cess")
+        return k, why, Difference("port_code", port, k[0], note="different port")
+    return None
+
+
+def _compare_boe_list(result: MatchResult, listed: BoeVersion | None, tolerance: Decimal) -> None:
+    if listed is None:
+        if result.status is MatchStatus.MATCHED:
+            result.status = MatchStatus.NOT_IN_BOE_LIST
+            result.note = ("IMS and the books agree, but the customs BoE list you loaded lacks "
+                           "this BoE. Check it on ICEGATE or the physical BoE; Keep Pending until "
+                           "confirmed (if the list does not cover this BoE's date, Accept).")
+        else:
+            result.note += " The customs BoE list you loaded lacks it too."
+        return
+    result.boe_list = _amounts(listed)
+    result.sources = result.sources + ("boe_list",)
+    diffs = _head_diffs(result.ims, result.boe_list, tolerance, "boe_list")  # type: ignore[arg-type]
+    if not diffs:
+        return
+    result.differences.extend(diffs)
+    sentence = _diff_sentence(diffs)
+    if result.status is MatchStatus.MATCHED:
+        result.status = MatchStatus.VALUE_MISMATCH
+        result.note = (f"IMS agrees with the books but not with the customs BoE list: {sentence}. "
+                       "Check the physical BoE; Keep Pending until they agree.")
+    else:
+        result.note += f" Against the customs BoE list: {sentence}."
+
+
+def _suggest(result: MatchResult, latest: BoeVersion, own: str, policy: RejectPolicy) -> None:
+    theirs = _norm_gstin(latest.importer_gstin)
+    if own and theirs and theirs != own:
+        result.other_gstin = theirs
+        reason = (f"IMS shows importer GSTIN {theirs}, not yours ({own}): this BoE belongs to "
+                  "another registration.")
+        if result.books is not None:
+            reason += " Your books carry it: check which registration imported the goods."
+        result.suggested_action, result.note = _reject_advice(policy, reason)
+        return
+    if result.status in (MatchStatus.MATCHED, MatchStatus.DUPLICATE_IN_BOOKS):
+        result.suggested_action = ActionCode.ACCEPT
+    else:
+        result.suggested_action = ActionCode.PENDING
+
+
+def _duplicate_result(boe: _ImsBoe, dup: BoeVersion, first: BoeVersion, own: str,
+                      policy: RejectPolicy) -> MatchResult:
+    assert boe.mkey is not None
+    reason = (f"Record {dup.id} repeats record {first.id} (same BoE, amendment flag and "
+              "reference date): a duplicate.")
+    action, note = _reject_advice(policy, reason)
+    return MatchResult(
+        status=MatchStatus.DUPLICATE_IN_IMS, port_code=boe.mkey[0],
+        boe_number=_display_number(dup.boe_number), boe_date=dup.boe_date, key=boe.key,
+        version_ids=[dup.id], latest_id=dup.id, ref_date=dup.ref_date, ims=_amounts(dup),
+        suggested_action=action, note=note, sources=("ims",), duplicate_of=first.id,
+        other_gstin=(_norm_gstin(dup.importer_gstin)
+                     if own and dup.importer_gstin and _norm_gstin(dup.importer_gstin) != own
+                     else None))

@@ -1,0 +1,151 @@
+"""Property tests of the rules module (hypothesis)."""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from datetime import date, timedelta
+from decimal import Decimal
+
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from ims_xl.models import (Action, ActionCode, BoeVersion, PendingLimit, RejectPolicy, Section,
+                           Settings, Status)
+from ims_xl.periods import Filing, Period
+from ims_xl.rules import evaluate
+
+START = date(2024, 1, 1)
+days = st.integers(min_value=0, max_value=900)
+money = st.decimals(min_value=0, max_value=10**7, places=2, allow_nan=False)
+codes = st.sampled_from([ActionCode.ACCEPT, ActionCode.REJECT, ActionCode.PENDING,
+                         ActionCode.NO_ACTION, None])
+
+
+@st.composite
+def boes(draw):
+    """A BoE: an original and 0-2 amendments, with distinct reference dates (no ties)."""
+    n = draw(st.integers(1, 3))
+    boe_day = draw(days)
+    offsets = sorted(draw(st.lists(st.integers(0, 200), min_size=n, max_size=n, unique=True)))
+    section = draw(st.sampled_from(list(Section)))
+    number = str(draw(st.integers(1000, 9999999)))
+    port = draw(st.sampled_from(["INNSA1", "INMAA1", "18272A", "BAD"]))
+    versions = []
+    for k, off in enumerate(offsets):
+        ref = START + timedelta(days=boe_day + off)
+        versions.append(dict(section=section, amendment=k > 0, port_code=port,
+                             boe_number=number, boe_date=START + timedelta(days=boe_day),
+                             ref_date=ref, period=draw(st.sampled_from([None, "own"])),
+                             igst=draw(money), cess=draw(money), taxable_value=draw(money)))
+    return versions
+
+
+@st.composite
+def scenarios(draw):
+    raw_boes = draw(st.lists(boes(), min_size=1, max_size=6))
+    records = []
+    for b, versions in enumerate(raw_boes):
+        for k, v in enumerate(versions):
+            period = Period.containing(v["ref_date"])
+            v["period"] = period if v["period"] == "own" else None
+            v["boe_number"] = str(1000 + b)  # distinct BoEs: no accidental duplicates
+            records.append(BoeVersion(id=f"b{b}v{k}", **v))
+    ids = [r.id for r in records]
+    actions = []
+    for seq in range(draw(st.integers(0, 12))):
+        code = draw(codes)
+        actions.append(Action(record_id=draw(st.sampled_from(ids)), code=code,
+                              date=START + timedelta(days=draw(days)),
+                              remark=draw(st.sampled_from(["", "why"])),
+                              raw="x" if code is None else code.value, seq=seq))
+    s = Settings(gstin=draw(st.sampled_from([None, "27AAPFU0939F1ZV", "07AAPFU0939F1ZV"])),
+                 filing=draw(st.sampled_from(list(Filing))),
+                 reject_policy=draw(st.sampled_from(list(RejectPolicy))),
+                 pending_limit=draw(st.sampled_from(list(PendingLimit))),
+                 cutoff_warning_days=draw(st.integers(0, 10)))
+    as_of = START + timedelta(days=draw(st.integers(0, 1300)))
+    return records, actions, s, as_of
+
+
+def _snapshot(ev):
+    recs = {r.id: (r.status, r.itc_period, None if r.itc is None else (r.itc.igst, r.itc.cess),
+                   [(s.period, s.status) for s in r.history], [m.code for m in r.messages])
+            for r in ev.records}
+    periods = {p: (f.state, {k: (v.count, v.taxable_value, v.igst, v.cess)
+                             for k, v in f.gstr2b.items()},
+                   (f.net.igst, f.net.cess), (f.pending.count, f.pending.igst, f.pending.cess),
+                   (f.rejected.count, f.rejected.igst))
+               for p, f in ev.periods.items()}
+    return recs, periods
+
+
+COMMON = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@COMMON
+@given(scenarios())
+def test_itc_effects_telescope_to_the_latest_credited_version(sc):
+    records, actions, s, as_of = sc
+    ev = evaluate(records, actions, s, as_of)
+    by_boe = defaultdict(list)
+    for rec, res in zip(records, ev.records):
+        by_boe[rec.key].append((rec, res))
+    for chain in by_boe.values():
+        credited = [(rec, res) for rec, res in chain if res.status.gives_credit]
+        igst = sum((res.itc.igst for _, res in credited), Decimal(0))
+        cess = sum((res.itc.cess for _, res in credited), Decimal(0))
+        if not credited:
+            assert igst == cess == 0
+            continue
+        latest = max(credited, key=lambda p: (p[0].amendment, p[0].ref_date))[0]
+        assert (igst, cess) == (latest.igst, latest.cess)
+        final = max(chain, key=lambda p: (p[0].amendment, p[0].ref_date))[0]
+        if len(credited) == len(chain):  # all versions accepted: exactly the final version
+            assert (igst, cess) == (final.igst, final.cess)
+
+
+@COMMON
+@given(scenarios(), st.randoms(use_true_random=False))
+def test_record_order_changes_nothing(sc, rnd):
+    records, actions, s, as_of = sc
+    shuffled = records[:]
+    rnd.shuffle(shuffled)
+    assert _snapshot(evaluate(records, actions, s, as_of)) == _snapshot(
+        evaluate(shuffled, actions, s, as_of))
+
+
+@COMMON
+@given(scenarios(), st.integers(1, 400), codes)
+def test_an_action_dated_after_as_of_changes_nothing(sc, later, code):
+    records, actions, s, as_of = sc
+    extra = Action(record_id=records[0].id, code=code, date=as_of + timedelta(days=later),
+                   remark="late", raw="A", seq=len(actions))
+    assert _snapshot(evaluate(records, actions, s, as_of)) == _snapshot(
+        evaluate(records, actions + [extra], s, as_of))
+
+
+@COMMON
+@given(scenarios())
+def test_pending_never_gives_credit_in_its_period(sc):
+    records, actions, s, as_of = sc
+    ev = evaluate(records, actions, s, as_of)
+    for res in ev.records:
+        pending_in = {st.period for st in res.history if st.status is Status.PENDING}
+        assert res.itc_period not in pending_in
+        if res.status is Status.PENDING:
+            assert res.itc is None
+    for p, fig in ev.periods.items():
+        credited_here = sum(1 for r in ev.records if r.itc_period == p)
+        assert sum(t.count for t in fig.gstr2b.values()) == credited_here
+
+
+@settings(max_examples=300, deadline=None)
+@given(scenarios())
+def test_the_engine_never_raises(sc):
+    records, actions, s, as_of = sc
+    ev = evaluate(records, actions, s, as_of)
+    assert len(ev.records) == len(records)
+    assert all(p <= Period.containing(as_of, s.filing) for p in ev.periods)
+    for fig in ev.periods.values():
+        assert fig.table_4a1.igst >= 0 and fig.table_4b2.igst >= 0
+        assert fig.table_4a1.igst - fig.table_4b2.igst == fig.net.igst

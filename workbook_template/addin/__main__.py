@@ -1,0 +1,7 @@
+"""``python -m workbook_template.addin build --out DIR`` / ``... install [XLAM]``."""
+
+import sys
+
+from .build import main
+
+sys.exit(main())
