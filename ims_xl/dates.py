@@ -7,8 +7,10 @@ Day first, always. Parsing is strict: no part of a date is ever filled in by def
 (datetime.date(2025, 10, 3), datetime.date(2025, 10, 3), datetime.date(2025, 10, 3))
 >>> parse_date('2025-10-03T00:00:00'), parse_date('3-Oct-2025'), parse_date('03 OCTOBER 2025')
 (datetime.date(2025, 10, 3), datetime.date(2025, 10, 3), datetime.date(2025, 10, 3))
->>> parse_date(45933), parse_date(45933.75), parse_date('45933'), parse_date('03-10-25')
-(datetime.date(2025, 10, 3), datetime.date(2025, 10, 3), datetime.date(2025, 10, 3), datetime.date(2025, 10, 3))
+>>> parse_date(45933), parse_date(45933.75), parse_date('45933')
+(datetime.date(2025, 10, 3), datetime.date(2025, 10, 3), datetime.date(2025, 10, 3))
+>>> parse_date('03-10-25'), parse_date('3-Oct-25')
+(datetime.date(2025, 10, 3), datetime.date(2025, 10, 3))
 >>> parse_date('31-02-2025')
 Traceback (most recent call last):
     ...
@@ -16,7 +18,7 @@ ValueError: '31-02-2025' is not a real date: February 2025 has 28 days.
 >>> parse_date(60)
 Traceback (most recent call last):
     ...
-ValueError: Excel serial number 60 stands for 29-02-1900, a day that never existed (an old Excel quirk). Type the date as DD-MM-YYYY.
+ValueError: Excel serial number 60 stands for 29-02-1900, a day that never existed ...
 >>> format_date(parse_date('29-02-2024')), to_excel_serial(parse_date('1900-03-01'))
 ('29-02-2024', 61)
 """
@@ -61,7 +63,10 @@ _MONTHS = parserinfo()  # dateutil's English month names: Jan, Sep, Sept, Septem
 
 
 def _shown(value: object) -> str:
-    text = value if isinstance(value, str) else repr(value)
+    if isinstance(value, int) and not -(10**30) < value < 10**30:
+        return "A huge number"  # Python refuses str() of a many-thousand-digit integer
+    # str, not repr, for a Decimal: the user typed 45933.5, not Decimal('45933.5').
+    text = str(value) if isinstance(value, (str, Decimal)) else repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
 
 
@@ -80,14 +85,15 @@ def from_excel_serial(n: object) -> date:
     """
     if isinstance(n, bool) or not isinstance(n, (int, float, Decimal)):
         raise ValueError(f"{_shown(n)} is not an Excel serial number. {_HINT}")
-    if isinstance(n, float) and not math.isfinite(n) or isinstance(n, Decimal) and not n.is_finite():
+    if not (n.is_finite() if isinstance(n, Decimal) else isinstance(n, int) or math.isfinite(n)):
         raise ValueError(f"{_shown(n)} is not a date. {_HINT}")
-    day = math.floor(n)
-    if not EXCEL_SERIAL_MIN <= day <= EXCEL_SERIAL_MAX:
+    # Compare before flooring: flooring Decimal('1E+999999999') would build a huge integer.
+    if not EXCEL_SERIAL_MIN <= n < EXCEL_SERIAL_MAX + 1:
         raise ValueError(
             f"{_shown(n)} is not a date: Excel serial numbers for dates run from "
             f"{EXCEL_SERIAL_MIN} (01-01-1900) to {EXCEL_SERIAL_MAX} (31-12-9999). {_HINT}"
         )
+    day = math.floor(n)
     if day == _FAKE_LEAP_DAY:
         raise ValueError(
             f"Excel serial number {_shown(n)} stands for 29-02-1900, a day that never existed "

@@ -29,7 +29,8 @@ from .periods import Filing, Period
 from .problems import InputError
 from .rules import evaluate
 
-__all__ = ["Scenario", "read_scenario", "evaluate_scenario", "result_to_json", "dumps"]
+__all__ = ["Scenario", "read_scenario", "evaluate_scenario", "result_to_json", "period_to_json",
+           "dumps"]
 
 
 def _date(value: Any) -> date:
@@ -237,33 +238,37 @@ def _money(value: Decimal) -> Decimal:
 
 def result_to_json(evaluation: Evaluation) -> dict[str, Any]:
     """The output shape of rules.md section 7 (amounts as Decimal, see :func:`dumps`)."""
-    def heads(h) -> dict[str, Decimal]:
-        return {"igst": _money(h.igst), "cess": _money(h.cess)}
-
     records = []
     for r in evaluation.records:
         records.append({
             "id": r.id,
             "status": r.status.value,
             "itc_period": str(r.itc_period) if r.itc_period and r.itc else None,
-            "itc": heads(r.itc) if r.itc is not None else None,
+            "itc": _heads(r.itc) if r.itc is not None else None,
             "history": [{"period": str(s.period), "status": s.status.value} for s in r.history],
             "messages": [{"code": m.code, "severity": m.severity.value, "text": m.text}
                          for m in r.messages],
         })
-    periods = {}
-    for p, f in sorted(evaluation.periods.items()):
-        periods[str(p)] = {
-            "state": f.state,
-            "gstr2b": {s: {"count": f.gstr2b[s].count,
-                           "taxable_value": _money(f.gstr2b[s].taxable_value),
-                           "igst": _money(f.gstr2b[s].igst), "cess": _money(f.gstr2b[s].cess)}
-                       for s in GSTR2B_SECTIONS},
-            "gstr3b": {"4A1": heads(f.table_4a1), "4B2": heads(f.table_4b2)},
-            "pending": {"count": f.pending.count, **heads(f.pending)},
-            "rejected": {"count": f.rejected.count, **heads(f.rejected)},
-        }
+    periods = {str(p): period_to_json(f) for p, f in sorted(evaluation.periods.items())}
     return {"records": records, "periods": periods}
+
+
+def _heads(h) -> dict[str, Decimal]:
+    return {"igst": _money(h.igst), "cess": _money(h.cess)}
+
+
+def period_to_json(f) -> dict[str, Any]:
+    """One period's figures in the shape of rules.md section 7."""
+    return {
+        "state": f.state,
+        "gstr2b": {s: {"count": f.gstr2b[s].count,
+                       "taxable_value": _money(f.gstr2b[s].taxable_value),
+                       "igst": _money(f.gstr2b[s].igst), "cess": _money(f.gstr2b[s].cess)}
+                   for s in GSTR2B_SECTIONS},
+        "gstr3b": {"4A1": _heads(f.table_4a1), "4B2": _heads(f.table_4b2)},
+        "pending": {"count": f.pending.count, **_heads(f.pending)},
+        "rejected": {"count": f.rejected.count, **_heads(f.rejected)},
+    }
 
 
 def dumps(data: Any, indent: int | None = 2) -> str:

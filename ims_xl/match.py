@@ -43,6 +43,7 @@ out (they belong to another registration's return).
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -180,6 +181,8 @@ def _show(value: object) -> str:
 
 
 def _norm_port(value: object) -> str:
+    if type(value) is str and value.isascii() and value.isalnum():  # the usual case, fast
+        return value.upper()
     try:
         return _port_code.compact(value)
     except (ValidationError, ValueError, TypeError):
@@ -187,6 +190,8 @@ def _norm_port(value: object) -> str:
 
 
 def _norm_number(value: object) -> str:
+    if type(value) is str and value.isascii() and value.isdigit():  # the usual case, fast
+        return value.lstrip("0") or "0"
     try:
         return _boe_number.identity(value)
     except (ValidationError, ValueError, TypeError):
@@ -199,6 +204,8 @@ def _norm_number(value: object) -> str:
 
 def _display_number(value: object) -> str:
     """The number as the BoE shows it (leading zeros kept), for display and Fetch BoE."""
+    if type(value) is str and value.isascii() and value.isdigit():
+        return value
     try:
         return _boe_number.compact(value)
     except (ValidationError, ValueError, TypeError):
@@ -233,19 +240,31 @@ def results_by_version(results: list[MatchResult]) -> dict[str, MatchResult]:
 
 
 class _ImsBoe:
-    __slots__ = ("key", "mkey", "versions", "latest", "first_index")
+    """The versions of one IMS BoE while matching; ``key`` is set from the latest version."""
 
-    def __init__(self, key: BoeKey, first_index: int):
-        self.key = key
+    __slots__ = ("key", "mkey", "versions", "latest", "result", "duplicates")
+
+    def __init__(self) -> None:
+        self.key: BoeKey | None = None
         self.mkey: MatchKey | None = None
         self.versions: list[tuple[int, BoeVersion]] = []
         self.latest: BoeVersion | None = None
-        self.first_index = first_index
+        self.result: MatchResult | None = None
+        self.duplicates: list[tuple[BoeVersion, BoeVersion]] = []
+
+
+def _ident(v: BoeVersion) -> tuple:
+    """:attr:`BoeVersion.key` as a plain tuple (same fields, same normalisation): hashing a
+    tuple is much faster than hashing the dataclass, and this runs for every version."""
+    return (v.section, v.port_code.strip().upper(), v.boe_number.strip().lstrip("0") or "0",
+            v.boe_date)
 
 
 def _latest(versions: list[tuple[int, BoeVersion]]) -> BoeVersion:
     """Amendments supersede the original; among amendments the latest reference date, then
     the later in input order."""
+    if len(versions) == 1:
+        return versions[0][1]
     return max(versions, key=lambda iv: (iv[1].amendment, iv[1].ref_date or date.min, iv[0]))[1]
 
 
@@ -264,10 +283,10 @@ def _amounts(v: BoeVersion) -> Amounts:
 
 def _head_diffs(ims: Amounts, other: Amounts, tolerance: Decimal, against: str) -> list[Difference]:
     out = []
-    for head in _HEADS:
-        a, b = getattr(ims, head), getattr(other, head)
-        if abs(a - b) > tolerance:
-            out.append(Difference(head, a, b, against))
+    if abs(ims.igst - other.igst) > tolerance:
+        out.append(Difference("igst", ims.igst, other.igst, against))
+    if abs(ims.cess - other.cess) > tolerance:
+        out.append(Difference("cess", ims.cess, other.cess, against))
     return out
 
 
@@ -353,29 +372,43 @@ def match_boes(ims: list[BoeVersion], books: list[BookLine],
     right after the BoE it repeats, then one ``not_in_ims`` result per BoE that the books or
     the BoE list have and IMS lacks (books first, in their order).
     """
+    # The match allocates a few objects per BoE and frees none: the cyclic garbage collector
+    # would rescan them all again and again (half the time at 100,000 BoEs), so it waits.
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _match(ims, books, boe_list, gstin, tolerance, reject_policy, probable_days)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _match(ims: list[BoeVersion], books: list[BookLine], boe_list: list[BoeVersion] | None,
+           gstin: str | None, tolerance: Decimal, reject_policy: RejectPolicy | str,
+           probable_days: int) -> list[MatchResult]:
     tolerance = Decimal(tolerance)
     own = _norm_gstin(gstin)
     policy = RejectPolicy(reject_policy)
 
     # --- IMS: group versions into BoEs, spot duplicates, take the latest version ---
-    boes: dict[BoeKey, _ImsBoe] = {}
-    seen: dict[tuple[BoeKey, bool, date | None], BoeVersion] = {}
-    duplicates: dict[BoeKey, list[tuple[BoeVersion, BoeVersion]]] = defaultdict(list)
+    boes: dict[tuple, _ImsBoe] = {}
+    seen: dict[tuple, BoeVersion] = {}
     for index, v in enumerate(ims):
-        key = v.key
+        key = _ident(v)
         boe = boes.get(key)
         if boe is None:
-            boe = boes[key] = _ImsBoe(key, index)
+            boe = boes[key] = _ImsBoe()
         ident = (key, v.amendment, v.ref_date)
         first = seen.get(ident)
         if first is not None:
-            duplicates[key].append((v, first))
+            boe.duplicates.append((v, first))
             continue
         seen[ident] = v
         boe.versions.append((index, v))
     ims_by_mkey: dict[MatchKey, list[_ImsBoe]] = defaultdict(list)
     for boe in boes.values():
         boe.latest = _latest(boe.versions)
+        boe.key = boe.latest.key
         boe.mkey = match_key(boe.latest.port_code, boe.latest.boe_number, boe.latest.boe_date)
         ims_by_mkey[boe.mkey].append(boe)
 
@@ -401,8 +434,9 @@ def match_boes(ims: list[BoeVersion], books: list[BookLine],
             list_groups.setdefault(mk, []).append((index, v))
     list_latest = {mk: _latest(vs) for mk, vs in list_groups.items()}
 
+    matched_note = ("IMS agrees with the books (IGST and cess within "
+                    f"Rs {format_inr(tolerance)}). Accept.")
     used_books: set[MatchKey] = set()
-    results_for: dict[BoeKey, MatchResult] = {}
 
     def base(boe: _ImsBoe, status: MatchStatus) -> MatchResult:
         latest = boe.latest
@@ -427,10 +461,8 @@ def match_boes(ims: list[BoeVersion], books: list[BookLine],
         diffs = _head_diffs(result.ims, books_sum, tolerance, "books")  # type: ignore[arg-type]
         note_parts: list[str] = []
         if not diffs:
-            note_parts.append("IMS agrees with the books (IGST and cess within "
-                              f"Rs {format_inr(tolerance)})"
-                              + (f", {len(lines)} book lines summed" if len(lines) > 1 else "")
-                              + ". Accept.")
+            note_parts.append(matched_note if len(lines) == 1 else
+                              f"{matched_note[:-9]}, {len(lines)} book lines summed. Accept.")
         else:
             repeated = _repeated_line(lines, result.ims, tolerance)  # type: ignore[arg-type]
             if repeated:
@@ -445,7 +477,8 @@ def match_boes(ims: list[BoeVersion], books: list[BookLine],
                     f"{_diff_sentence(diffs)}. Check the physical BoE and the books; Keep "
                     "Pending until they agree.")
         result.differences = diffs
-        taxable = _taxable_note(result.ims, books_sum, tolerance)  # type: ignore[arg-type]
+        taxable = (None if result.status is MatchStatus.DUPLICATE_IN_BOOKS
+                   else _taxable_note(result.ims, books_sum, tolerance))  # type: ignore[arg-type]
         if taxable:
             result.differences.append(taxable)
             note_parts.append(
@@ -453,7 +486,7 @@ def match_boes(ims: list[BoeVersion], books: list[BookLine],
                 f"{format_inr(taxable.other)}): normal for imports, as IGST is charged on "
                 "assessable value plus customs duty; it does not affect the match.")
         result.note = " ".join(note_parts)
-        results_for[boe.key] = result
+        boe.result = result
 
     # --- pass 2: probable matches among the book keys left ---
     by_port_number: dict[tuple[str, str], list[MatchKey]] = defaultdict(list)
@@ -466,7 +499,7 @@ def match_boes(ims: list[BoeVersion], books: list[BookLine],
             by_number_date[(mk[1], mk[2])].append(mk)
 
     for boe in boes.values():
-        if boe.key in results_for:
+        if boe.result is not None:
             continue
         mk = boe.mkey
         assert mk is not None and boe.latest is not None
@@ -489,12 +522,12 @@ def match_boes(ims: list[BoeVersion], books: list[BookLine],
         taxable = _taxable_note(result.ims, books_sum, tolerance)  # type: ignore[arg-type]
         if taxable:
             result.differences.append(taxable)
-        results_for[boe.key] = result
+        boe.result = result
 
     # --- the rest of IMS: not in books; then the BoE list; then the suggested actions ---
     ordered: list[MatchResult] = []
     for boe in boes.values():
-        result = results_for.get(boe.key)
+        result = boe.result
         if result is None:
             result = base(boe, MatchStatus.NOT_IN_BOOKS)
             result.note = ("Not in the books. If the goods are in transit, in a bonded "
@@ -504,7 +537,7 @@ def match_boes(ims: list[BoeVersion], books: list[BookLine],
             _compare_boe_list(result, list_latest.get(boe.mkey), tolerance)  # type: ignore[arg-type]
         _suggest(result, boe.latest, own, policy)  # type: ignore[arg-type]
         ordered.append(result)
-        for dup, first in duplicates.get(boe.key, ()):
+        for dup, first in boe.duplicates:
             ordered.append(_duplicate_result(boe, dup, first, own, policy))
 
     # --- not in IMS: book keys never used, then BoE-list keys IMS lacks ---

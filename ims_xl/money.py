@@ -11,15 +11,21 @@ kept exact; they are rounded to paise, half up, only when shown or exported.
 Traceback (most recent call last):
     ...
 ValueError: 'abc' is not an amount. Type a number such as 1,23,456.78.
->>> to_decimal_or_zero(''), to_decimal_or_zero('12,34')
-((Decimal('0'), None), (Decimal('0'), "'12,34' is not an amount: its commas are not thousands separators. Type a number such as 1,23,456.78. It counts as 0 until corrected."))
+>>> to_decimal_or_zero(''), to_decimal_or_zero('2,500')
+((Decimal('0'), None), (Decimal('2500'), None))
+>>> amount, problem = to_decimal_or_zero('12,34')
+>>> amount
+Decimal('0')
+>>> print(problem)  # doctest: +NORMALIZE_WHITESPACE
+'12,34' is not an amount: its commas are not thousands separators.
+Type a number such as 1,23,456.78. It counts as 0 until corrected.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 
 __all__ = ["LIMIT", "format_inr", "round2", "to_decimal", "to_decimal_or_zero"]
 
@@ -36,8 +42,13 @@ _INDIAN_RE = re.compile(r"[0-9]{1,2}(?:,[0-9]{2})*,[0-9]{3}")
 
 
 def _shown(value: object) -> str:
-    text = f"'{value}'" if isinstance(value, str) else repr(value)
-    return text if len(text) <= 40 else text[:36] + "...'"
+    if isinstance(value, int) and not -(10**30) < value < 10**30:
+        return "A huge number"  # Python refuses str() of a many-thousand-digit integer
+    if isinstance(value, str):
+        return f"'{value}'" if len(value) <= 40 else f"'{value[:37]}...'"
+    # str, not repr, for a Decimal: the user typed 1E+15, not Decimal('1E+15').
+    text = str(value) if isinstance(value, Decimal) else repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _not_amount(value: object, why: str = "") -> ValueError:
@@ -89,7 +100,8 @@ def _parse_text(value: str) -> Decimal:
             raise _not_amount(value, ": its commas are not thousands separators")
         whole = whole.replace(",", "")
     number = Decimal(f"{whole}.{match['frac']}" if match["frac"] else whole)
-    return -number if negative and number else number
+    # copy_negate, not unary minus: minus rounds to the caller's context precision.
+    return number.copy_negate() if negative and number else number
 
 
 def to_decimal(value: object) -> Decimal:
@@ -107,7 +119,7 @@ def to_decimal(value: object) -> Decimal:
     >>> to_decimal('1,00,00,00,00,00,00,000')
     Traceback (most recent call last):
         ...
-    ValueError: '1,00,00,00,00,00,00,000' is not a credible amount: it is 10^15 rupees or more. Check the figure.
+    ValueError: '1,00,00,00,00,00,00,000' is not a credible amount: it is 10^15 rupees or more. ...
     """
     if value is None or isinstance(value, str) and not value.strip():
         raise ValueError("amount missing")
@@ -128,9 +140,10 @@ def to_decimal(value: object) -> Decimal:
         number = _parse_text(value)
     else:
         raise _not_amount(value)
-    if abs(number) >= LIMIT:
+    if number.copy_abs() >= LIMIT:
         raise ValueError(
-            f"{_shown(value)} is not a credible amount: it is 10^15 rupees or more. Check the figure."
+            f"{_shown(value)} is not a credible amount: it is 10^15 rupees or more. "
+            "Check the figure."
         )
     return number
 
@@ -151,26 +164,29 @@ def to_decimal_or_zero(value: object) -> tuple[Decimal, str | None]:
 
 
 def round2(d: object) -> Decimal:
-    """Rounded to paise, half up (not Python's default half-even).
+    """Rounded to paise, half up (not Python's default half-even). Takes whatever
+    :func:`to_decimal` takes, and refuses what it refuses (10**15 or more included).
 
     >>> round2(Decimal('2.345')), round2(Decimal('-2.345')), round2(Decimal('2.344')), round2(7)
     (Decimal('2.35'), Decimal('-2.35'), Decimal('2.34'), Decimal('7.00'))
     """
-    number = d if isinstance(d, Decimal) and d.is_finite() else to_decimal(d)
-    # A private context: the result must not depend on a precision set elsewhere.
-    with localcontext() as ctx:
-        ctx.prec = max(28, number.adjusted() + 4)
+    number = to_decimal(d)
+    # A private context: the result must not depend on a precision set elsewhere. 28 digits
+    # hold any credible amount (under 10**15) with its paise.
+    with localcontext(Context(prec=28)):
         return number.quantize(_PAISE, rounding=ROUND_HALF_UP)
 
 
 def format_inr(d: object) -> str:
     """The amount with Indian digit grouping and two decimals.
 
-    >>> format_inr(Decimal('1234567.8')), format_inr(Decimal('999.995')), format_inr(Decimal('-0.001'))
-    ('12,34,567.80', '1,000.00', '0.00')
+    >>> format_inr(Decimal('1234567.8')), format_inr(Decimal('999.995'))
+    ('12,34,567.80', '1,000.00')
+    >>> format_inr(Decimal('-0.001')), format_inr(-5)
+    ('0.00', '-5.00')
     """
     number = round2(d)
-    whole, frac = f"{abs(number):f}".split(".")
+    whole, frac = f"{number.copy_abs():f}".split(".")
     # Last three digits, then pairs: 12,34,567.
     head, tail = whole[:-3], whole[-3:]
     pairs = []

@@ -76,7 +76,9 @@ def test_datetime_gives_its_date_not_a_datetime():
     assert type(result) is date and result == OCT3
 
 
-@pytest.mark.parametrize("value", ["29-02-2024", "2024-02-29", "29-Feb-2024", "29/02/24", "29-02-2000"])
+@pytest.mark.parametrize(
+    "value", ["29-02-2024", "2024-02-29", "29-Feb-2024", "29/02/24", "29-02-2000"]
+)
 def test_leap_day_in_leap_year(value):
     assert parse_date(value).day == 29
 
@@ -141,7 +143,9 @@ def test_optional_date_parses_the_rest():
         parse_optional_date("31-09-2025")
 
 
-@pytest.mark.parametrize("value", [True, False, [45933], object(), float("nan"), float("inf"), Decimal("NaN")])
+@pytest.mark.parametrize(
+    "value", [True, False, [45933], object(), float("nan"), float("inf"), Decimal("NaN")]
+)
 def test_non_dates_refused(value):
     with pytest.raises(ValueError, match="is not a date"):
         parse_date(value)
@@ -175,10 +179,17 @@ def test_serial_60_is_excels_fake_leap_day(value):
         parse_date(value)
 
 
-@pytest.mark.parametrize("value", [0, 0.5, -1, -45933, EXCEL_SERIAL_MAX + 1, 10**12, 1e300])
+@pytest.mark.parametrize(
+    "value", [0, 0.5, -1, -45933, EXCEL_SERIAL_MAX + 1, 10**12, 1e300, Decimal("1E+999999999")]
+)
 def test_serial_out_of_range(value):
     with pytest.raises(ValueError, match="run from 1 .* to 2958465"):
         from_excel_serial(value)
+
+
+def test_monstrous_integer_gets_a_message_not_a_crash():
+    with pytest.raises(ValueError, match="^A huge number is not a date"):
+        parse_date(10**5000)
 
 
 def test_serial_five_digit_text_only():

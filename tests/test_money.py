@@ -113,6 +113,11 @@ def test_huge_amounts_refused(value):
         to_decimal(value)
 
 
+def test_monstrous_integer_gets_a_message_not_a_crash():
+    with pytest.raises(ValueError, match="^A huge number is not a credible amount"):
+        to_decimal(10**5000)
+
+
 def test_just_below_the_limit_is_kept():
     assert to_decimal(10**15 - 1) == LIMIT - 1
 
@@ -159,11 +164,20 @@ def test_round2_ignores_a_changed_global_context():
         assert round2(D("123456.785")) == D("123456.79")
 
 
+def test_to_decimal_ignores_a_changed_global_context():
+    with localcontext() as ctx:
+        ctx.prec = 3
+        assert str(to_decimal("(1,234.50)")) == "-1234.50"
+        assert format_inr(D("-1234567.8")) == "-12,34,567.80"
+
+
 def test_round2_refuses_non_amounts():
     with pytest.raises(ValueError):
         round2(D("NaN"))
     with pytest.raises(ValueError):
         round2("abc")
+    with pytest.raises(ValueError, match="not a credible amount"):
+        round2(D("1E+30"))
 
 
 @pytest.mark.parametrize(

@@ -21,16 +21,19 @@ year, country, serial and ``OS``), so characters 3 to 14 may be any letters and 
 
 GSTN's own sample GSTIN fails its check character:
 
->>> problem('01AABCE2207R1Z5')
-"GSTIN '01AABCE2207R1Z5' fails its check character: one of its characters is mistyped. Copy it again from the GST portal."
+>>> print(problem('01AABCE2207R1Z5'))  # doctest: +NORMALIZE_WHITESPACE
+GSTIN '01AABCE2207R1Z5' fails its check character: one of its characters is mistyped.
+Copy it again from the GST portal.
 >>> validate('01AABCE2207R1Z5')
 Traceback (most recent call last):
     ...
 stdnum.exceptions.InvalidChecksum: GSTIN '01AABCE2207R1Z5' fails its check character: ...
->>> problem('27AAPFU0939F1Z')
-"GSTIN '27AAPFU0939F1Z' has 14 characters; a GSTIN has 15. Check for a missing or extra character."
->>> problem('45AAPFU0939F1ZV')
-"GSTIN '45AAPFU0939F1ZV' starts with '45', which is not a state code (01 to 38, 97 or 99). Check the first two digits."
+>>> print(problem('27AAPFU0939F1Z'))  # doctest: +NORMALIZE_WHITESPACE
+GSTIN '27AAPFU0939F1Z' has 14 characters; a GSTIN has 15.
+Check for a missing or extra character.
+>>> print(problem('45AAPFU0939F1ZV'))  # doctest: +NORMALIZE_WHITESPACE
+GSTIN '45AAPFU0939F1ZV' starts with '45', which is not a state code (01 to 38, 97 or 99).
+Check the first two digits.
 >>> problem('27AAPFU0939F1ZV') is None
 True
 """
@@ -58,13 +61,18 @@ _ALNUM_RE = re.compile(r"[0-9A-Z]*")
 _ORDINARY_CODES = frozenset(f"{n:02d}" for n in range(1, 39))
 # Special codes whose holders have no PAN (UN bodies, non-resident OIDAR providers).
 _SPECIAL_CODES = frozenset({"97", "99"})
-# Web pages and PDFs often carry these invisible characters into a pasted value.
+# Invisible characters that web pages and PDFs carry into a pasted value, and the hyphen
+# people type as a separator.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff-"), None)
 
 
 def _show(text: str) -> str:
     """The value as quoted in a message, cut short so a pasted paragraph stays readable."""
     return text if len(text) <= 30 else text[:27] + "..."
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def compact(value: object) -> str:
@@ -76,7 +84,12 @@ def compact(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, bool) or not isinstance(value, (str, int)):
-        raise InvalidFormat(f"GSTIN {value!r} is not text. Type the 15-character GSTIN.")
+        raise InvalidFormat(f"GSTIN {_show(str(value))} is not text. Type the 15-character GSTIN.")
+    if isinstance(value, int) and not -(10**20) < value < 10**20:
+        # Python refuses to turn a huge integer into text; it is no GSTIN anyway.
+        raise InvalidLength(
+            "GSTIN is a number with far more than 15 digits. Type the 15-character GSTIN."
+        )
     return "".join(str(value).translate(_INVISIBLE).split()).upper()
 
 
@@ -91,7 +104,8 @@ def check_character(first14: object) -> str:
         raise InvalidFormat(f"'{_show(number)}' has characters other than letters and digits.")
     if len(number) != 14:
         raise InvalidLength(
-            f"'{_show(number)}' has {len(number)} characters; the check character needs the first 14."
+            f"'{_show(number)}' has {_count(len(number), 'character')}; "
+            "the check character needs the first 14."
         )
     return luhn.calc_check_digit(number, _ALPHABET)
 
@@ -105,18 +119,19 @@ def validate(value: object) -> str:
     if not _ALNUM_RE.fullmatch(number):
         bad = next(c for c in number if not _ALNUM_RE.fullmatch(c))
         raise InvalidFormat(
-            f"GSTIN '{shown}' contains '{bad}', but a GSTIN has only letters and digits. Type it again."
+            f"GSTIN '{shown}' contains '{bad}', but a GSTIN has only letters and digits. "
+            "Type it again."
         )
     if len(number) != 15:
         raise InvalidLength(
-            f"GSTIN '{shown}' has {len(number)} characters; a GSTIN has 15. "
+            f"GSTIN '{shown}' has {_count(len(number), 'character')}; a GSTIN has 15. "
             "Check for a missing or extra character."
         )
     code = number[:2]
     if code not in _ORDINARY_CODES and code not in _SPECIAL_CODES:
         raise InvalidComponent(
-            f"GSTIN '{shown}' starts with '{code}', which is not a state code (01 to 38, 97 or 99). "
-            "Check the first two digits."
+            f"GSTIN '{shown}' starts with '{code}', which is not a state code "
+            "(01 to 38, 97 or 99). Check the first two digits."
         )
     if code in _ORDINARY_CODES:
         _check_ordinary_parts(number)
@@ -147,7 +162,10 @@ def _check_ordinary_parts(number: str) -> None:
         elif pan_part[5:9] == "0000":
             why = "a PAN's serial number is never 0000"
         else:
-            why = f"its 4th letter '{pan_part[3]}' is not a PAN holder type (such as C for a company)"
+            why = (
+                f"its 4th letter '{pan_part[3]}' is not a PAN holder type "
+                "(such as C for a company)"
+            )
         raise InvalidComponent(
             f"GSTIN '{shown}' does not carry a valid PAN in characters 3 to 12 ('{pan_part}'): "
             f"{why}. Check those characters."

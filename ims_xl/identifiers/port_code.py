@@ -10,10 +10,12 @@ valid, only not usual, which callers report as a warning.
 'INNSA1'
 >>> is_usual('INDEL4'), is_usual('18272A'), is_valid('18272A')
 (True, False, True)
->>> problem('INNSA')
-"Port code 'INNSA' has 5 characters; a port code has exactly 6 letters and digits (for example INNSA1). Type it as on the Bill of Entry."
->>> problem('INNS/1')
-"Port code 'INNS/1' contains '/'; a port code has only letters and digits (for example INNSA1). Type it as on the Bill of Entry."
+>>> print(problem('INNSA'))  # doctest: +NORMALIZE_WHITESPACE
+Port code 'INNSA' has 5 characters; a port code has exactly 6 letters and digits
+(for example INNSA1). Type it as on the Bill of Entry.
+>>> print(problem('INNS/1'))  # doctest: +NORMALIZE_WHITESPACE
+Port code 'INNS/1' contains '/'; a port code has only letters and digits
+(for example INNSA1). Type it as on the Bill of Entry.
 """
 
 from __future__ import annotations
@@ -35,6 +37,10 @@ def _show(text: str) -> str:
     return text if len(text) <= 30 else text[:27] + "..."
 
 
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
 def compact(value: object) -> str:
     """The port code without any white space, in capitals.
 
@@ -44,7 +50,10 @@ def compact(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, bool) or not isinstance(value, (str, int)):
-        raise InvalidFormat(f"Port code {value!r} is not text. {_HINT}")
+        raise InvalidFormat(f"Port code {_show(str(value))} is not text. {_HINT}")
+    if isinstance(value, int) and not -(10**20) < value < 10**20:
+        # Python refuses to turn a huge integer into text; it is no port code anyway.
+        raise InvalidLength(f"Port code is a number with far more than 6 digits. {_HINT}")
     return "".join(str(value).translate(_INVISIBLE).split()).upper()
 
 
@@ -62,8 +71,8 @@ def validate(value: object) -> str:
         )
     if not _PORT_RE.fullmatch(code):
         raise InvalidLength(
-            f"Port code '{shown}' has {len(code)} characters; a port code has exactly 6 letters "
-            f"and digits (for example INNSA1). {_HINT}"
+            f"Port code '{shown}' has {_count(len(code), 'character')}; "
+            f"a port code has exactly 6 letters and digits (for example INNSA1). {_HINT}"
         )
     return code
 

@@ -19,12 +19,14 @@ import argparse
 import io
 import os
 import re
+import sys
 import time
 import zipfile
 from collections.abc import Iterable
 from datetime import datetime, timezone
 from pathlib import Path
 from xml.etree import ElementTree as StdET
+from xml.sax.saxutils import quoteattr
 
 import openpyxl
 from defusedxml import ElementTree as SafeET
@@ -186,8 +188,24 @@ def _workbook_xlsx() -> bytes:
 
 
 def _xml(element: StdET.Element, default_ns: str) -> bytes:
-    body = StdET.tostring(element, encoding="unicode", default_namespace=default_ns)
-    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + body).encode("utf-8")
+    """Serialise a flat package XML (root + attribute-only children, all in ``default_ns``)."""
+    prefix = f"{{{default_ns}}}"
+
+    def local(tag: str) -> str:
+        if not tag.startswith(prefix):
+            raise ValueError(f"unexpected element {tag} in {default_ns} document")
+        return tag[len(prefix):]
+
+    def attrs(el: StdET.Element) -> str:
+        return "".join(f" {k}={quoteattr(v)}" for k, v in el.attrib.items())
+
+    out = [f'<{local(element.tag)} xmlns="{default_ns}"{attrs(element)}>']
+    for child in element:
+        if len(child) or (child.text or "").strip():
+            raise ValueError("only attribute-only children are supported")
+        out.append(f"<{local(child.tag)}{attrs(child)}/>")
+    out.append(f"</{local(element.tag)}>")
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + "".join(out)).encode("utf-8")
 
 
 def _content_types(xml: bytes, addin: bool) -> bytes:
@@ -280,8 +298,11 @@ def build_addin(out_dir: Path) -> Path:
     customui = CUSTOMUI_PATH.read_bytes()
     SafeET.fromstring(customui)  # well-formed, no entity tricks
     xlam_path = out_dir / ADDIN_FILENAME
-    write_bytes_atomic(out_dir / "ims_xl.xlsm", package(xlsx, vba, customui, addin=False))
+    xlsm_path = out_dir / "ims_xl.xlsm"
+    write_bytes_atomic(xlsm_path, package(xlsx, vba, customui, addin=False))
     write_bytes_atomic(xlam_path, package(xlsx, vba, customui, addin=True))
+    for path in (xlsm_path, xlam_path):  # the temporary file was private (0600); these are not
+        os.chmod(path, 0o644)
     return xlam_path
 
 
@@ -298,7 +319,11 @@ def main(argv: list[str] | None = None) -> int:
         path = build_addin(args.out)
         print(f"built {path} and {path.with_suffix('.xlsm')} in {time.perf_counter() - start:.2f} s")
     else:
-        from .install import install_addin
+        from .install import ExcelNotAvailable, install_addin
 
-        print(install_addin(args.xlam))
+        try:
+            print(install_addin(args.xlam))
+        except ExcelNotAvailable as exc:
+            print(exc, file=sys.stderr)
+            return 2
     return 0

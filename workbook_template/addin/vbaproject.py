@@ -213,10 +213,9 @@ def read_base_project(vba_project_bin: bytes) -> BaseProject:
         elif rid == _MODULETERMINATOR:
             stream = raw_streams[current["stream"]]
             text = ovba.decompress(stream[current["offset"]:]).decode(codec)
-            kind = current["kind"]
-            if kind == "other":  # document or class: VB_Base tells (0{...} for both; documents
-                # are listed as Document= in the PROJECT stream, checked below)
-                kind = "class"
+            # MODULETYPE 0x22 covers class and document modules; the PROJECT stream's
+            # Document= lines tell them apart (below)
+            kind = "module" if current["kind"] == "module" else "class"
             modules.append(VBAModule(current["name"], kind, text, current["doc"].decode(codec)))
             streams[current["name"]] = stream
         elif rid == _DIRTERMINATOR:

@@ -1,0 +1,399 @@
+"""Opening untrusted Excel workbooks (``.xlsx``, ``.xlsm``) safely.
+
+Before any spreadsheet library sees the file, :func:`check_workbook` looks at it:
+
+* What it is, by its first bytes, not its name: an old ``.xls`` or a password-protected
+  workbook (both OLE2 files), a web page saved with an Excel name (common for portal
+  downloads), a ``.xlsb`` or any other zip (a Word file, a zipped folder) are refused with a
+  ``NOT_A_WORKBOOK`` problem saying how to save the file as ``.xlsx``.
+* Zip bombs: the members' declared sizes must add up to at most ``max_total`` bytes (200 MB)
+  and a member over ``ratio_min_size`` (10 MB) may not unpack to more than ``max_ratio``
+  (100) times its packed size (``ZIP_BOMB``). Every member is then read through once in 1 MB
+  pieces (Python's zip reader never unpacks past the declared size and checks the CRC), so a
+  member that lies about its size is caught (``WORKBOOK_DAMAGED``) and memory stays small.
+* XML entities: a ``<!DOCTYPE`` in any XML part (the "billion laughs" entity bomb, external
+  entities) is refused (``XML_ENTITIES``): Excel never writes one. openpyxl also parses with
+  defusedxml (``openpyxl.DEFUSEDXML``), and calamine does not expand entities, so this is a
+  third wall, and it gives the clearer message.
+* Sheet extent: a sheet whose cells span more than ``max_cells`` (10 million) cells, counted
+  from A1 to the furthest cell, is refused (``SHEET_TOO_BIG``): two cells at A1 and
+  XFD1048576 would make a reader build a grid of 17 billion cells.
+
+Reading uses python-calamine (fast, Rust) and falls back to openpyxl (read-only, cached
+values) when calamine is missing or fails. Formulas are never evaluated: a formula cell gives
+the value Excel saved with it, and text such as ``=HYPERLINK(...)`` stays text. Empty cells
+are ``None``; numbers come as ``int``/``float`` (the loaders turn them into Decimal);
+date-formatted cells as ``date``/``datetime``.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..problems import Problem
+from .cells import Codes
+
+__all__ = ["Limits", "Workbook", "check_workbook", "open_workbook", "sniff_kind"]
+
+_MB = 1024 * 1024
+_CHUNK = _MB
+_PROLOG_BYTES = 64 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Safety limits; tests lower them to exercise the checks on small files."""
+
+    max_total: int = 200 * _MB       # all members together, unpacked
+    max_ratio: int = 100             # unpacked / packed, for members over ratio_min_size
+    ratio_min_size: int = 10 * _MB
+    max_cells: int = 10_000_000      # per sheet, A1 to the furthest cell
+    max_members: int = 10_000
+    max_file: int = 200 * _MB        # the file itself (also used for CSV and JSON)
+
+
+DEFAULT_LIMITS = Limits()
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
+_WORKBOOK_TYPES = (
+    b"spreadsheetml.sheet.main+xml", b"spreadsheetml.template.main+xml",
+    b"ms-excel.sheet.macroEnabled.main+xml", b"ms-excel.template.macroEnabled.main+xml",
+)
+_SAVE_AS = "Open it in Excel and use File > Save As > Excel Workbook (.xlsx)."
+_PROLOG_SKIP = re.compile(r"\s+|<\?.*?\?>|<!--.*?-->", re.S)
+_CELL_BIG = re.compile(rb' r="(?:[A-Z]{2,3}[0-9]|[A-Z][0-9]{6})')
+_CELL_REF = re.compile(rb'\sr="([A-Z]{1,3})([0-9]{1,7})"')
+
+
+def sniff_kind(head: bytes) -> str:
+    """``zip``, ``ole``, ``html``, ``empty`` or ``other`` from a file's first bytes.
+
+    >>> sniff_kind(b'PK\\x03\\x04rest'), sniff_kind(b'  <html><body>'), sniff_kind(b'a,b')
+    ('zip', 'html', 'other')
+    """
+    if not head.strip():
+        return "empty"
+    if head.startswith(_ZIP_MAGICS):
+        return "zip"
+    if head.startswith(_OLE_MAGIC):
+        return "ole"
+    lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if lowered.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml")) and (
+            b"<html" in lowered or b"<table" in lowered or b"<workbook" in lowered):
+        return "html"
+    return "other"
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ch - 64)
+    return n
+
+
+def _declares_doctype(head: bytes) -> bool:
+    """Whether an XML part's prolog holds a DOCTYPE (or is too odd to tell)."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = head.decode("utf-16", errors="ignore")
+    else:
+        text = head.decode("latin-1")
+    text = text.lstrip("\ufeff\u00ef\u00bb\u00bf")
+    pos = 0
+    while True:
+        m = _PROLOG_SKIP.match(text, pos)
+        if not m:
+            break
+        pos = m.end()
+    rest = text[pos:pos + 9]
+    if rest[:2] == "<!":
+        return True  # <!DOCTYPE, <!ENTITY or anything else that is not a comment
+    if not rest:
+        return len(head) >= _PROLOG_BYTES  # prolog longer than 64 KB: refuse
+    return False
+
+
+def _problem(display: str, message: str, fix: str, code: str, value: str | None = None
+             ) -> Problem:
+    return Problem(display, message, fix, value=value, code=code)
+
+
+def check_workbook(path: Path, display: str | None = None,
+                   limits: Limits = DEFAULT_LIMITS) -> list[Problem]:
+    """The problems that make the file unsafe or impossible to open as a workbook; an empty
+    list means it may be opened. Never raises."""
+    path = Path(path)
+    display = display or path.name
+    try:
+        if not path.is_file():
+            what = "This is a folder, not a file." if path.is_dir() else "The file does not exist."
+            return [_problem(display, what, "Check the file name and folder.",
+                             Codes.FILE_NOT_FOUND)]
+        size = path.stat().st_size
+        with open(path, "rb") as fh:
+            head = fh.read(4096)
+    except OSError as exc:
+        return [_problem(display, f"The file cannot be read: {exc.strerror or exc}.",
+                         "Close it in other programs and check you may read it.",
+                         Codes.FILE_UNREADABLE)]
+    if size > limits.max_file:
+        return [_problem(display, f"The file is {size // _MB} MB, over the limit of "
+                         f"{limits.max_file // _MB} MB.", "Split it into smaller files.",
+                         Codes.FILE_TOO_BIG)]
+    kind = sniff_kind(head)
+    if kind == "empty":
+        return [_problem(display, "The file is empty.", "Export or save it again.",
+                         Codes.FILE_EMPTY)]
+    if kind == "ole":
+        try:
+            encrypted = b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k" in \
+                path.read_bytes()[:4 * _MB]
+        except OSError:  # pragma: no cover - it was readable a moment ago
+            encrypted = False
+        if encrypted:
+            return [_problem(display, "The workbook is protected with a password.",
+                             "Open it in Excel, remove the password (File > Info > Protect "
+                             "Workbook) and save it again.", Codes.NOT_A_WORKBOOK)]
+        return [_problem(display, "This is an old Excel 97-2003 (.xls) file, which is not "
+                         "read.", _SAVE_AS, Codes.NOT_A_WORKBOOK)]
+    if kind == "html":
+        return [_problem(display, "This is a web page (HTML) saved with an Excel name, not a "
+                         "workbook.", _SAVE_AS, Codes.NOT_A_WORKBOOK)]
+    if kind != "zip":
+        return [_problem(display, "This is not an Excel workbook (.xlsx).",
+                         "Choose the .xlsx file, or " + _SAVE_AS[0].lower() + _SAVE_AS[1:],
+                         Codes.NOT_A_WORKBOOK)]
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return _check_zip(zf, display, limits)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError,
+            NotImplementedError, RuntimeError) as exc:
+        return [_problem(display, f"The workbook is damaged ({exc}).",
+                         "Download or save it again.", Codes.WORKBOOK_DAMAGED)]
+
+
+def _check_zip(zf: zipfile.ZipFile, display: str, limits: Limits) -> list[Problem]:
+    infos = zf.infolist()
+    if len(infos) > limits.max_members:
+        return [_problem(display, f"The file holds {len(infos)} parts; a workbook has far "
+                         "fewer.", "Check that this is the right file.", Codes.ZIP_BOMB)]
+    names = {info.filename for info in infos}
+    if "[Content_Types].xml" not in names:
+        return [_problem(display, "This is a zip file but not an Excel workbook.",
+                         "Choose the .xlsx file.", Codes.NOT_A_WORKBOOK)]
+    total = sum(info.file_size for info in infos)
+    if total > limits.max_total:
+        return [_problem(display, f"The workbook unpacks to {total // _MB} MB, over the limit "
+                         f"of {limits.max_total // _MB} MB (a 'zip bomb', or far too big).",
+                         "Check where the file came from; split real data into smaller "
+                         "workbooks.", Codes.ZIP_BOMB, value=f"{total} bytes")]
+    for info in infos:
+        if info.flag_bits & 0x1:
+            return [_problem(display, "Parts of the file are encrypted.",
+                             "Save the workbook again without a password.",
+                             Codes.NOT_A_WORKBOOK, value=info.filename)]
+        if info.file_size > limits.ratio_min_size and \
+                info.file_size > limits.max_ratio * max(info.compress_size, 1):
+            return [_problem(
+                display, f"Part {info.filename} unpacks to {info.file_size // _MB} MB from "
+                f"{info.compress_size} bytes, {info.file_size // max(info.compress_size, 1)} "
+                f"times its packed size (a 'zip bomb').",
+                "Do not open this file; ask the sender for the original.", Codes.ZIP_BOMB,
+                value=info.filename)]
+    content_types = zf.read("[Content_Types].xml")
+    if _declares_doctype(content_types[:_PROLOG_BYTES]):
+        return [_entity_problem(display, "[Content_Types].xml")]
+    if "xl/workbook.bin" in names:
+        return [_problem(display, "This is an Excel binary workbook (.xlsb), which is not "
+                         "read.", _SAVE_AS, Codes.NOT_A_WORKBOOK)]
+    if not any(t in content_types for t in _WORKBOOK_TYPES):
+        return [_problem(display, "This is an Office file but not an Excel workbook.",
+                         "Choose the .xlsx file.", Codes.NOT_A_WORKBOOK)]
+    for info in infos:
+        problem = _read_through(zf, info, display, limits)
+        if problem:
+            return [problem]
+    return []
+
+
+def _entity_problem(display: str, member: str) -> Problem:
+    return _problem(display, f"Part {member} declares XML entities (<!DOCTYPE>), which Excel "
+                    "never writes: this can be an attack (a 'billion laughs' entity bomb).",
+                    "Do not open this file; ask the sender for the original.",
+                    Codes.XML_ENTITIES, value=member)
+
+
+def _read_through(zf: zipfile.ZipFile, info: zipfile.ZipInfo, display: str,
+                  limits: Limits) -> Problem | None:
+    """Unpack one member in pieces: checks its CRC and size, its XML prolog and, for a
+    worksheet, how far its cells reach."""
+    name = info.filename
+    is_xml = name.lower().endswith((".xml", ".rels", ".vml"))
+    is_sheet = name.startswith("xl/worksheets/") and name.endswith(".xml")
+    first = True
+    big = False
+    tail = b""
+    max_col = max_row = 0
+    try:
+        with zf.open(info) as member:
+            while True:
+                chunk = member.read(_CHUNK)
+                if not chunk:
+                    break
+                if first and is_xml:
+                    first = False
+                    if _declares_doctype(chunk[:_PROLOG_BYTES]):
+                        return _entity_problem(display, name)
+                if is_sheet:
+                    piece = tail + chunk
+                    if not big and _CELL_BIG.search(piece):
+                        big = True
+                    if big:
+                        for col, row in _CELL_REF.findall(piece):
+                            c = _column_number(col)
+                            if c > max_col:
+                                max_col = c
+                            r = int(row)
+                            if r > max_row:
+                                max_row = r
+                        if max_col * max_row > limits.max_cells:
+                            break
+                    tail = chunk[-32:]
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError,
+            NotImplementedError, RuntimeError) as exc:
+        return _problem(display, f"The workbook is damaged: part {name} cannot be unpacked "
+                        f"({exc}).", "Download or save it again.", Codes.WORKBOOK_DAMAGED,
+                        value=name)
+    if max_col * max_row > limits.max_cells:
+        return _problem(display, f"A sheet ({name}) reaches cell row {max_row}, column "
+                        f"{max_col}: over {limits.max_cells:,} cells.",
+                        "Delete the empty rows and columns after the data and save again.",
+                        Codes.SHEET_TOO_BIG, value=name)
+    return None
+
+
+class Workbook:
+    """A checked workbook open for reading: :attr:`sheet_names` and :meth:`rows`."""
+
+    def __init__(self, path: Path, display: str, engine: str = "auto"):
+        self.path = Path(path)
+        self.display = display
+        self._calamine = None
+        self._openpyxl = None
+        self._requested = engine
+        self.engine = engine
+        if engine in ("auto", "calamine"):
+            try:
+                import python_calamine
+                self._calamine = python_calamine.CalamineWorkbook.from_path(str(self.path))
+                self.engine = "calamine"
+            except ImportError:
+                if engine == "calamine":
+                    raise
+            except Exception:  # noqa: BLE001 - calamine's errors are not one class
+                if engine == "calamine":
+                    raise
+        if self._calamine is None:
+            self._open_openpyxl()
+
+    def _open_openpyxl(self) -> None:
+        import openpyxl
+        self._openpyxl = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
+        self.engine = "openpyxl"
+
+    @property
+    def sheet_names(self) -> list[str]:
+        if self._calamine is not None:
+            return list(self._calamine.sheet_names)
+        return [ws.title for ws in self._openpyxl.worksheets]
+
+    def rows(self, name: str) -> list[list[Any]]:
+        """The sheet's cells from A1, row by row (``None`` for empty)."""
+        if self._calamine is not None:
+            try:
+                grid = self._calamine.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            except Exception:  # noqa: BLE001 - try openpyxl before giving up
+                if self._requested == "calamine":
+                    raise
+                self._open_openpyxl_after_calamine()
+                return self.rows(name)
+            return [[None if v == "" else v for v in row] for row in grid]
+        ws = self._openpyxl[name]
+        if hasattr(ws, "reset_dimensions"):
+            ws.reset_dimensions()  # a wrong <dimension> must not cut rows off
+        out = []
+        for row in ws.iter_rows(values_only=True):
+            out.append([None if v == "" else v for v in row])
+        return out
+
+    def _open_openpyxl_after_calamine(self) -> None:
+        calamine, self._calamine = self._calamine, None
+        try:
+            self._open_openpyxl()
+        except Exception:
+            self._calamine = calamine
+            raise
+        _close(calamine)
+
+    def close(self) -> None:
+        _close(self._calamine)
+        if self._openpyxl is not None:
+            self._openpyxl.close()
+        self._calamine = self._openpyxl = None
+
+    def __enter__(self) -> Workbook:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _close(calamine: Any) -> None:
+    if calamine is not None and hasattr(calamine, "close"):
+        try:
+            calamine.close()
+        except Exception:  # noqa: BLE001 - closing a reader must not hide the real result
+            pass
+
+
+def _unreadable(display: str, exc: BaseException) -> Problem:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return _problem(display, f"The workbook cannot be read ({text[:200]}).",
+                    "Open it in Excel, save it again as .xlsx and retry.",
+                    Codes.WORKBOOK_DAMAGED)
+
+
+def open_workbook(path: Path, display: str | None = None, *,
+                  limits: Limits = DEFAULT_LIMITS, engine: str = "auto",
+                  checked: bool = True) -> tuple[Workbook | None, list[Problem]]:
+    """The checked, opened workbook, or None and the problems; never raises.
+
+    ``engine``: ``auto`` (calamine, else openpyxl), ``calamine`` or ``openpyxl``.
+    ``checked=False`` skips :func:`check_workbook` (tests use it to prove the readers' own
+    defences); never do this for a user's file.
+    """
+    display = display or Path(path).name
+    if checked:
+        problems = check_workbook(path, display, limits)
+        if problems:
+            return None, problems
+    try:
+        return Workbook(Path(path), display, engine), []
+    except Exception as exc:  # noqa: BLE001 - any reader failure is a problem, not a crash
+        return None, [_unreadable(display, exc)]
+
+
+def read_sheets(workbook: Workbook, names: list[str]) -> Iterator[tuple[str, list[list[Any]] | None,
+                                                                         Problem | None]]:
+    """``(name, rows, problem)`` per sheet; a sheet that cannot be read gives a problem."""
+    for name in names:
+        try:
+            yield name, workbook.rows(name), None
+        except Exception as exc:  # noqa: BLE001
+            yield name, None, _unreadable(workbook.display, exc)

@@ -1,0 +1,166 @@
+"""The workbook's layout: sheet names, tables, headers and defined names, in one place.
+
+Every surface that touches the workbook (the template builder, the openpyxl and xlwings
+adapters, the worksheet functions) reads its names from here, so they never drift apart.
+Nothing here imports openpyxl or xlwings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["Column", "TableSpec", "TABLES", "BOE", "BOOKS", "BOE_LIST", "RECONCILIATION",
+           "FETCH", "ACTION_LOG", "HISTORY", "FILED_3B", "GENERATED_2B", "SETTINGS_NAMES",
+           "SHEETS", "TEMPLATE_VERSION"]
+
+TEMPLATE_VERSION = "1"
+
+# Number formats. Money: the Indian grouping the accountant asked for (on an en-IN system
+# Excel groups it as lakhs and crores). Dates: DD-MM-YYYY. Text: '@' keeps BoE numbers whole.
+MONEY = "##,##,##0.00"
+DATE = "DD-MM-YYYY"
+TEXT = "@"
+INT = "0"
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    kind: str = "text"          # text, money, date, int, bool
+    computed: bool = False      # written by Recompute: greyed and locked
+    width: float = 14
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    name: str                   # the Excel table's name
+    sheet: str
+    columns: tuple[Column, ...]
+    origin: str = "A1"          # the header's top-left cell
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        return tuple(c.header for c in self.columns)
+
+    def index(self, header: str) -> int:
+        return self.headers.index(header)
+
+
+def _cols(*specs) -> tuple[Column, ...]:
+    return tuple(Column(*s) if isinstance(s, tuple) else Column(s) for s in specs)
+
+
+BOE = TableSpec("BoE", "BoE", _cols(
+    ("Section", "text", False, 10), ("Amendment", "text", False, 11),
+    ("Port Code", "text", False, 10), ("BoE No", "text", False, 11),
+    ("BoE Date", "date", False, 12), ("Reference Date", "date", False, 14),
+    ("Period", "text", False, 9), ("Taxable Value", "money", False, 16),
+    ("IGST", "money", False, 14), ("Cess", "money", False, 12),
+    ("Supplier GSTIN", "text", False, 17), ("Supplier Name", "text", False, 22),
+    ("Importer GSTIN", "text", False, 17),
+    ("Action", "text", False, 14), ("Action Date", "date", False, 12),
+    ("Remark", "text", False, 24),
+    ("Match", "text", True, 14), ("Suggested Action", "text", True, 15),
+    ("Status", "text", True, 15), ("2B Period", "text", True, 10),
+    ("ITC IGST", "money", True, 14), ("ITC Cess", "money", True, 12),
+    ("Messages", "text", True, 60), ("Source", "text", True, 28),
+))
+# The input columns of a BoE row that hold the accountant's decisions: never overwritten.
+ACCOUNTANT_COLUMNS = ("Action", "Action Date", "Remark")
+COMPUTED_COLUMNS = tuple(c.header for c in BOE.columns if c.computed)
+
+BOOKS = TableSpec("Books", "Books", _cols(
+    ("Port Code", "text", False, 10), ("BoE No", "text", False, 11),
+    ("BoE Date", "date", False, 12), ("Taxable Value", "money", False, 16),
+    ("IGST", "money", False, 14), ("Cess", "money", False, 12),
+    ("Voucher No", "text", False, 14), ("Supplier GSTIN", "text", False, 17),
+    ("Importer GSTIN", "text", False, 17), ("Source", "text", False, 30),
+))
+
+BOE_LIST = TableSpec("BoEList", "BoE List", _cols(
+    ("Section", "text", False, 10), ("Amendment", "text", False, 11),
+    ("Port Code", "text", False, 10), ("BoE No", "text", False, 11),
+    ("BoE Date", "date", False, 12), ("Reference Date", "date", False, 14),
+    ("Taxable Value", "money", False, 16), ("IGST", "money", False, 14),
+    ("Cess", "money", False, 12), ("Supplier GSTIN", "text", False, 17),
+    ("Supplier Name", "text", False, 22), ("Source", "text", False, 30),
+))
+
+RECONCILIATION = TableSpec("Reconciliation", "Reconciliation", _cols(
+    ("Port Code", "text", True, 10), ("BoE No", "text", True, 11),
+    ("BoE Date", "date", True, 12), ("Match", "text", True, 16),
+    ("IMS IGST", "money", True, 14), ("Books IGST", "money", True, 14),
+    ("IMS Cess", "money", True, 12), ("Books Cess", "money", True, 12),
+    ("Differences", "text", True, 40), ("Suggested Action", "text", True, 15),
+    ("Note", "text", True, 60), ("Book Rows", "text", True, 20),
+))
+
+FETCH = TableSpec("FetchBoE", "Fetch BoE", _cols(
+    ("Port Code", "text", False, 10), ("BoE No", "text", False, 11),
+    ("BoE Date", "date", False, 12), ("Reference Date", "date", False, 14),
+    ("Status", "text", True, 28), ("Problem", "text", True, 60),
+))
+
+ACTION_LOG = TableSpec("ActionLog", "Action Log", _cols(
+    ("When", "date", True, 12), ("BoE Identity", "text", True, 44),
+    ("Old Action", "text", True, 13), ("New Action", "text", True, 13),
+    ("Action Date", "date", True, 12), ("Remark", "text", True, 30),
+    ("Source", "text", True, 24),
+))
+
+HISTORY = TableSpec("History", "History", _cols(
+    ("BoE Identity", "text", True, 44), ("Section", "text", True, 10),
+    ("Period", "text", True, 9), ("Status", "text", True, 15),
+    ("IGST", "money", True, 14), ("Cess", "money", True, 12),
+))
+
+FILED_3B = TableSpec("Filed3B", "Settings", _cols(
+    ("Period", "text", False, 10), ("Filed on", "date", False, 12)), origin="D3")
+GENERATED_2B = TableSpec("Generated2B", "Settings", _cols(
+    ("Period", "text", False, 10), ("Generated on", "date", False, 13)), origin="G3")
+
+TABLES = {t.name: t for t in (BOE, BOOKS, BOE_LIST, RECONCILIATION, FETCH, ACTION_LOG, HISTORY,
+                              FILED_3B, GENERATED_2B)}
+
+# Settings: (defined name, label, default, allowed values or None, Settings sheet row).
+SETTINGS_NAMES = (
+    ("IMS_GSTIN", "GSTIN", "", None),
+    ("IMS_FILING", "Filing frequency", "monthly", ("monthly", "quarterly")),
+    ("IMS_AS_OF", "As-of date (blank = today)", None, None),
+    ("IMS_REJECT_POLICY", "Reject policy", "warn", ("warn", "block", "allow")),
+    ("IMS_PENDING_LIMIT", "Pending limit", "none", ("none", "one_period", "section_16_4")),
+    ("IMS_CUTOFF_DAYS", "Cutoff warning days", 3, None),
+    ("IMS_TOLERANCE", "Match tolerance (Rs per head)", "1.00", None),
+)
+SETTINGS_FIRST_ROW = 4  # B4 holds IMS_GSTIN, B5 IMS_FILING, ...
+
+PERIOD_NAME = "IMS_PERIOD"
+PERIOD_LIST_NAME = "IMS_PERIODS"
+LISTS_SHEET = "_lists"
+
+SHEETS = ("Start", "Settings", "BoE", "Books", "BoE List", "Reconciliation", "Fetch BoE",
+          "Action Log", "History", "GSTR-2B", "GSTR-3B")
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A cell formula we write ourselves (data text is never written as a formula)."""
+
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+CREDITED_STATUSES = ("Accepted", "Deemed accepted")
+
+# The all-periods overview on the GSTR-3B sheet.
+PERIODS_3B = TableSpec("Periods3B", "GSTR-3B", _cols(
+    ("Period", "text", True, 10), ("4A1 IGST", "money", True, 15),
+    ("4A1 Cess", "money", True, 13), ("4B2 IGST", "money", True, 15),
+    ("4B2 Cess", "money", True, 13), ("Pending Count", "int", True, 10),
+    ("Pending IGST", "money", True, 15), ("Pending Cess", "money", True, 13),
+    ("Rejected Count", "int", True, 10), ("Rejected IGST", "money", True, 15),
+    ("Rejected Cess", "money", True, 13),
+), origin="A14")
+TABLES[PERIODS_3B.name] = PERIODS_3B

@@ -1,0 +1,222 @@
+"""The workbook as a file, read and written with openpyxl (headless: CLI and CI).
+
+Writes are atomic (a temporary file beside the workbook, then one rename), keep a ``.bak``
+of the previous file, and are refused while Excel has the workbook open.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from openpyxl import load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.workbook.defined_name import DefinedName
+
+from ..atomic import atomic_path
+from ..problems import InputError
+from .layout import LISTS_SHEET, Column, Formula, TableSpec
+
+__all__ = ["OpenpyxlBook", "check_not_open_in_excel"]
+
+Row = dict[str, Any]
+EXCEL_TEXT_LIMIT = 32767
+
+
+def check_not_open_in_excel(path: Path) -> None:
+    """Excel keeps a ``~$`` owner file beside an open workbook: refuse to write under it."""
+    name = path.name
+    for lock in {f"~${name}", f"~${name[2:]}"}:
+        if (path.parent / lock).exists():
+            raise InputError(
+                f"{path.name} is open in Excel (its lock file {lock} is beside it): close it "
+                "in Excel and run the command again. Nothing was changed.")
+
+
+def open_workbook(path: Path):
+    """Open with openpyxl, turning every way a file can be wrong into a clear InputError."""
+    from ..io.xlsx import check_workbook  # zip-bomb, entity-bomb and not-a-workbook checks
+
+    if not path.exists():
+        raise InputError(f"{path}: no such workbook. Create one with: ims-xl template {path}")
+    problems = check_workbook(path)
+    if problems:
+        raise InputError(f"{path.name}: {problems[0].message} {problems[0].fix}", problems)
+    try:
+        return load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm", keep_links=False)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise InputError(f"{path.name}: cannot be opened as an Excel workbook ({exc}). "
+                         "Open it in Excel and save it again as .xlsx.") from None
+
+
+class OpenpyxlBook:
+    def __init__(self, path: str | Path, *, confirm: Callable[[str], bool] | None = None,
+                 quiet: bool = False):
+        self.path = Path(path)
+        self.label = self.path.name
+        self.wb = open_workbook(self.path)
+        self._confirm = confirm
+        self._quiet = quiet
+        self._styles: dict[str, list] = {}
+
+    # --- tables ----------------------------------------------------------------------------
+    def _locate(self, spec: TableSpec):
+        for ws in self.wb.worksheets:
+            if spec.name in ws.tables:
+                return ws, ws.tables[spec.name]
+        raise InputError(
+            f"{self.label}: the table {spec.name!r} (sheet {spec.sheet!r}) is missing. It may "
+            "have been renamed or deleted: rename it back (Table Design > Table Name), or start "
+            "a new workbook with 'ims-xl template' and load your data again.")
+
+    def _header_map(self, spec: TableSpec, ws, table) -> tuple[dict[str, int], int, int, int]:
+        min_col, min_row, max_col, max_row = range_boundaries(table.ref)
+        headers = {}
+        for c in range(min_col, max_col + 1):
+            value = ws.cell(min_row, c).value
+            if value is not None:
+                headers[str(value).strip()] = c
+        missing = [h for h in spec.headers if h not in headers]
+        if missing:
+            raise InputError(
+                f"{self.label}: table {spec.name!r} lacks the column(s) "
+                + ", ".join(repr(m) for m in missing)
+                + ". Put the column back with exactly that header, or start a new workbook "
+                "with 'ims-xl template'.")
+        return headers, min_row, max_row, max_col
+
+    def read_table(self, spec: TableSpec) -> list[Row]:
+        ws, table = self._locate(spec)
+        headers, min_row, max_row, _ = self._header_map(spec, ws, table)
+        cols = sorted(headers.items(), key=lambda kv: kv[1])
+        first = cols[0][1]
+        rows: list[Row] = []
+        for values in ws.iter_rows(min_row=min_row + 1, max_row=max_row, min_col=first,
+                                   max_col=cols[-1][1], values_only=True):
+            if all(v is None or v == "" for v in values):
+                continue
+            rows.append({h: values[c - first] for h, c in cols})
+        return rows
+
+    def _column_styles(self, spec: TableSpec) -> dict[str, Any]:
+        """One StyleArray per column, built once from the shared style rules."""
+        if spec.name not in self._styles:
+            from workbook_template.styles import apply_body_style
+
+            from .layout import ACCOUNTANT_COLUMNS, BOE
+            scratch = self.wb.create_sheet("_scratch")
+            arrays = {}
+            for j, col in enumerate(spec.columns, start=1):
+                cell = scratch.cell(1, j)
+                apply_body_style(cell, col,
+                                 accountant=spec is BOE and col.header in ACCOUNTANT_COLUMNS)
+                arrays[col.header] = cell._style
+            self.wb.remove(scratch)
+            self._styles[spec.name] = arrays
+        return self._styles[spec.name]
+
+    def write_table(self, spec: TableSpec, rows: Sequence[Row]) -> None:
+        ws, table = self._locate(spec)
+        headers, min_row, old_max_row, max_col = self._header_map(spec, ws, table)
+        min_col = min(headers.values())
+        styles = self._column_styles(spec)
+        from copy import copy
+        cells = ws._cells
+        for i, row in enumerate(rows, start=min_row + 1):
+            for header, c in headers.items():
+                value = _cell_value(row.get(header))
+                cell = ws.cell(i, c)
+                if isinstance(value, Formula):
+                    cell.value = "=" + value.text
+                else:
+                    cell.value = value
+                    if isinstance(value, str) and cell.data_type == "f":
+                        cell.data_type = "s"  # data text is never a formula
+                style = styles.get(header)
+                if style is not None:
+                    cell._style = copy(style)
+        new_max_row = min_row + max(len(rows), 1)
+        if not rows:  # a table keeps one (empty) body row
+            for c in headers.values():
+                ws.cell(min_row + 1, c).value = None
+        for r in range(new_max_row + 1, old_max_row + 1):
+            for c in range(min_col, max_col + 1):
+                cells.pop((r, c), None)
+        ref = f"{get_column_letter(min_col)}{min_row}:{get_column_letter(max_col)}{new_max_row}"
+        table.ref = ref
+        if table.autoFilter is not None:
+            table.autoFilter.ref = ref
+
+    # --- names -----------------------------------------------------------------------------
+    def _name_cell(self, name: str):
+        dn = self.wb.defined_names.get(name)
+        if dn is None:
+            return None
+        for sheet, coord in dn.destinations:
+            if sheet in self.wb.sheetnames:
+                return self.wb[sheet][coord.replace("$", "").split(":")[0]]
+        return None
+
+    def read_names(self, names: Sequence[str]) -> dict[str, Any]:
+        out = {}
+        for name in names:
+            cell = self._name_cell(name)
+            if cell is not None:
+                out[name] = cell.value
+        return out
+
+    def write_name(self, name: str, value: Any) -> None:
+        cell = self._name_cell(name)
+        if cell is None:
+            raise InputError(f"{self.label}: the defined name {name} is missing. Start a new "
+                             "workbook with 'ims-xl template'.")
+        cell.value = _cell_value(value)
+
+    def set_list(self, name: str, values: Sequence[str]) -> None:
+        if LISTS_SHEET not in self.wb.sheetnames:
+            ws = self.wb.create_sheet(LISTS_SHEET)
+            ws.sheet_state = "hidden"
+        ws = self.wb[LISTS_SHEET]
+        for r in range(2, ws.max_row + 1):
+            ws.cell(r, 1).value = None
+        for r, value in enumerate(values, start=2):
+            cell = ws.cell(r, 1, value)
+            cell.number_format = "@"
+        last = max(len(values), 1) + 1
+        self.wb.defined_names[name] = DefinedName(name, attr_text=f"'{LISTS_SHEET}'!$A$2:$A${last}")
+
+    # --- talking to the user ---------------------------------------------------------------
+    def progress(self, text: str, done: int = 0, total: int = 0) -> None:
+        if not self._quiet and sys.stderr.isatty():
+            tail = f" {done}/{total}" if total else ""
+            print(f"\r{text}{tail}   ", end="", file=sys.stderr, flush=True)
+
+    def confirm(self, question: str) -> bool:
+        return True if self._confirm is None else self._confirm(question)
+
+    def alert(self, text: str) -> None:
+        if not self._quiet:
+            print(text, file=sys.stderr)
+
+    def save(self) -> None:
+        check_not_open_in_excel(self.path)
+        with atomic_path(self.path, backup=True) as tmp:
+            self.wb.save(tmp)
+        if not self._quiet and sys.stderr.isatty():
+            print("\r", end="", file=sys.stderr)
+
+
+def _cell_value(value: Any) -> Any:
+    """What openpyxl can store: illegal control characters removed, text within Excel's limit."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if len(value) > EXCEL_TEXT_LIMIT:
+            value = value[: EXCEL_TEXT_LIMIT - 1] + "…"
+    return value
+
+
+def column_of(spec: TableSpec, header: str) -> Column:
+    return spec.columns[spec.index(header)]

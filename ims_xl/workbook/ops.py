@@ -1,0 +1,349 @@
+"""The workbook operations: written once, run by the command line (openpyxl) and by the
+ribbon (xlwings), through the :class:`~ims_xl.workbook.book.Book` interface.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from ..actions import parse_action
+from ..dates import format_date
+from ..fetch import FetchRow, fetch_candidates, fill_from_boe_list, validate_fetch_rows
+from ..gst_calendar import gstr2b_date
+from ..match import MatchResult, match_boes, match_key, results_by_version
+from ..models import ActionCode, Evaluation, Message, Severity, Status
+from ..periods import Period
+from ..problems import Problem
+from ..rules import evaluate
+from . import formulas
+from . import rows as R
+from .book import Book
+from .layout import (ACTION_LOG, BOE, FETCH, HISTORY, PERIOD_LIST_NAME, PERIOD_NAME,
+                     PERIODS_3B, RECONCILIATION, Formula)
+from .state import WorkbookState, actions_from_log, read_state
+
+__all__ = ["RecomputeReport", "recompute", "evaluate_book", "messages_text", "FetchReport",
+           "fetch", "status_label", "TYPED_SOURCE"]
+
+Row = dict[str, Any]
+TYPED_SOURCE = "typed in workbook"
+
+
+@dataclass
+class RecomputeReport:
+    as_of: date
+    versions: int = 0
+    logged: int = 0
+    rejects_refused: int = 0
+    by_status: dict[str, int] = field(default_factory=dict)
+    errors: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    evaluation: Evaluation | None = None
+    periods: list[str] = field(default_factory=list)
+    review_period: str = ""
+
+
+def status_label(status: Status) -> str:
+    return status.label
+
+
+def messages_text(messages: list[Message], problems: list[Problem] = ()) -> str:
+    """The Messages cell: errors first, one per line, each starting with its severity."""
+    lines = [f"ERROR INPUT: {p.column}: {p.message}" for p in problems]
+    ordered = sorted(messages, key=lambda m: m.severity is not Severity.ERROR)
+    lines += [f"{m.severity.value.upper()} {m.code}: {m.text}" for m in ordered]
+    return "\n".join(lines)
+
+
+def _log_changes(book: Book, state: WorkbookState, now: datetime, source: str,
+                 report: RecomputeReport) -> None:
+    """Append an Action Log entry for every row whose Action, Action Date or Remark changed
+    since it was last logged. A blank Action Date is filled with the as-of date."""
+    last: dict[str, Row] = {}
+    for entry in state.log:
+        last[R.text(entry.get("BoE Identity"))] = entry
+    new_entries: list[tuple[int, Row]] = []
+    logged_keys = set()
+    for i, row in enumerate(state.boe_rows):
+        key = state.keys[i]
+        if key in logged_keys:
+            continue  # a duplicate row: its first row carries the actions
+        raw = R.text(row.get("Action"))
+        code = parse_action(raw)
+        label = code.label if code is not None else raw
+        previous = last.get(key)
+        if previous is None and not raw:
+            continue
+        try:
+            when = R.as_date(row.get("Action Date"))
+        except ValueError:
+            when = None
+            report.problems.append(Problem(BOE.sheet, "Action Date is not a date: the as-of "
+                                           "date is used", "Type the date as DD-MM-YYYY.",
+                                           row=i + 2, column="Action Date",
+                                           value=R.text(row.get("Action Date"))))
+        if when is None and (raw or previous is not None):
+            when = state.as_of
+        remark = R.text(row.get("Remark"))
+        if code is not None and raw != label and raw:
+            row["Action"] = label  # "a" -> "Accept": the accountant's words
+        if raw:
+            row["Action Date"] = when
+        if previous is not None:
+            same = (R.text(previous.get("New Action")) == label
+                    and _same_date(previous.get("Action Date"), when)
+                    and R.text(previous.get("Remark")) == remark)
+            if same:
+                continue
+        elif not raw:
+            continue
+        old = R.text(previous.get("New Action")) if previous else ""
+        entry = {"When": now, "BoE Identity": key, "Old Action": old, "New Action": label,
+                 "Action Date": when, "Remark": remark, "Source": source}
+        new_entries.append((i, entry))
+        logged_keys.add(key)
+
+    rejects = [(i, e) for i, e in new_entries
+               if parse_action(e["New Action"]) is ActionCode.REJECT
+               and parse_action(e["Old Action"]) is not ActionCode.REJECT]
+    if rejects:
+        listing = "\n".join(f"  {e['BoE Identity']} ({e['Remark'] or 'no remark'})"
+                            for _, e in rejects[:30])
+        more = f"\n  ... and {len(rejects) - 30} more" if len(rejects) > 30 else ""
+        question = (f"Keep {len(rejects)} new Reject(s)? A rejected BoE leaves GSTR-2B and its "
+                    f"credit is lost until you act again; the portal may refuse Reject on a "
+                    f"BoE.\n{listing}{more}")
+        if not book.confirm(question):
+            refused = {i for i, _ in rejects}
+            for i, entry in rejects:
+                row = state.boe_rows[i]
+                row["Action"] = entry["Old Action"]
+                prev = last.get(entry["BoE Identity"])
+                row["Action Date"] = prev.get("Action Date") if prev else None
+            new_entries = [(i, e) for i, e in new_entries if i not in refused]
+            report.rejects_refused = len(refused)
+    state.log.extend(e for _, e in new_entries)
+    report.logged = len(new_entries)
+
+
+def _same_date(a: Any, b: date | None) -> bool:
+    try:
+        return R.as_date(a) == b
+    except ValueError:
+        return False
+
+
+def evaluate_book(state: WorkbookState) -> tuple[Evaluation, list[Problem]]:
+    actions, problems = actions_from_log(state)
+    return evaluate(state.versions, actions, state.settings, state.as_of), problems
+
+
+def review_period(state: WorkbookState, periods: list[Period]) -> Period | None:
+    """The period the accountant is working on: the earliest whose GSTR-2B is not generated
+    yet on the as-of date (on the 13th of December, November)."""
+    for p in periods:
+        if gstr2b_date(p, state.settings) >= state.as_of:
+            return p
+    return periods[-1] if periods else None
+
+
+def recompute(book: Book, *, as_of: date | None = None, today: date | None = None,
+              now: datetime | None = None, source: str = TYPED_SOURCE) -> RecomputeReport:
+    """Log changed actions, evaluate, match, and write every computed column and sheet."""
+    book.progress("Reading the workbook")
+    state = read_state(book, as_of=as_of, today=today)
+    report = RecomputeReport(as_of=state.as_of, versions=len(state.versions),
+                             problems=list(state.problems))
+    _log_changes(book, state, now or datetime.now().replace(microsecond=0), source, report)
+
+    book.progress("Evaluating")
+    evaluation, log_problems = evaluate_book(state)
+    report.problems += log_problems
+    report.evaluation = evaluation
+
+    book.progress("Matching")
+    matches = match_boes(state.versions, state.books, state.boe_list or None,
+                         gstin=state.settings.gstin, tolerance=state.tolerance,
+                         reject_policy=state.settings.reject_policy)
+    by_version = results_by_version(matches)
+
+    book.progress("Writing results")
+    history: list[Row] = []
+    for i, (row, version, result) in enumerate(zip(state.boe_rows, state.versions,
+                                                   evaluation.records)):
+        match = by_version.get(version.id)
+        row["Match"] = match.status.label if match else ""
+        row["Suggested Action"] = (match.suggested_action.label
+                                   if match and match.suggested_action else "")
+        row["Status"] = result.status.label
+        report.by_status[result.status.label] = report.by_status.get(result.status.label, 0) + 1
+        period = result.itc_period or result.rejected_period
+        row["2B Period"] = str(period) if period else ""
+        row["ITC IGST"] = result.itc.igst if result.itc else None
+        row["ITC Cess"] = result.itc.cess if result.itc else None
+        text = messages_text(result.messages, state.row_problems.get(i, []))
+        row["Messages"] = text
+        if text.startswith("ERROR"):
+            report.errors += 1
+        for step in result.history:
+            history.append({"BoE Identity": state.keys[i], "Section": version.gstr2b_section,
+                            "Period": str(step.period), "Status": step.status.label,
+                            "IGST": version.igst, "Cess": version.cess})
+    book.write_table(BOE, state.boe_rows)
+    book.write_table(ACTION_LOG, state.log)
+    book.write_table(HISTORY, history)
+    book.write_table(RECONCILIATION, [_reconciliation_row(m) for m in matches])
+    _add_fetch_candidates(book, matches)
+
+    periods = sorted(evaluation.periods)
+    report.periods = [str(p) for p in periods]
+    book.set_list(PERIOD_LIST_NAME, report.periods)
+    first_body = int(PERIODS_3B.origin[1:]) + 1
+    book.write_table(PERIODS_3B, [
+        dict(zip(PERIODS_3B.headers, [str(p)] + [Formula(f) for f in formulas.period_row(r)]))
+        for r, p in enumerate(periods, start=first_body)])
+    current = R.text(book.read_names([PERIOD_NAME]).get(PERIOD_NAME))
+    chosen = review_period(state, periods)
+    if current not in report.periods and chosen is not None:
+        book.write_name(PERIOD_NAME, str(chosen))
+        current = str(chosen)
+    report.review_period = current
+    book.progress("Saving")
+    book.save()
+    return report
+
+
+def _money_or_none(amounts, head: str) -> Decimal | None:
+    return getattr(amounts, head) if amounts is not None else None
+
+
+def _reconciliation_row(m: MatchResult) -> Row:
+    return {
+        "Port Code": m.port_code, "BoE No": m.boe_number, "BoE Date": m.boe_date,
+        "Match": m.status.label,
+        "IMS IGST": _money_or_none(m.ims, "igst"), "Books IGST": _money_or_none(m.books, "igst"),
+        "IMS Cess": _money_or_none(m.ims, "cess"), "Books Cess": _money_or_none(m.books, "cess"),
+        "Differences": "; ".join(
+            f"{d.field}: IMS {d.ims} / {d.against} {d.other}" + ("" if d.breaks_match else
+                                                                 " (does not break the match)")
+            for d in m.differences),
+        "Suggested Action": m.suggested_action.label if m.suggested_action else "",
+        "Note": m.note,
+        "Book Rows": "; ".join(f"{f} row {r}" if r else f for f, r in m.book_rows),
+    }
+
+
+def _fetch_rows(rows: list[Row]) -> list[FetchRow]:
+    out = []
+    for row in rows:
+        def day(column: str):
+            try:
+                return R.as_date(row.get(column))
+            except ValueError:
+                return None
+        out.append(FetchRow(R.text(row.get("Port Code")), R.text(row.get("BoE No")),
+                            day("BoE Date"), day("Reference Date"), source="typed"))
+    return out
+
+
+def _add_fetch_candidates(book: Book, matches: list[MatchResult]) -> None:
+    existing = book.read_table(FETCH)
+    have = {match_key(r.get("Port Code"), R.text(r.get("BoE No")), _safe_date(r.get("BoE Date")))
+            for r in existing}
+    added = False
+    for cand in fetch_candidates(matches):
+        key = match_key(cand.port_code, cand.boe_number, cand.boe_date)
+        if key in have:
+            continue
+        have.add(key)
+        existing.append({"Port Code": cand.port_code, "BoE No": cand.boe_number,
+                         "BoE Date": cand.boe_date, "Reference Date": cand.ref_date,
+                         "Status": f"Candidate: not in IMS (in {cand.source})", "Problem": ""})
+        added = True
+    if added:
+        book.write_table(FETCH, existing)
+
+
+def _safe_date(value: Any) -> date | None:
+    try:
+        return R.as_date(value)
+    except ValueError:
+        return None
+
+
+@dataclass
+class FetchReport:
+    checked: int = 0
+    invalid: int = 0
+    filled: int = 0
+    to_request: int = 0
+    batches: int = 0
+
+
+def fetch(book: Book, *, today: date | None = None) -> FetchReport:
+    """Check the Fetch BoE sheet as the portal would, and fill what the BoE list can supply."""
+    from .layout import BOE_LIST
+    from .state import read_versions
+
+    today = today or date.today()
+    rows = book.read_table(FETCH)
+    requested = _fetch_rows(rows)
+    checks = validate_fetch_rows(requested, today=today, single_request=False)
+    report = FetchReport(checked=len(rows))
+    boe_rows = book.read_table(BOE)
+    ims = read_versions(boe_rows, BOE.sheet)[0]
+    boe_list = read_versions(book.read_table(BOE_LIST), BOE_LIST.sheet)[0]
+    valid = [c.row for c in checks if c.ok]
+    new_records, still_missing = fill_from_boe_list(ims, boe_list, valid)
+    missing = {match_key(r.port_code, r.boe_number, r.boe_date) for r in still_missing}
+    filled_keys = {match_key(v.port_code, v.boe_number, v.boe_date) for v in new_records}
+    from ..fetch import batches as make_batches
+    batch_of: dict[Any, int] = {}
+    for n, batch in enumerate(make_batches(still_missing), start=1):
+        for r in batch:
+            batch_of[match_key(r.port_code, r.boe_number, r.boe_date)] = n
+    report.batches = len(set(batch_of.values()))
+    for row, check in zip(rows, checks):
+        key = match_key(check.row.port_code, check.row.boe_number, check.row.boe_date)
+        if not check.ok:
+            row["Status"] = "Invalid: correct it"
+            row["Problem"] = check.text
+            report.invalid += 1
+        elif key in filled_keys:
+            row["Status"] = "Filled from the BoE list"
+            row["Problem"] = ""
+            report.filled += 1
+        elif key in missing:
+            row["Status"] = f"Request on the portal (batch {batch_of.get(key, 1)})"
+            row["Problem"] = ""
+            report.to_request += 1
+        else:
+            row["Status"] = "Already in IMS"
+            row["Problem"] = ""
+    for v in new_records:
+        new_row = R.row_from_version(v)
+        new_row["Source"] = v.source
+        boe_rows.append(new_row)
+    book.write_table(FETCH, rows)
+    if new_records:
+        book.write_table(BOE, boe_rows)
+    book.save()
+    return report
+
+
+def period_figures(state: WorkbookState, period: Period):
+    evaluation, _ = evaluate_book(state)
+    period = period.for_filing(state.settings.filing)
+    return evaluation, evaluation.periods.get(period)
+
+
+def format_money(value: Decimal) -> str:
+    from ..money import format_inr
+    return format_inr(value)
+
+
+def describe_date(d: date) -> str:
+    return format_date(d)

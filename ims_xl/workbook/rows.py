@@ -1,0 +1,241 @@
+"""Workbook rows <-> domain data. Cells arrive as Excel gives them (floats, datetimes,
+None, text): they are converted here, at the edge, and problems are named by sheet, row and
+column.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from .. import dates
+from ..identifiers import boe_number as boe_number_id
+from ..identifiers import gstin as gstin_id
+from ..models import ZERO, BoeVersion, BookLine, PendingLimit, RejectPolicy, Section, Settings
+from ..money import to_decimal, to_decimal_or_zero
+from ..periods import Filing, Period
+from ..problems import Problem
+
+__all__ = ["text", "as_date", "version_key", "boe_identity", "version_from_row", "row_from_version",
+           "book_from_row", "row_from_book", "settings_from_names", "yes_no"]
+
+Row = dict[str, Any]
+
+
+def text(value: Any) -> str:
+    """A cell as text: integral floats lose their ``.0``, dates become DD-MM-YYYY."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return dates.format_date(value.date())
+    if isinstance(value, date):
+        return dates.format_date(value)
+    return str(value).strip()
+
+
+def as_date(value: Any) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    return dates.parse_optional_date(value)
+
+
+def yes_no(value: Any) -> bool:
+    return text(value).lower() in ("yes", "y", "true", "1", "a", "amended")
+
+
+def boe_identity(section: Section, port: str, number: str, boe_date: date | None) -> str:
+    when = dates.format_date(boe_date) if boe_date else "no date"
+    key_number = number.strip().lstrip("0") or "0"
+    return f"{section.value}/{port.strip().upper()}/{key_number}/{when}"
+
+
+def version_key(v: BoeVersion) -> str:
+    """A version's identity as the Action Log shows it: the BoE, then which version."""
+    ref = dates.format_date(v.ref_date) if v.ref_date else "no ref date"
+    kind = "amendment" if v.amendment else "original"
+    return f"{boe_identity(v.section, v.port_code, v.boe_number, v.boe_date)} {kind} {ref}"
+
+
+def _section(value: Any) -> Section:
+    raw = text(value).upper()
+    if raw in ("IMPGSEZ", "IMPGSEZA", "SEZ"):
+        return Section.IMPGSEZ
+    return Section.IMPG
+
+
+def version_from_row(row: Row, *, vid: str, sheet: str, line: int,
+                     problems: list[Problem]) -> BoeVersion:
+    """One BoE sheet row as a version; unreadable cells become problems, never exceptions."""
+    def bad(column: str, value: Any, message: str, fix: str) -> None:
+        problems.append(Problem(sheet, message, fix, row=line, column=column, value=text(value)))
+
+    def day(column: str) -> date | None:
+        value = row.get(column)
+        try:
+            return as_date(value)
+        except ValueError as exc:
+            bad(column, value, str(exc), "Type the date as DD-MM-YYYY.")
+            return None
+
+    raw_section = text(row.get("Section")).upper()
+    if raw_section not in ("IMPG", "IMPGSEZ", "IMPGA", "IMPGSEZA"):
+        bad("Section", row.get("Section"), "unknown section", "Use IMPG or IMPGSEZ.")
+    amendment = yes_no(row.get("Amendment")) or raw_section in ("IMPGA", "IMPGSEZA")
+    number_raw = row.get("BoE No")
+    try:
+        number = boe_number_id.compact(number_raw)
+    except Exception:  # unrecoverable: the rules report BOE_NUMBER_INVALID
+        number = text(number_raw)
+    period = None
+    if text(row.get("Period")):
+        try:
+            period = Period.parse(text(row.get("Period")))
+        except ValueError as exc:
+            bad("Period", row.get("Period"), str(exc), "Write the period as MMYYYY.")
+    amounts: dict[str, Decimal] = {}
+    amount_problems = []
+    for column, field in (("Taxable Value", "taxable_value"), ("IGST", "igst"), ("Cess", "cess")):
+        amount, problem = to_decimal_or_zero(row.get(column))
+        amounts[field] = amount
+        if problem:
+            amount_problems.append((field, text(row.get(column))))
+    return BoeVersion(
+        id=vid, section=_section(raw_section), amendment=amendment,
+        port_code=text(row.get("Port Code")), boe_number=number,
+        boe_date=day("BoE Date"), ref_date=day("Reference Date"), period=period,
+        supplier_gstin=text(row.get("Supplier GSTIN")),
+        supplier_name=text(row.get("Supplier Name")),
+        importer_gstin=text(row.get("Importer GSTIN")), source=text(row.get("Source")),
+        amount_problems=tuple(amount_problems), **amounts)
+
+
+def row_from_version(v: BoeVersion) -> Row:
+    """The portal columns of a BoE row (the accountant's and computed columns are not here)."""
+    return {
+        "Section": v.section.value, "Amendment": "Yes" if v.amendment else "No",
+        "Port Code": v.port_code, "BoE No": v.boe_number, "BoE Date": v.boe_date,
+        "Reference Date": v.ref_date, "Period": str(v.period) if v.period else "",
+        "Taxable Value": v.taxable_value, "IGST": v.igst, "Cess": v.cess,
+        "Supplier GSTIN": v.supplier_gstin, "Supplier Name": v.supplier_name,
+        "Importer GSTIN": v.importer_gstin, "Source": v.source,
+    }
+
+
+def book_from_row(row: Row, *, sheet: str, line: int, problems: list[Problem]) -> BookLine:
+    def money(column: str) -> Decimal:
+        amount, problem = to_decimal_or_zero(row.get(column))
+        if problem:
+            problems.append(Problem(sheet, problem, "Correct the amount.", row=line,
+                                    column=column, value=text(row.get(column))))
+        return amount
+
+    try:
+        boe_date = as_date(row.get("BoE Date"))
+    except ValueError as exc:
+        problems.append(Problem(sheet, str(exc), "Type the date as DD-MM-YYYY.", row=line,
+                                column="BoE Date", value=text(row.get("BoE Date"))))
+        boe_date = None
+    try:
+        number = boe_number_id.compact(row.get("BoE No"))
+    except Exception:
+        number = text(row.get("BoE No"))
+    return BookLine(port_code=text(row.get("Port Code")), boe_number=number, boe_date=boe_date,
+                    taxable_value=money("Taxable Value"), igst=money("IGST"), cess=money("Cess"),
+                    voucher=text(row.get("Voucher No")),
+                    supplier_gstin=text(row.get("Supplier GSTIN")),
+                    importer_gstin=text(row.get("Importer GSTIN")),
+                    file=text(row.get("Source")) or sheet, row=line)
+
+
+def row_from_book(b: BookLine) -> Row:
+    where = f"{b.file}:{b.row}" if b.row else b.file
+    return {"Port Code": b.port_code, "BoE No": b.boe_number, "BoE Date": b.boe_date,
+            "Taxable Value": b.taxable_value, "IGST": b.igst, "Cess": b.cess,
+            "Voucher No": b.voucher, "Supplier GSTIN": b.supplier_gstin,
+            "Importer GSTIN": b.importer_gstin, "Source": where}
+
+
+def settings_from_names(values: dict[str, Any], filed: list[Row], generated: list[Row],
+                        *, sheet: str = "Settings") -> tuple[Settings, date | None, Decimal,
+                                                             list[Problem]]:
+    """Settings from the workbook's defined names and tables; bad values are problems and
+    fall back to the defaults (never a silent guess: each is reported)."""
+    problems: list[Problem] = []
+
+    def choice(name: str, enum, default):
+        raw = text(values.get(name)).lower()
+        if not raw:
+            return default
+        try:
+            return enum(raw)
+        except ValueError:
+            problems.append(Problem(sheet, f"{name} has an unknown value",
+                                    "Choose one from the dropdown.", column=name, value=raw))
+            return default
+
+    gstin = text(values.get("IMS_GSTIN")) or None
+    if gstin:
+        problem = gstin_id.problem(gstin)
+        if problem:
+            problems.append(Problem(sheet, problem, "Correct the GSTIN in Settings.",
+                                    column="IMS_GSTIN", value=gstin))
+            gstin = None
+        else:
+            gstin = gstin_id.compact(gstin)
+    filing = choice("IMS_FILING", Filing, Filing.MONTHLY)
+    as_of = None
+    try:
+        as_of = as_date(values.get("IMS_AS_OF"))
+    except ValueError as exc:
+        problems.append(Problem(sheet, str(exc), "Type the date as DD-MM-YYYY or leave blank.",
+                                column="IMS_AS_OF", value=text(values.get("IMS_AS_OF"))))
+    days = 3
+    raw_days = values.get("IMS_CUTOFF_DAYS")
+    if text(raw_days):
+        try:
+            days = int(to_decimal(raw_days))
+            if days < 0:
+                raise ValueError
+        except (ValueError, ArithmeticError):
+            problems.append(Problem(sheet, "cutoff warning days must be a whole number",
+                                    "Type a number of days such as 3.",
+                                    column="IMS_CUTOFF_DAYS", value=text(raw_days)))
+            days = 3
+    tolerance = Decimal("1.00")
+    if text(values.get("IMS_TOLERANCE")):
+        try:
+            tolerance = to_decimal(values.get("IMS_TOLERANCE"))
+        except ValueError as exc:
+            problems.append(Problem(sheet, str(exc), "Type an amount in rupees such as 1.00.",
+                                    column="IMS_TOLERANCE", value=text(values.get("IMS_TOLERANCE"))))
+
+    def period_dates(rows: list[Row], column: str, table: str) -> dict[Period, date]:
+        out = {}
+        for i, row in enumerate(rows, start=1):
+            if not text(row.get("Period")) and not text(row.get(column)):
+                continue
+            try:
+                out[Period.parse(text(row.get("Period"))).for_filing(filing)] = as_date(row.get(column))
+            except (ValueError, TypeError) as exc:
+                problems.append(Problem(sheet, f"{table} row {i}: {exc}",
+                                        "Write the period as MMYYYY and a DD-MM-YYYY date.",
+                                        column=column, value=text(row.get(column))))
+        return {p: d for p, d in out.items() if d is not None}
+
+    settings = Settings(
+        gstin=gstin, filing=filing,
+        reject_policy=choice("IMS_REJECT_POLICY", RejectPolicy, RejectPolicy.WARN),
+        pending_limit=choice("IMS_PENDING_LIMIT", PendingLimit, PendingLimit.NONE),
+        cutoff_warning_days=days,
+        filed_3b=period_dates(filed, "Filed on", "Filed3B"),
+        generated_2b=period_dates(generated, "Generated on", "Generated2B"))
+    return settings, as_of, tolerance, problems
+
+
+def zero_if_none(value: Decimal | None) -> Decimal:
+    return ZERO if value is None else value

@@ -1,0 +1,367 @@
+"""The three-way match: IMS, the customs BoE list, the books."""
+
+from __future__ import annotations
+
+import time
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+
+from ims_xl.match import (Difference, MatchStatus, match_boes, match_key,
+                          results_by_version)
+from ims_xl.models import ActionCode, BoeVersion, BookLine, RejectPolicy, Section
+from ims_xl.periods import Period
+
+GSTIN = "27AAPFU0939F1ZV"
+OTHER = "24AAUPV7468F1ZW"
+D = Decimal
+
+
+def ims(rid="r1", *, port="INNSA1", number="2566282", boe_date=date(2025, 10, 3),
+        ref_date=date(2025, 10, 6), igst="18000", cess="0", taxable="100000", amendment=False,
+        section=Section.IMPG, importer="") -> BoeVersion:
+    return BoeVersion(id=rid, section=section, amendment=amendment, port_code=port,
+                      boe_number=number, boe_date=boe_date, ref_date=ref_date,
+                      period=Period.parse("102025"), taxable_value=D(taxable), igst=D(igst),
+                      cess=D(cess), importer_gstin=importer)
+
+
+def book(*, port="INNSA1", number="2566282", boe_date=date(2025, 10, 3), igst="18000",
+         cess="0", taxable="100000", voucher="PI-1", row=2, importer="") -> BookLine:
+    return BookLine(port_code=port, boe_number=number, boe_date=boe_date,
+                    taxable_value=D(taxable), igst=D(igst), cess=D(cess), voucher=voucher,
+                    importer_gstin=importer, file="books.xlsx", row=row)
+
+
+def one(results, status=None):
+    assert len(results) == 1, results
+    if status is not None:
+        assert results[0].status is status, (results[0].status, results[0].note)
+    return results[0]
+
+
+# --- matched and value mismatches -------------------------------------------------------------
+
+
+def test_exact_match_is_accepted():
+    r = one(match_boes([ims()], [book()]), MatchStatus.MATCHED)
+    assert r.suggested_action is ActionCode.ACCEPT
+    assert r.version_ids == ["r1"] and r.latest_id == "r1"
+    assert r.book_rows == [("books.xlsx", 2)]
+    assert r.differences == []
+    assert "Accept" in r.note
+
+
+@pytest.mark.parametrize("head", ["igst", "cess"])
+@pytest.mark.parametrize("delta, status", [
+    ("1.00", MatchStatus.MATCHED), ("-1.00", MatchStatus.MATCHED),
+    ("1.01", MatchStatus.VALUE_MISMATCH), ("-1.01", MatchStatus.VALUE_MISMATCH),
+])
+def test_tolerance_edges_per_head(head, delta, status):
+    base = {"igst": D("18000"), "cess": D("500")}
+    books_amounts = dict(base)
+    books_amounts[head] += D(delta)
+    r = one(match_boes([ims(igst="18000", cess="500")],
+                       [book(igst=str(books_amounts["igst"]), cess=str(books_amounts["cess"]))]),
+            status)
+    if status is MatchStatus.VALUE_MISMATCH:
+        assert [d.as_tuple() for d in r.differences] == [(head, base[head], books_amounts[head])]
+        assert r.suggested_action is ActionCode.PENDING
+        assert "Keep Pending" in r.note
+    else:
+        assert r.suggested_action is ActionCode.ACCEPT
+
+
+def test_heads_are_not_netted():
+    # IGST 0.80 over and cess 0.80 under: each within tolerance -> matched
+    r = one(match_boes([ims(igst="100", cess="100")], [book(igst="100.80", cess="99.20")]))
+    assert r.status is MatchStatus.MATCHED
+    # IGST 1.50 over, cess 1.50 under: the sum agrees but each head is out -> mismatch
+    r = one(match_boes([ims(igst="100", cess="100")], [book(igst="101.50", cess="98.50")]))
+    assert r.status is MatchStatus.VALUE_MISMATCH
+    assert {d.field for d in r.differences} == {"igst", "cess"}
+
+
+def test_custom_tolerance():
+    assert one(match_boes([ims()], [book(igst="18004")]),).status is MatchStatus.VALUE_MISMATCH
+    r = one(match_boes([ims()], [book(igst="18004")], tolerance=D("5")))
+    assert r.status is MatchStatus.MATCHED
+
+
+def test_taxable_value_only_difference_still_matched_with_note():
+    r = one(match_boes([ims(taxable="100000")], [book(taxable="82000")]), MatchStatus.MATCHED)
+    assert r.suggested_action is ActionCode.ACCEPT
+    assert len(r.differences) == 1
+    diff = r.differences[0]
+    assert diff.as_tuple() == ("taxable_value", D("100000"), D("82000"))
+    assert diff.breaks_match is False
+    assert "customs duty" in r.note and "does not affect the match" in r.note
+
+
+def test_split_vouchers_are_summed():
+    lines = [book(igst="10000", taxable="60000", voucher="PI-1", row=2),
+             book(igst="5000", taxable="25000", voucher="PI-2", row=3),
+             book(igst="3000.40", taxable="15000", voucher="PI-3", row=4)]
+    r = one(match_boes([ims(igst="18000")], lines), MatchStatus.MATCHED)
+    assert r.books.igst == D("18000.40")
+    assert r.book_rows == [("books.xlsx", 2), ("books.xlsx", 3), ("books.xlsx", 4)]
+    assert "3 book lines summed" in r.note
+
+
+def test_split_in_two_equal_halves_is_not_a_duplicate():
+    lines = [book(igst="9000", voucher="PI-1"), book(igst="9000", voucher="PI-2", row=3)]
+    r = one(match_boes([ims(igst="18000")], lines))
+    assert r.status is MatchStatus.MATCHED
+
+
+def test_same_boe_booked_twice_is_duplicate_in_books():
+    lines = [book(igst="18000", voucher="PI-1"), book(igst="18000", voucher="PI-9", row=7)]
+    r = one(match_boes([ims(igst="18000")], lines), MatchStatus.DUPLICATE_IN_BOOKS)
+    assert r.books.igst == D("36000")
+    assert r.suggested_action is ActionCode.ACCEPT
+    assert "PI-1 and PI-9" in r.note
+    assert [d.field for d in r.differences] == ["igst"]
+
+
+def test_one_split_line_booked_twice_is_duplicate_in_books():
+    lines = [book(igst="10000", taxable="60000", voucher="PI-1"),
+             book(igst="8000", taxable="40000", voucher="PI-2", row=3),
+             book(igst="8000", taxable="40000", voucher="PI-3", row=4)]
+    r = one(match_boes([ims(igst="18000")], lines), MatchStatus.DUPLICATE_IN_BOOKS)
+    assert "PI-2 and PI-3" in r.note
+
+
+def test_two_identical_lines_that_do_not_explain_the_gap_are_a_mismatch():
+    lines = [book(igst="7000", voucher="PI-1"), book(igst="7000", voucher="PI-2", row=3)]
+    r = one(match_boes([ims(igst="18000")], lines), MatchStatus.VALUE_MISMATCH)
+    assert r.suggested_action is ActionCode.PENDING
+
+
+# --- keys -------------------------------------------------------------------------------------
+
+
+def test_leading_zero_numbers_and_port_case_match():
+    r = one(match_boes([ims(number="0012345", port="INNSA1")],
+                       [book(number="12345", port=" innsa1 ")]), MatchStatus.MATCHED)
+    assert r.boe_number == "0012345"
+    assert match_key("innsa1", "0012345", None) == match_key("INNSA1", "12345.0", None)
+
+
+def test_excel_float_number_in_books_matches():
+    one(match_boes([ims(number="2566282")], [book(number="2566282.0")]), MatchStatus.MATCHED)
+
+
+def test_not_in_books():
+    r = one(match_boes([ims()], []), MatchStatus.NOT_IN_BOOKS)
+    assert r.suggested_action is ActionCode.PENDING
+    assert "transit" in r.note and "bonded warehouse" in r.note
+    assert r.books is None and r.book_rows == []
+
+
+def test_not_in_ims_from_books_and_boe_list():
+    listed = ims("L1", number="7654321", igst="500")
+    results = match_boes([ims()], [book(), book(number="1111111", igst="90", row=9)], [ims("L0"), listed])
+    by_status = {r.status: r for r in results}
+    assert [r.status for r in results] == [MatchStatus.MATCHED, MatchStatus.NOT_IN_IMS,
+                                           MatchStatus.NOT_IN_IMS]
+    books_only = results[1]
+    assert books_only.boe_number == "1111111" and books_only.sources == ("books",)
+    assert books_only.books.igst == D("90") and books_only.suggested_action is None
+    assert books_only.book_rows == [("books.xlsx", 9)]
+    list_only = results[2]
+    assert list_only.boe_number == "7654321" and list_only.sources == ("boe_list",)
+    assert list_only.boe_list.igst == D("500") and list_only.ref_date == date(2025, 10, 6)
+    assert "Fetch BoE" in list_only.note
+    assert by_status[MatchStatus.MATCHED].boe_list is not None
+
+
+def test_books_and_boe_list_both_having_it_give_one_not_in_ims():
+    results = match_boes([], [book()], [ims("L1")])
+    r = one(results, MatchStatus.NOT_IN_IMS)
+    assert r.sources == ("books", "boe_list")
+    assert "the books and the customs BoE list" in r.note
+
+
+def test_not_in_boe_list_only_when_a_list_is_given():
+    assert one(match_boes([ims()], [book()], None)).status is MatchStatus.MATCHED
+    r = one(match_boes([ims()], [book()], []), MatchStatus.NOT_IN_BOE_LIST)
+    assert r.suggested_action is ActionCode.PENDING
+    assert "BoE list" in r.note
+
+
+def test_boe_list_value_difference_is_a_mismatch():
+    r = one(match_boes([ims()], [book()], [ims("L1", igst="17000")]), MatchStatus.VALUE_MISMATCH)
+    assert [(d.field, d.against) for d in r.differences] == [("igst", "boe_list")]
+    assert r.suggested_action is ActionCode.PENDING
+
+
+# --- probable ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("days, status", [(1, MatchStatus.PROBABLE), (3, MatchStatus.PROBABLE),
+                                          (-3, MatchStatus.PROBABLE), (4, None)])
+def test_date_within_three_days_is_probable(days, status):
+    books_date = date(2025, 10, 3) + timedelta(days=days)
+    results = match_boes([ims(ref_date=date(2025, 10, 20))], [book(boe_date=books_date)])
+    if status is None:
+        assert [r.status for r in results] == [MatchStatus.NOT_IN_BOOKS, MatchStatus.NOT_IN_IMS]
+        return
+    r = one(results, status)
+    assert r.suggested_action is ActionCode.PENDING
+    assert r.differences[0].as_tuple() == ("boe_date", date(2025, 10, 3), books_date)
+    assert f"{abs(days)} day" in r.note
+
+
+def test_books_carrying_the_reference_date_is_probable():
+    r = one(match_boes([ims(ref_date=date(2025, 10, 12))], [book(boe_date=date(2025, 10, 12))]),
+            MatchStatus.PROBABLE)
+    assert "reference date" in r.note
+
+
+def test_swapped_day_and_month_is_probable():
+    r = one(match_boes([ims(boe_date=date(2025, 10, 3), ref_date=date(2025, 10, 6))],
+                       [book(boe_date=date(2025, 3, 10))]), MatchStatus.PROBABLE)
+    assert r.differences[0].as_tuple() == ("boe_date", date(2025, 10, 3), date(2025, 3, 10))
+    assert r.differences[0].note == "day and month swapped"
+    assert "swapped" in r.note and "10-03-2025" in r.note
+
+
+def test_same_number_and_date_at_another_port_is_probable():
+    r = one(match_boes([ims(port="INNSA1")], [book(port="INMAA1")]), MatchStatus.PROBABLE)
+    assert r.differences[0].as_tuple() == ("port_code", "INNSA1", "INMAA1")
+
+
+def test_another_port_with_other_amounts_is_not_probable():
+    results = match_boes([ims(port="INNSA1")], [book(port="INMAA1", igst="5000")])
+    assert [r.status for r in results] == [MatchStatus.NOT_IN_BOOKS, MatchStatus.NOT_IN_IMS]
+
+
+def test_probable_with_amount_difference_lists_it():
+    r = one(match_boes([ims()], [book(boe_date=date(2025, 10, 4), igst="17000")]),
+            MatchStatus.PROBABLE)
+    assert [d.field for d in r.differences] == ["boe_date", "igst"]
+    assert "IGST" in r.note
+
+
+def test_exact_match_wins_over_probable():
+    # IMS has two BoEs with the same number on consecutive days; books have both exactly.
+    a, b = ims("a", boe_date=date(2025, 10, 3)), ims("b", boe_date=date(2025, 10, 4))
+    results = match_boes([a, b], [book(boe_date=date(2025, 10, 4), row=3),
+                                  book(boe_date=date(2025, 10, 3), row=2)])
+    assert [(r.latest_id, r.status, r.book_rows) for r in results] == [
+        ("a", MatchStatus.MATCHED, [("books.xlsx", 2)]),
+        ("b", MatchStatus.MATCHED, [("books.xlsx", 3)])]
+
+
+# --- amendments and IMS duplicates ------------------------------------------------------------
+
+
+def test_amended_boe_compared_on_latest_version():
+    original = ims("o", igst="10000")
+    amend1 = ims("a1", amendment=True, ref_date=date(2025, 11, 5), igst="11000")
+    amend2 = ims("a2", amendment=True, ref_date=date(2025, 12, 2), igst="12000")
+    # input order deliberately not chronological
+    results = match_boes([amend2, original, amend1], [book(igst="12000")])
+    r = one(results, MatchStatus.MATCHED)
+    assert r.latest_id == "a2"
+    assert sorted(r.version_ids) == ["a1", "a2", "o"]
+    assert set(results_by_version(results)) == {"o", "a1", "a2"}
+    # the books still carry the original amount: mismatch against the amendment
+    r = one(match_boes([original, amend1, amend2], [book(igst="10000")]),
+            MatchStatus.VALUE_MISMATCH)
+    assert r.differences[0].as_tuple() == ("igst", D("12000"), D("10000"))
+
+
+def test_ims_duplicate_suggests_reject():
+    results = match_boes([ims("r1"), ims("r2")], [book()], gstin=GSTIN)
+    assert [r.status for r in results] == [MatchStatus.MATCHED, MatchStatus.DUPLICATE_IN_IMS]
+    main, dup = results
+    assert main.version_ids == ["r1"] and main.suggested_action is ActionCode.ACCEPT
+    assert dup.version_ids == ["r2"] and dup.duplicate_of == "r1"
+    assert dup.suggested_action is ActionCode.REJECT
+    assert "may refuse" in dup.note
+    assert results_by_version(results)["r2"] is dup
+
+
+def test_ims_duplicate_under_block_is_keep_pending():
+    results = match_boes([ims("r1"), ims("r2")], [book()], reject_policy=RejectPolicy.BLOCK)
+    assert results[1].suggested_action is ActionCode.PENDING
+    assert "block" in results[1].note
+
+
+def test_same_boe_with_other_ref_date_is_not_a_duplicate():
+    results = match_boes([ims("r1"), ims("r2", ref_date=date(2025, 10, 9))], [book()])
+    r = one(results, MatchStatus.MATCHED)
+    assert r.latest_id == "r2"
+
+
+# --- other GSTIN and reject policy ------------------------------------------------------------
+
+
+def test_other_gstin_suggests_reject_with_portal_warning():
+    r = one(match_boes([ims(importer=OTHER)], [], gstin=GSTIN), MatchStatus.NOT_IN_BOOKS)
+    assert r.suggested_action is ActionCode.REJECT
+    assert r.other_gstin == OTHER
+    assert OTHER in r.note and "may refuse" in r.note
+
+
+def test_other_gstin_under_block_is_keep_pending():
+    r = one(match_boes([ims(importer=OTHER)], [], gstin=GSTIN, reject_policy="block"))
+    assert r.suggested_action is ActionCode.PENDING
+    assert "block" in r.note and OTHER in r.note
+
+
+def test_other_gstin_under_allow_is_plain_reject():
+    r = one(match_boes([ims(importer=OTHER)], [], gstin=GSTIN, reject_policy=RejectPolicy.ALLOW))
+    assert r.suggested_action is ActionCode.REJECT
+    assert "may refuse" not in r.note
+
+
+def test_own_gstin_or_no_settings_gstin_is_not_rejected():
+    assert one(match_boes([ims(importer=GSTIN.lower())], [], gstin=GSTIN)).suggested_action \
+        is ActionCode.PENDING
+    assert one(match_boes([ims(importer=OTHER)], [])).suggested_action is ActionCode.PENDING
+
+
+def test_book_lines_of_another_gstin_are_left_out():
+    results = match_boes([ims()], [book(importer=OTHER), book(number="999999", importer=OTHER)],
+                         gstin=GSTIN)
+    assert [r.status for r in results] == [MatchStatus.NOT_IN_BOOKS]
+
+
+# --- shapes and speed -------------------------------------------------------------------------
+
+
+def test_difference_text():
+    d = Difference("igst", D("18000"), D("17998.5"))
+    assert str(d) == "IGST: IMS 18,000.00, books 17,998.50"
+
+
+def test_status_labels():
+    assert MatchStatus.NOT_IN_IMS.label == "Not in IMS"
+    assert MatchStatus.VALUE_MISMATCH.label == "Value mismatch"
+
+
+def test_hundred_thousand_boes_match_fast():
+    n = 100_000
+    start = date(2024, 1, 1)
+    versions, lines = [], []
+    for i in range(n):
+        when = start + timedelta(days=i % 600)
+        number = f"{1000000 + i}"
+        versions.append(BoeVersion(id=f"r{i}", section=Section.IMPG, amendment=False,
+                                   port_code="INNSA1", boe_number=number, boe_date=when,
+                                   ref_date=when, igst=D(i % 9000), cess=D(0)))
+        if i % 10:  # one in ten missing from the books
+            lines.append(BookLine("INNSA1", number, when, igst=D(i % 9000) + (D("5") if i % 7 == 0 else 0)))
+    t0 = time.perf_counter()
+    results = match_boes(versions, lines)
+    elapsed = time.perf_counter() - t0
+    counts: dict[MatchStatus, int] = {}
+    for r in results:
+        counts[r.status] = counts.get(r.status, 0) + 1
+    assert len(results) == n
+    assert counts[MatchStatus.NOT_IN_BOOKS] == n // 10
+    assert counts[MatchStatus.VALUE_MISMATCH] == sum(1 for i in range(n) if i % 10 and i % 7 == 0)
+    assert elapsed < 4.0, elapsed

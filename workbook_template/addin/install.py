@@ -1,0 +1,170 @@
+"""Install ``ims_xl.xlam`` into Excel's per-user startup folder (XLSTART).
+
+Excel opens every workbook in that folder at start-up, so the ribbon tab appears in every session.
+``xlwings addin install`` does the same for xlwings' own add-in; it asks a running Excel for
+``Application.StartupPath`` (which starts Excel). We use the well-known default folders instead,
+so installing needs neither Excel running nor COM/AppleScript:
+
+- Windows: ``%APPDATA%\\Microsoft\\Excel\\XLSTART``
+- macOS (Excel 2016+): ``~/Library/Group Containers/UBF8T346G9.Office/User Content/Startup/Excel``
+  (newer builds show it as ``User Content.localized/Startup.localized/Excel``; the existing one wins)
+
+and, like xlwings, on macOS also copy xlwings' AppleScript that ``RunPython`` needs into
+``~/Library/Application Scripts/com.microsoft.Excel``.
+
+We also point the add-in at this Python: the interpreter setting goes into the add-in's user config
+file (``%USERPROFILE%\\.ims_xl\\ims_xl.conf`` on Windows, ``ims_xl.conf`` in Excel's sandbox home on
+macOS), which xlwings' VBA reads when the add-in's own config sheet does not set the key.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from .build import ADDIN_FILENAME, PROJECT_NAME, XLWINGS_VERSION
+
+__all__ = ["install_addin", "startup_dir", "user_config_path", "ExcelNotAvailable"]
+
+
+class ExcelNotAvailable(RuntimeError):
+    """Raised on platforms without desktop Excel (Linux...)."""
+
+
+def _platform() -> str:
+    if sys.platform.startswith("win"):
+        return "windows"
+    if sys.platform == "darwin":
+        return "macos"
+    return "other"
+
+
+def startup_dir(platform: str | None = None, home: Path | None = None,
+                environ: dict[str, str] | None = None) -> Path:
+    """Excel's per-user startup folder on this platform."""
+    platform = platform or _platform()
+    home = home or Path.home()
+    environ = dict(os.environ if environ is None else environ)
+    if platform == "windows":
+        appdata = environ.get("APPDATA") or str(home / "AppData" / "Roaming")
+        return Path(appdata) / "Microsoft" / "Excel" / "XLSTART"
+    if platform == "macos":
+        office = home / "Library" / "Group Containers" / "UBF8T346G9.Office"
+        candidates = [office / "User Content" / "Startup" / "Excel",
+                      office / "User Content.localized" / "Startup.localized" / "Excel"]
+        for candidate in candidates:
+            if candidate.is_dir():
+                return candidate
+        return candidates[0]
+    raise ExcelNotAvailable(_no_excel_message(None))
+
+
+def user_config_path(platform: str | None = None, home: Path | None = None) -> Path:
+    """The add-in's user config file, as xlwings' VBA (``GetConfigFilePath``) looks for it."""
+    platform = platform or _platform()
+    home = home or Path.home()
+    if platform == "windows":  # Environ("USERPROFILE") & "\.ims_xl\ims_xl.conf"
+        return home / f".{PROJECT_NAME}" / f"{PROJECT_NAME}.conf"
+    if platform == "macos":  # sandboxed Excel's "home folder"
+        return home / "Library" / "Containers" / "com.microsoft.Excel" / "Data" / f"{PROJECT_NAME}.conf"
+    raise ExcelNotAvailable(_no_excel_message(None))
+
+
+def _no_excel_message(xlam: Path | None) -> str:
+    where = f"The built add-in is {xlam}" if xlam and xlam.exists() else (
+        "Build it with `ims-xl addin build` (or `python -m workbook_template.addin build --out DIR`)")
+    return (
+        f"Excel is not available on this platform ({sys.platform}): the ims_xl add-in can only be "
+        "installed for desktop Excel on Windows or macOS. "
+        f"{where}; copy it to the Windows or Mac machine and run `ims-xl addin install` there "
+        "(or add it in Excel: File > Options > Add-ins > Manage: Excel Add-ins > Go... > Browse...)."
+    )
+
+
+def _set_config_value(path: Path, key: str, value: str) -> None:
+    """Set ``key`` in an xlwings-style config file (lines of ``"KEY","value"``), keeping the rest."""
+    rows: list[list[str]] = []
+    if path.exists():
+        rows = [r for r in csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))) if r]
+    rows = [r for r in rows if r[0].strip().upper() != key.upper()]
+    rows.append([key, value])
+    buf = io.StringIO()
+    csv.writer(buf, quoting=csv.QUOTE_ALL, lineterminator="\r\n").writerows(rows)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    # VBA's `Input #` reads the file in the ANSI code page on Windows
+    tmp.write_text(buf.getvalue(), encoding="mbcs" if os.name == "nt" else "utf-8")
+    os.replace(tmp, path)
+
+
+def _interpreter(platform: str) -> str:
+    exe = Path(sys.executable)
+    if platform == "windows":  # no console window for RunPython, as xlwings defaults to pythonw
+        pythonw = exe.with_name("pythonw.exe")
+        if pythonw.exists():
+            return str(pythonw)
+    return str(exe)
+
+
+def install_addin(xlam: Path | None = None, *, configure_interpreter: bool = True,
+                  platform: str | None = None, home: Path | None = None) -> str:
+    """Copy the add-in into Excel's startup folder; return a message saying what was done.
+
+    Without ``xlam`` a fresh add-in is built (into a temporary directory) and installed.
+
+    ``configure_interpreter`` also records this Python (``sys.executable``) in the add-in's user
+    config file so that RunPython and the worksheet functions use it. Raises
+    ``ExcelNotAvailable`` on Linux and other platforms without desktop Excel.
+    """
+    platform = platform or _platform()
+    if platform not in ("windows", "macos"):
+        raise ExcelNotAvailable(_no_excel_message(Path(xlam) if xlam else None))
+    if xlam is None:  # build a fresh one
+        from .build import build_addin
+
+        xlam = build_addin(Path(tempfile.mkdtemp(prefix="ims-xl-addin-")))
+    xlam = Path(xlam)
+    if not xlam.is_file():
+        raise FileNotFoundError(f"{xlam} does not exist: build it first with `ims-xl addin build`")
+    home = home or Path.home()
+    target_dir = startup_dir(platform, home)
+    target_dir.mkdir(parents=True, exist_ok=True)
+    target = target_dir / ADDIN_FILENAME
+    tmp = target_dir / f"~ims_xl_install_{os.getpid()}.tmp"  # Excel skips "~" files
+    try:
+        shutil.copyfile(xlam, tmp)
+        os.replace(tmp, target)
+    except PermissionError as exc:
+        raise PermissionError(
+            f"could not write {target}: if Excel is running (it keeps the add-in open), quit "
+            "Excel and try again"
+        ) from exc
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    done = [f"Installed {xlam.name} into Excel's startup folder: {target}."]
+
+    if configure_interpreter:
+        key = "INTERPRETER_WIN" if platform == "windows" else "INTERPRETER_MAC"
+        config = user_config_path(platform, home)
+        value = _interpreter(platform)
+        _set_config_value(config, key, value)
+        done.append(f"Set {key} = {value} in {config}.")
+
+    if platform == "macos":
+        import xlwings
+
+        script = Path(xlwings.__file__).resolve().parent / f"xlwings-{XLWINGS_VERSION}.applescript"
+        scripts_dir = home / "Library" / "Application Scripts" / "com.microsoft.Excel"
+        scripts_dir.mkdir(parents=True, exist_ok=True)
+        shutil.copy(script, scripts_dir / script.name)
+        done.append(f"Copied {script.name} (needed by RunPython on macOS) to {scripts_dir}.")
+        done.append("Quit Excel (Cmd-Q) and start it again to load the add-in.")
+    else:
+        done.append("Restart Excel to load the add-in (the 'IMS - Bill of Entry' ribbon tab).")
+    return " ".join(done)

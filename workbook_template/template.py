@@ -1,0 +1,371 @@
+"""Build the ims-xl workbook template with openpyxl (no Excel needed).
+
+Deterministic: the same arguments give the same sheets, cells, tables, names and formats.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.table import Table, TableStyleInfo
+
+from ims_xl.actions import ACTION_CHOICES
+from ims_xl.atomic import atomic_path
+from ims_xl.models import GSTR2B_SECTIONS, Status
+from ims_xl.workbook import formulas as F
+from ims_xl.workbook.layout import (ACCOUNTANT_COLUMNS, BOE, DATE, FETCH, LISTS_SHEET, MONEY,
+                                    PERIOD_LIST_NAME, PERIOD_NAME, PERIODS_3B, SETTINGS_FIRST_ROW,
+                                    SETTINGS_NAMES, SHEETS, TABLES, TEMPLATE_VERSION, TEXT,
+                                    TableSpec)
+
+from . import styles as S
+
+__all__ = ["new_workbook", "build_template"]
+
+FIXED_TIME = datetime(2025, 10, 1)  # document properties: fixed, so builds compare equal
+MAX_ROW = 1048576
+
+INSTRUCTIONS = (
+    "What to do this month (before the 14th, when GSTR-2B is generated):",
+    "1. Load data: the GSTR-2B download(s), your purchase register (books) and, if you have it, "
+    "the customs broker's BoE list.",
+    "2. Recompute: every BoE gets a Match (the three-way match) and a Suggested Action.",
+    "3. On the BoE sheet, choose an Action for each BoE: Accept when it matches; Keep Pending "
+    "when goods are in transit, in a bonded warehouse or under quality check.",
+    "4. Recompute again: Status, 2B Period and ITC show what GSTR-2B and GSTR-3B will hold. "
+    "Rows in red have errors; yellow rows are near the cutoff.",
+    "5. Export actions and take them to IMS on the portal; Export 3B for Table 4.",
+    "A BoE left without action is deemed accepted when GSTR-2B is generated.",
+    "Missing BoEs: list them on the Fetch BoE sheet (port code, BoE number, BoE date).",
+)
+
+
+def new_workbook(gstin: str | None = None, filing: str = "monthly") -> Workbook:
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name in SHEETS:
+        wb.create_sheet(name)
+    lists = wb.create_sheet(LISTS_SHEET)
+    lists.sheet_state = "hidden"
+    wb.properties.creator = "ims-xl"
+    wb.properties.title = "Bills of Entry in IMS"
+    wb.properties.created = FIXED_TIME
+    wb.properties.modified = FIXED_TIME
+    wb.properties.keywords = f"ims-xl template {TEMPLATE_VERSION}"
+
+    _lists(lists)
+    _settings(wb, gstin, filing)
+    for spec in TABLES.values():
+        if spec.name not in ("Filed3B", "Generated2B", "Periods3B"):
+            _table(wb[spec.sheet], spec)
+    _boe_sheet(wb["BoE"])
+    _fetch_sheet(wb["Fetch BoE"])
+    _gstr2b(wb)
+    _gstr3b(wb)
+    _start(wb)
+    wb.active = 0
+    return wb
+
+
+def build_template(path: str | Path, gstin: str | None = None, filing: str = "monthly") -> Path:
+    """Write a new, empty ims-xl workbook to ``path`` (atomically)."""
+    path = Path(path)
+    wb = new_workbook(gstin, filing)
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
+    return path
+
+
+# --- pieces -------------------------------------------------------------------------------
+
+def _name(wb: Workbook, name: str, ref: str) -> None:
+    wb.defined_names[name] = DefinedName(name, attr_text=ref)
+
+
+def _table(ws, spec: TableSpec, rows: int = 1) -> Table:
+    """An Excel table with its header, styles and ``rows`` empty body rows."""
+    first = ws[spec.origin]
+    r0, c0 = first.row, first.column
+    for j, col in enumerate(spec.columns):
+        cell = ws.cell(r0, c0 + j, col.header)
+        S.apply_header_style(cell, col)
+        ws.column_dimensions[get_column_letter(c0 + j)].width = col.width
+        for i in range(1, rows + 1):
+            S.apply_body_style(ws.cell(r0 + i, c0 + j), col,
+                               accountant=spec is BOE and col.header in ACCOUNTANT_COLUMNS)
+    last = f"{get_column_letter(c0 + len(spec.columns) - 1)}{r0 + rows}"
+    table = Table(displayName=spec.name, ref=f"{spec.origin}:{last}")
+    table.tableStyleInfo = TableStyleInfo(name="TableStyleLight1", showRowStripes=False)
+    ws.add_table(table)
+    return table
+
+
+def _col(spec: TableSpec, header: str) -> str:
+    return get_column_letter(spec.index(header) + 1)
+
+
+def _lists(ws) -> None:
+    ws["A1"] = "Periods"
+    ws["B1"] = "Actions"
+    for i, word in enumerate(ACTION_CHOICES, start=2):
+        ws.cell(i, 2, word)
+    ws["A2"].number_format = TEXT
+    wb = ws.parent
+    _name(wb, PERIOD_LIST_NAME, f"'{LISTS_SHEET}'!$A$2:$A$2")
+
+
+def _settings(wb: Workbook, gstin: str | None, filing: str) -> None:
+    ws = wb["Settings"]
+    ws["A1"] = "Settings"
+    ws["A1"].font = S.TITLE_FONT
+    ws["A2"] = "Each value has a defined name used by the formulas and by ims-xl."
+    ws["A2"].font = S.NOTE_FONT
+    ws.column_dimensions["A"].width = 32
+    ws.column_dimensions["B"].width = 20
+    for i, (name, label, default, allowed) in enumerate(SETTINGS_NAMES):
+        row = SETTINGS_FIRST_ROW + i
+        ws.cell(row, 1, label).font = S.LABEL_FONT
+        value = default
+        if name == "IMS_GSTIN" and gstin:
+            value = gstin
+        if name == "IMS_FILING":
+            value = filing
+        cell = ws.cell(row, 2, value)
+        cell.fill = S.INPUT_FILL
+        cell.protection = S.UNLOCKED
+        cell.border = S.BOX
+        if name == "IMS_AS_OF":
+            cell.number_format = DATE
+        elif name == "IMS_TOLERANCE":
+            cell.value = 1
+            cell.number_format = MONEY
+        elif name == "IMS_CUTOFF_DAYS":
+            cell.number_format = "0"
+        else:
+            cell.number_format = TEXT
+        if allowed:
+            dv = DataValidation(type="list", formula1='"' + ",".join(allowed) + '"',
+                                allow_blank=False, showErrorMessage=True,
+                                errorTitle=label, error="Choose one of: " + ", ".join(allowed))
+            ws.add_data_validation(dv)
+            dv.add(cell.coordinate)
+        _name(wb, name, f"Settings!$B${row}")
+    ws["A12"] = ("Filed3B: the date you filed each period's GSTR-3B (without it, a period "
+                 "counts as filed on its due date). Generated2B: a GSTR-2B date other than "
+                 "the 14th.")
+    ws["A12"].font = S.NOTE_FONT
+    ws["A12"].alignment = S.WRAP
+    ws.row_dimensions[12].height = 60
+    for spec in (TABLES["Filed3B"], TABLES["Generated2B"]):
+        _table(ws, spec)
+
+
+def _boe_sheet(ws) -> None:
+    ws.freeze_panes = "E2"
+    ws.row_dimensions[1].height = 30
+    action = _col(BOE, "Action")
+    dv = DataValidation(type="list", formula1='"' + ",".join(ACTION_CHOICES) + '"',
+                        allow_blank=True, showErrorMessage=True, errorTitle="Action",
+                        error="Choose Accept, Keep Pending or Reject (or leave blank for "
+                              "no action).", promptTitle="Action",
+                        prompt="Accept / Keep Pending / Reject; blank = no action (deemed "
+                               "accepted on the 14th)", showInputMessage=True)
+    ws.add_data_validation(dv)
+    dv.add(f"{action}2:{action}{MAX_ROW}")
+    date_col = _col(BOE, "Action Date")
+    ddv = DataValidation(type="date", operator="greaterThan", formula1="36526",
+                         allow_blank=True, showErrorMessage=True, errorTitle="Action Date",
+                         error="Type a date (DD-MM-YYYY), or leave blank for today.")
+    ws.add_data_validation(ddv)
+    ddv.add(f"{date_col}2:{date_col}{MAX_ROW}")
+    for header, values in (("Section", ("IMPG", "IMPGSEZ")), ("Amendment", ("No", "Yes"))):
+        col = _col(BOE, header)
+        v = DataValidation(type="list", formula1='"' + ",".join(values) + '"', allow_blank=True)
+        ws.add_data_validation(v)
+        v.add(f"{col}2:{col}{MAX_ROW}")
+
+    last = get_column_letter(len(BOE.columns))
+    whole = f"A2:{last}{MAX_ROW}"
+    msgs, status = _col(BOE, "Messages"), _col(BOE, "Status")
+    ws.conditional_formatting.add(whole, FormulaRule(
+        formula=[f'LEFT(${msgs}2,5)="ERROR"'], fill=S.ERROR_FILL, stopIfTrue=True))
+    ws.conditional_formatting.add(whole, FormulaRule(
+        formula=[f'ISNUMBER(SEARCH("CUTOFF_NEAR",${msgs}2))'], fill=S.CUTOFF_FILL,
+        stopIfTrue=True))
+    ws.conditional_formatting.add(whole, FormulaRule(
+        formula=[f'${status}2="Pending"'], fill=S.PENDING_FILL))
+    for col in BOE.columns:
+        if col.computed:
+            cell = ws.cell(1, BOE.index(col.header) + 1)
+            cell.comment = Comment("Computed by Recompute: do not type here.", "ims-xl")
+
+
+def _fetch_sheet(ws) -> None:
+    ws.freeze_panes = "A2"
+    ws["H1"] = ("List BoEs missing from IMS (port code, BoE number, BoE date; reference date "
+                "optional). Fetch checks them as the portal does and fills what the BoE list "
+                "can supply; take the rest to the portal's Search BoE, 10 per batch.")
+    ws["H1"].alignment = S.WRAP
+    ws["H1"].font = S.NOTE_FONT
+    ws.column_dimensions["H"].width = 60
+    assert FETCH.origin == "A1"
+
+
+def _title(ws, text: str, note: str = "") -> None:
+    ws["A1"] = text
+    ws["A1"].font = S.TITLE_FONT
+    if note:
+        ws["A2"] = note
+        ws["A2"].font = S.NOTE_FONT
+
+
+def _money_cell(ws, ref: str, formula: str) -> None:
+    ws[ref] = "=" + formula
+    ws[ref].number_format = MONEY
+    ws[ref].fill = S.COMPUTED_FILL
+    ws[ref].border = S.BOX
+
+
+def _count_cell(ws, ref: str, formula: str) -> None:
+    ws[ref] = "=" + formula
+    ws[ref].number_format = "0"
+    ws[ref].fill = S.COMPUTED_FILL
+    ws[ref].border = S.BOX
+
+
+def _header_row(ws, row: int, labels: tuple[str, ...]) -> None:
+    for j, label in enumerate(labels, start=1):
+        cell = ws.cell(row, j, label)
+        cell.font = S.HEADER_FONT
+        cell.fill = S.HEADER_FILL
+        cell.alignment = S.WRAP
+
+
+def _gstr2b(wb: Workbook) -> None:
+    ws = wb["GSTR-2B"]
+    _title(ws, "GSTR-2B: import of goods",
+           "Figures for the period chosen below, from the BoE sheet's computed columns.")
+    ws.column_dimensions["A"].width = 34
+    for col in "BCDE":
+        ws.column_dimensions[col].width = 16
+    ws["A3"] = "Period (MMYYYY)"
+    ws["A3"].font = S.LABEL_FONT
+    sel = ws["B3"]
+    sel.number_format = TEXT
+    sel.fill = S.INPUT_FILL
+    sel.border = S.BOX
+    sel.protection = S.UNLOCKED
+    dv = DataValidation(type="list", formula1=PERIOD_LIST_NAME, allow_blank=True,
+                        showErrorMessage=True, errorTitle="Period",
+                        error="Choose a period present in the BoE sheet (run Recompute to "
+                              "refresh the list).")
+    ws.add_data_validation(dv)
+    dv.add("B3")
+    _name(wb, PERIOD_NAME, "'GSTR-2B'!$B$3")
+    P = PERIOD_NAME
+    _header_row(ws, 5, ("Section (ITC available)", "Count", "Taxable Value", "IGST", "Cess"))
+    for i, section in enumerate(GSTR2B_SECTIONS, start=6):
+        crit = F.section_criteria(section)
+        ws.cell(i, 1, section).font = S.LABEL_FONT
+        _count_cell(ws, f"B{i}", F.credited("COUNTIFS", None, P, crit))
+        _money_cell(ws, f"C{i}", F.credited("SUMIFS", "Taxable Value", P, crit))
+        _money_cell(ws, f"D{i}", F.credited("SUMIFS", "ITC IGST", P, crit))
+        _money_cell(ws, f"E{i}", F.credited("SUMIFS", "ITC Cess", P, crit))
+    ws["A10"] = "Total"
+    ws["A10"].font = S.LABEL_FONT
+    _count_cell(ws, "B10", "SUM(B6:B9)")
+    for col in "CDE":
+        _money_cell(ws, f"{col}10", f"SUM({col}6:{col}9)")
+    _header_row(ws, 12, ("Other figures", "Count", "", "IGST", "Cess"))
+    ws["A13"] = "ITC rejected (Reject in this period)"
+    _count_cell(ws, "B13", F.rejected("COUNTIFS", None, P))
+    _money_cell(ws, "D13", F.rejected("SUMIFS", "IGST", P))
+    _money_cell(ws, "E13", F.rejected("SUMIFS", "Cess", P))
+    ws["A14"] = "Pending at the close of this period"
+    _count_cell(ws, "B14", F.pending("COUNTIFS", None, P))
+    _money_cell(ws, "D14", F.pending("SUMIFS", "IGST", P))
+    _money_cell(ws, "E14", F.pending("SUMIFS", "Cess", P))
+    ws["A16"] = ("IGST and cess are the ITC effects: an amendment counts with its difference "
+                 "from the version accepted before it.")
+    ws["A16"].font = S.NOTE_FONT
+
+
+def _gstr3b(wb: Workbook) -> None:
+    ws = wb["GSTR-3B"]
+    _title(ws, "GSTR-3B Table 4: import of goods",
+           "For the period chosen on the GSTR-2B sheet. Imports carry IGST and cess only.")
+    ws.column_dimensions["A"].width = 44
+    for col in "BCDEFGHIJK":
+        ws.column_dimensions[col].width = 15
+    ws["A3"] = "Period (choose it on the GSTR-2B sheet)"
+    ws["A3"].font = S.LABEL_FONT
+    ws["B3"] = f"={PERIOD_NAME}"
+    ws["B3"].number_format = TEXT
+    P = PERIOD_NAME
+    _header_row(ws, 5, ("Table", "Integrated Tax", "Central Tax", "State/UT Tax", "Cess"))
+    ws["A6"] = "4(A)(1) Import of goods"
+    ws["A7"] = "4(B)(2) ITC reversed: others (import amendments reducing credit)"
+    ws["A9"] = "Net import credit N(P)"
+    for ref in ("A6", "A7", "A9"):
+        ws[ref].font = S.LABEL_FONT
+    _money_cell(ws, "B9", F.net("ITC IGST", P))
+    _money_cell(ws, "E9", F.net("ITC Cess", P))
+    _money_cell(ws, "B6", "MAX(0,B9)")
+    _money_cell(ws, "E6", "MAX(0,E9)")
+    _money_cell(ws, "B7", "MAX(0,-B9)")
+    _money_cell(ws, "E7", "MAX(0,-E9)")
+    for ref in ("C6", "D6", "C7", "D7"):
+        ws[ref] = 0
+        ws[ref].number_format = MONEY
+    for name, ref in (("IMS_3B_4A1_IGST", "B6"), ("IMS_3B_4A1_CESS", "E6"),
+                      ("IMS_3B_4B2_IGST", "B7"), ("IMS_3B_4B2_CESS", "E7")):
+        _name(wb, name, f"'GSTR-3B'!${ref[0]}${ref[1:]}")
+    ws["A12"] = "All periods"
+    ws["A12"].font = S.TITLE_FONT
+    ws["A13"] = "One row per period, refreshed by Recompute; the figures are live formulas."
+    ws["A13"].font = S.NOTE_FONT
+    _table(ws, PERIODS_3B)
+
+
+def _start(wb: Workbook) -> None:
+    ws = wb["Start"]
+    _title(ws, "ims-xl: Bills of Entry in IMS", "Import of goods: IMPG, IMPGSEZ and amendments.")
+    ws.column_dimensions["A"].width = 40
+    ws.column_dimensions["B"].width = 16
+    rows = [
+        ("Period under review", f"={PERIOD_NAME}", TEXT),
+        ("GSTR-2B generated on (deemed acceptance)", "=" + F.gstr2b_date(PERIOD_NAME), DATE),
+        ("As-of date", '=IF(IMS_AS_OF="",TODAY(),IMS_AS_OF)', DATE),
+        ("Days left to the 2B cutoff", '=IF(B5="","",B5-B6)', "0"),
+        ("GSTIN", "=IMS_GSTIN", TEXT),
+    ]
+    for i, (label, formula, fmt) in enumerate(rows, start=4):
+        ws.cell(i, 1, label).font = S.LABEL_FONT
+        cell = ws.cell(i, 2, formula)
+        cell.number_format = fmt
+        cell.fill = S.COMPUTED_FILL
+        cell.border = S.BOX
+    ws["A10"] = "BoEs by status"
+    ws["A10"].font = S.TITLE_FONT
+    statuses = [s for s in Status]
+    for i, status in enumerate(statuses, start=11):
+        ws.cell(i, 1, status.label)
+        _count_cell(ws, f"B{i}", f'COUNTIF(BoE[Status],"{status.label}")')
+    row = 11 + len(statuses)
+    ws.cell(row, 1, "Rows with errors").font = S.LABEL_FONT
+    _count_cell(ws, f"B{row}", 'SUMPRODUCT(--(LEFT(BoE[Messages],5)="ERROR"))')
+    ws.cell(row + 1, 1, "Rows near the 2B cutoff").font = S.LABEL_FONT
+    _count_cell(ws, f"B{row + 1}", 'SUMPRODUCT(--ISNUMBER(SEARCH("CUTOFF_NEAR",BoE[Messages])))')
+    ws.column_dimensions["D"].width = 100
+    for i, line in enumerate(INSTRUCTIONS, start=4):
+        cell = ws.cell(i, 4, line)
+        cell.alignment = S.WRAP
+        if i == 4:
+            cell.font = S.LABEL_FONT
