@@ -56,6 +56,138 @@ def _evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _date_arg(text: str):
+    from .dates import parse_date
+    try:
+        return parse_date(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _period_arg(text: str):
+    from .periods import Period
+    try:
+        return Period.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _ask_on_terminal(question: str) -> bool:
+    """Recompute asks before keeping new Rejects; without a terminal it keeps them and says so."""
+    print(question, file=sys.stderr)
+    if not sys.stdin or not sys.stdin.isatty():
+        print("(no terminal to ask: the Rejects are kept; review them on the BoE sheet)",
+              file=sys.stderr)
+        return True
+    answer = input("Keep them? [y/N] ").strip().lower()
+    return answer in ("y", "yes")
+
+
+def _open_book(path: str, args: argparse.Namespace | None = None):
+    from .workbook.openpyxl_book import OpenpyxlBook
+    return OpenpyxlBook(path, confirm=_ask_on_terminal)
+
+
+@command("template")
+def _template(args: argparse.Namespace) -> int:
+    from .identifiers import gstin as gstin_id
+    from workbook_template.template import build_template
+
+    if args.gstin:
+        problem = gstin_id.problem(args.gstin)
+        if problem:
+            raise InputError(f"--gstin {args.gstin}: {problem}")
+    out = Path(args.out)
+    if out.exists() and not args.force:
+        raise InputError(f"{out} exists already: choose another name, or add --force to "
+                         "replace it (a .bak copy is not kept for templates)")
+    from .workbook.openpyxl_book import check_not_open_in_excel
+    check_not_open_in_excel(out)
+    build_template(out, gstin=gstin_id.compact(args.gstin) if args.gstin else None,
+                   filing=args.filing)
+    print(f"Wrote {out}")
+    return 0
+
+
+@command("recompute")
+def _recompute(args: argparse.Namespace) -> int:
+    from .workbook.ops import recompute
+
+    book = _open_book(args.workbook)
+    report = recompute(book, as_of=args.as_of)
+    _print_problems(report.problems)
+    counts = ", ".join(f"{n} {label.lower()}" for label, n in sorted(report.by_status.items()))
+    print(f"Recomputed {args.workbook} as of {report.as_of:%d-%m-%Y}: {report.versions} BoE "
+          f"versions ({counts or 'none'}); {report.logged} action(s) logged"
+          + (f", {report.rejects_refused} new Reject(s) not kept" if report.rejects_refused else "")
+          + f"; {report.errors} row(s) with errors.")
+    return 0
+
+
+def _print_problems(problems, limit: int = 30) -> None:
+    for problem in problems[:limit]:
+        print(f"  {problem}", file=sys.stderr)
+    if len(problems) > limit:
+        print(f"  ... and {len(problems) - limit} more", file=sys.stderr)
+
+
+@command("summary")
+def _summary(args: argparse.Namespace) -> int:
+    from .engine_json import dumps, period_to_json
+    from .workbook.ops import period_figures
+    from .workbook.fast_book import FastBook
+    from .workbook.state import read_state
+
+    state = read_state(FastBook(args.workbook), as_of=args.as_of, with_books=False)
+    _, figures = period_figures(state, args.period)
+    if figures is None:
+        raise InputError(f"{args.workbook}: period {args.period} is not in the workbook on "
+                         f"{state.as_of:%d-%m-%Y} (periods run from the earliest BoE to the "
+                         "as-of date)")
+    if args.json:
+        print(dumps(period_to_json(figures)))
+    else:
+        print(_summary_text(figures, state.as_of))
+    return 0
+
+
+def _summary_text(f, as_of) -> str:
+    from .money import format_inr as inr
+    lines = [f"Period {f.period} ({f.state}) as of {as_of:%d-%m-%Y}",
+             f"{'GSTR-2B section':<16}{'count':>7}{'taxable value':>18}{'IGST':>16}{'cess':>14}"]
+    for name, t in f.gstr2b.items():
+        lines.append(f"{name:<16}{t.count:>7}{inr(t.taxable_value):>18}{inr(t.igst):>16}"
+                     f"{inr(t.cess):>14}")
+    a, b = f.table_4a1, f.table_4b2
+    lines += [f"GSTR-3B 4(A)(1): IGST {inr(a.igst)}, cess {inr(a.cess)}",
+              f"GSTR-3B 4(B)(2): IGST {inr(b.igst)}, cess {inr(b.cess)}",
+              f"Pending at close: {f.pending.count} (IGST {inr(f.pending.igst)}, cess "
+              f"{inr(f.pending.cess)})",
+              f"Rejected: {f.rejected.count} (IGST {inr(f.rejected.igst)}, cess "
+              f"{inr(f.rejected.cess)})"]
+    return "\n".join(lines)
+
+
+@command("export")
+def _export(args: argparse.Namespace) -> int:
+    from .workbook.exporting import export
+    message = export(args.workbook, args.period, as_of=args.as_of, ims_json=args.ims_json,
+                     actions_csv=args.actions_csv, gstr3b_json=args.gstr3b_json,
+                     reconciliation=args.reconciliation)
+    print(message)
+    return 0
+
+
+@command("fetch")
+def _fetch(args: argparse.Namespace) -> int:
+    from .workbook.ops import fetch
+    report = fetch(_open_book(args.workbook), today=args.today)
+    print(f"Fetch BoE: {report.checked} row(s) checked, {report.invalid} invalid, "
+          f"{report.filled} filled from the BoE list, {report.to_request} to request on the "
+          f"portal in {report.batches} batch(es) of at most 10.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ims-xl",
@@ -66,6 +198,36 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("evaluate", help="evaluate a JSON scenario (rules.md section 7)")
     p.add_argument("scenario", help="the scenario JSON file ('-' for standard input)")
     p.add_argument("-o", "--output", help="write the result here instead of standard output")
+
+    p = sub.add_parser("template", help="write a new, empty workbook")
+    p.add_argument("out", help="the workbook to create (.xlsx)")
+    p.add_argument("--gstin", help="your GSTIN (Settings)")
+    p.add_argument("--filing", choices=["monthly", "quarterly"], default="monthly")
+    p.add_argument("--force", action="store_true", help="replace an existing file")
+
+    p = sub.add_parser("recompute", help="log changed actions, evaluate, match, write results")
+    p.add_argument("workbook")
+    p.add_argument("--as-of", type=_date_arg, help="the as-of date (default: Settings, else today)")
+
+    p = sub.add_parser("summary", help="one period's GSTR-2B and GSTR-3B figures")
+    p.add_argument("workbook")
+    p.add_argument("--period", type=_period_arg, required=True, help="MMYYYY")
+    p.add_argument("--as-of", type=_date_arg)
+    p.add_argument("--json", action="store_true", help="JSON (the shape of a period in rules.md 7)")
+
+    p = sub.add_parser("export", help="export actions, the 3B Table 4 fragment or the reconciliation")
+    p.add_argument("workbook")
+    p.add_argument("--period", type=_period_arg, required=True, help="MMYYYY")
+    p.add_argument("--as-of", type=_date_arg)
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("--ims-json", metavar="FILE", help="IMS actions (SAVE payload)")
+    what.add_argument("--actions-csv", metavar="FILE", help="IMS actions as a CSV worklist")
+    what.add_argument("--gstr3b-json", metavar="FILE", help="GSTR-3B Table 4 import lines")
+    what.add_argument("--reconciliation", metavar="FILE", help="the three-way match as CSV")
+
+    p = sub.add_parser("fetch", help="check the Fetch BoE sheet and fill from the BoE list")
+    p.add_argument("workbook")
+    p.add_argument("--today", type=_date_arg, help=argparse.SUPPRESS)
     return parser
 
 

@@ -517,8 +517,9 @@ def _match(ims: list[BoeVersion], books: list[BookLine], boe_list: list[BoeVersi
         result.sources = ("ims", "books")
         result.differences = [diff] + _head_diffs(result.ims, books_sum, tolerance, "books")  # type: ignore[arg-type]
         amount_text = _diff_sentence(result.differences)
-        result.note = (f"Probably in the books: {why}. Correct the books, then Accept; Keep "
-                       "Pending meanwhile." + (f" Also: {amount_text}." if amount_text else ""))
+        result.note = (f"Probably in the books: {why}. Check it against the physical BoE and "
+                       "correct the books, then Accept; until then Keep Pending."
+                       + (f" Also: {amount_text}." if amount_text else ""))
         taxable = _taxable_note(result.ims, books_sum, tolerance)  # type: ignore[arg-type]
         if taxable:
             result.differences.append(taxable)

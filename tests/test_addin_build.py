@@ -8,7 +8,6 @@ acceptance checklist.
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import random

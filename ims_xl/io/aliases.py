@@ -44,7 +44,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "voucher": ("Voucher No.", "Voucher Number", "Vch No.", "PI No", "PI Number",
                 "Purchase Invoice No", "Doc No", "Document No", "Document Number",
                 "Reference No", "Bill No"),
-    "action": ("Action", "IMS Action", "Action Taken", "Status"),
+    "action": ("Action", "IMS Action", "Action Taken", "Action to Take"),
     "action_date": ("Action Date", "Date", "Date of Action", "Action On"),
     "remark": ("Remark", "Remarks", "Reason", "Comment", "Comments", "Note", "Notes"),
     "record_id": ("Record ID", "ID", "Record"),

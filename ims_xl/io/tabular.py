@@ -160,15 +160,14 @@ def _match_row(rows: list[list[Any]], i: int, fields: list[Field],
             current = ""
         carried.append(current)
     mapped = {norm(header): name for name, header in mapping.items() if norm(header)}
-    aliases: dict[str, str] = {}
+    # matching form -> (field, rank): a field's earlier names win when two columns match it
+    aliases: dict[str, tuple[str, int]] = {}
     for f in fields:
         if f.name in mapping:
             continue
-        for alias in f.aliases:
-            aliases.setdefault(norm(alias), f.name)
-    columns: dict[str, int] = {}
-    headers: dict[str, str] = {}
-    repeated: list[tuple[str, str]] = []
+        for rank, alias in enumerate(f.aliases):
+            aliases.setdefault(norm(alias), (f.name, rank))
+    hits: dict[str, list[tuple[int, int, str]]] = {}  # field -> [(rank, column, shown)]
     found: list[str] = []
     for c in range(width):
         options: list[tuple[str, str]] = []  # (matching form, header text shown)
@@ -183,23 +182,26 @@ def _match_row(rows: list[list[Any]], i: int, fields: list[Field],
         hit = None
         for key, shown in options:
             if key in mapped:
-                hit = (mapped[key], shown)
+                hit = (mapped[key], -1, shown)
                 break
         if hit is None:
             for key, shown in options:
                 if key in aliases:
-                    hit = (aliases[key], shown)
+                    hit = (*aliases[key], shown)
                     break
         if hit is None:
             found.append(subs[c] or tops[c])
             continue
-        name, shown = hit
+        name, rank, shown = hit
         found.append(shown)
-        if name in columns:
-            repeated.append((name, shown))
-            continue
-        columns[name] = c
-        headers[name] = shown
+        hits.setdefault(name, []).append((rank, c, shown))
+    columns: dict[str, int] = {}
+    headers: dict[str, str] = {}
+    repeated: list[tuple[str, str]] = []
+    for name, options_ in hits.items():
+        options_.sort()
+        columns[name], headers[name] = options_[0][1], options_[0][2]
+        repeated += [(name, shown) for _, _, shown in options_[1:]]
     required = sum(1 for f in fields if f.required and f.name in columns)
     return _Candidate(i, columns, headers, repeated, found, (required, len(columns)))
 
