@@ -109,6 +109,21 @@ def _template(args: argparse.Namespace) -> int:
     return 0
 
 
+@command("load")
+def _load(args: argparse.Namespace) -> int:
+    from .workbook.loading import load_data
+
+    if not any([args.gstr2b, args.gstr2b_excel, args.boe_list, args.books, args.actions]):
+        raise InputError("name at least one file to load: --gstr2b, --gstr2b-excel, "
+                         "--boe-list, --books or --actions")
+    report = load_data(_open_book(args.workbook), gstr2b=args.gstr2b or [],
+                       gstr2b_excel=args.gstr2b_excel, boe_list=args.boe_list,
+                       books=args.books, actions=args.actions, mapping=args.mapping)
+    _print_problems(report.problems)
+    print(f"Loaded into {args.workbook}: {report.summary()}.")
+    return 0
+
+
 @command("recompute")
 def _recompute(args: argparse.Namespace) -> int:
     from .workbook.ops import recompute
@@ -188,6 +203,22 @@ def _fetch(args: argparse.Namespace) -> int:
     return 0
 
 
+@command("demo")
+def _demo(args: argparse.Namespace) -> int:
+    from .workbook.demo import DEMO_AS_OF, run_demo
+    from .workbook.fast_book import FastBook
+    from .workbook.ops import period_figures
+    from .workbook.state import read_state
+
+    out, period = run_demo(args.out)
+    state = read_state(FastBook(out), with_books=False)
+    _, figures = period_figures(state, period)
+    print()
+    print(_summary_text(figures, DEMO_AS_OF))
+    print(f"\nOpen {out.resolve()} in Excel or LibreOffice: start on the 'Start' sheet.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ims-xl",
@@ -204,6 +235,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--gstin", help="your GSTIN (Settings)")
     p.add_argument("--filing", choices=["monthly", "quarterly"], default="monthly")
     p.add_argument("--force", action="store_true", help="replace an existing file")
+
+    p = sub.add_parser("load", help="load portal files, books, a BoE list or actions")
+    p.add_argument("workbook")
+    p.add_argument("--gstr2b", nargs="+", metavar="F", help="GSTR-2B JSON download(s)")
+    p.add_argument("--gstr2b-excel", metavar="F", help="the portal's GSTR-2B Excel")
+    p.add_argument("--boe-list", metavar="F", help="ICEGATE / broker BoE list (CSV or XLSX)")
+    p.add_argument("--books", metavar="F", help="purchase register (CSV or XLSX)")
+    p.add_argument("--actions", metavar="F", help="bulk actions (CSV or XLSX)")
+    p.add_argument("--mapping", metavar="F", help="JSON: books field -> your column header")
 
     p = sub.add_parser("recompute", help="log changed actions, evaluate, match, write results")
     p.add_argument("workbook")
@@ -225,6 +265,9 @@ def build_parser() -> argparse.ArgumentParser:
     what.add_argument("--gstr3b-json", metavar="FILE", help="GSTR-3B Table 4 import lines")
     what.add_argument("--reconciliation", metavar="FILE", help="the three-way match as CSV")
 
+    p = sub.add_parser("demo", help="the main job on the bundled sample data")
+    p.add_argument("--out", default="out", help="folder for the demo workbook (default: out)")
+
     p = sub.add_parser("fetch", help="check the Fetch BoE sheet and fill from the BoE list")
     p.add_argument("workbook")
     p.add_argument("--today", type=_date_arg, help=argparse.SUPPRESS)
@@ -241,6 +284,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in exc.problems[:50]:
             print(f"  {problem}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:  # the reader went away (| head): not our failure
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print("ims-xl: interrupted; no file was changed", file=sys.stderr)
         return 130

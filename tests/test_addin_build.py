@@ -72,11 +72,7 @@ LO_FILTER = "Calc MS Excel 2007 VBA XML"
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("addin")
-    start = time.perf_counter()
     xlam = addin_build.build_addin(out)
-    elapsed = time.perf_counter() - start
-    print(f"\nadd-in build took {elapsed:.2f} s")
-    assert elapsed < 20, f"building the add-in took {elapsed:.1f} s"
     return {"xlam": xlam, "xlsm": out / "ims_xl.xlsm", "dir": out}
 
 

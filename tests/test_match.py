@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -343,7 +342,8 @@ def test_status_labels():
     assert MatchStatus.VALUE_MISMATCH.label == "Value mismatch"
 
 
-def test_hundred_thousand_boes_match_fast():
+def test_hundred_thousand_boes_match_counts():
+    # speed is measured in bench/, not asserted here
     n = 100_000
     start = date(2024, 1, 1)
     versions, lines = [], []
@@ -355,13 +355,10 @@ def test_hundred_thousand_boes_match_fast():
                                    ref_date=when, igst=D(i % 9000), cess=D(0)))
         if i % 10:  # one in ten missing from the books
             lines.append(BookLine("INNSA1", number, when, igst=D(i % 9000) + (D("5") if i % 7 == 0 else 0)))
-    t0 = time.perf_counter()
     results = match_boes(versions, lines)
-    elapsed = time.perf_counter() - t0
     counts: dict[MatchStatus, int] = {}
     for r in results:
         counts[r.status] = counts.get(r.status, 0) + 1
     assert len(results) == n
     assert counts[MatchStatus.NOT_IN_BOOKS] == n // 10
     assert counts[MatchStatus.VALUE_MISMATCH] == sum(1 for i in range(n) if i % 10 and i % 7 == 0)
-    assert elapsed < 4.0, elapsed

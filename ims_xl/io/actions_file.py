@@ -41,7 +41,7 @@ from ..models import ActionCode, Severity
 from ..problems import Problem
 from . import xlsx
 from .aliases import ALIASES
-from .cells import Codes, cell_text, is_blank, raw_text, read_boe_number, read_date, read_port_code
+from .cells import tidy, Codes, cell_text, is_blank, raw_text, read_boe_number, read_date, read_port_code
 from .tabular import Field, read_table
 
 __all__ = ["ActionRow", "ActionsLoad", "FIELDS", "load_actions"]
@@ -91,6 +91,7 @@ def load_actions(path: Path | str, *, limits: xlsx.Limits = xlsx.DEFAULT_LIMITS,
         out.problems.append(Problem(path.name, f"The file could not be read "
                                     f"({type(exc).__name__}: {exc}).",
                                     "Please report this with the file.", code="INTERNAL"))
+    tidy(out.problems)
     return out
 
 
@@ -125,7 +126,7 @@ def _read(path: Path, out: ActionsLoad, limits: xlsx.Limits, engine: str) -> Non
         when, date_problem = read_date(raw["action_date"])
         if when is None:
             if date_problem:
-                add(f"The action date is not a date: {date_problem}",
+                add(f"Action date: {date_problem}",
                     "Correct it; the action was not read.", "action_date", Codes.DATE_INVALID)
             else:
                 add("The action has no date, so it cannot be placed in time: it was not read.",
@@ -142,7 +143,7 @@ def _read(path: Path, out: ActionsLoad, limits: xlsx.Limits, engine: str) -> Non
             add(_port.problem(port) or "", "The action matches no BoE until corrected.",
                 "port_code", Codes.PORT_CODE_INVALID, Severity.WARNING)
         if boe_date_problem:
-            add(f"The BoE date is not a date: {boe_date_problem}",
+            add(f"BoE date: {boe_date_problem}",
                 "Correct it; until then the action may match no BoE.", "boe_date",
                 Codes.DATE_INVALID)
         text = raw["action"] if isinstance(raw["action"], str) else cell_text(raw["action"])

@@ -37,7 +37,7 @@ from ..periods import Period
 from ..problems import Problem
 from . import xlsx
 from .aliases import ALIASES
-from .cells import Codes, IdMaker, cell_text, is_blank, read_yes_no
+from .cells import tidy, Codes, IdMaker, cell_text, is_blank, read_yes_no
 from .records import gstin_text, make_version
 from .tabular import Field, norm, read_table
 
@@ -89,6 +89,7 @@ def load_boe_list(path: Path | str, *, period: Period | None = None,
         out.problems.append(Problem(path.name, f"The file could not be read "
                                     f"({type(exc).__name__}: {exc}).",
                                     "Please report this with the file.", code="INTERNAL"))
+    tidy(out.problems)
     return out
 
 

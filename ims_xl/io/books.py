@@ -47,7 +47,7 @@ from ..models import BookLine, Severity
 from ..problems import Problem
 from . import csvtext, xlsx
 from .aliases import ALIASES
-from .cells import (Codes, cell_text, is_blank, raw_text, read_amount, read_boe_number,
+from .cells import (tidy, Codes, cell_text, is_blank, raw_text, read_amount, read_boe_number,
                     read_date, read_port_code)
 from .records import gstin_text
 from .tabular import Field, read_table
@@ -103,7 +103,8 @@ def load_mapping(path: Path | str) -> tuple[dict[str, str], list[Problem]]:
                                 'Write it as {"boe_number": "Your header", ...}.',
                                 value=raw_text(doc)[:80], code=Codes.MAPPING_INVALID))
         return {}, problems
-    return _check_mapping(doc, display, problems)
+    mapping, problems = _check_mapping(doc, display, problems)
+    return mapping, tidy(problems)
 
 
 def _check_mapping(doc: Mapping[Any, Any], display: str, problems: list[Problem]
@@ -143,6 +144,7 @@ def load_books(path: Path | str, mapping: Mapping[str, str] | Path | str | None 
         out.problems.append(Problem(path.name, f"The file could not be read "
                                     f"({type(exc).__name__}: {exc}).",
                                     "Please report this with the file.", code="INTERNAL"))
+    tidy(out.problems)
     return out
 
 
@@ -197,7 +199,7 @@ def _read(path: Path, out: BooksLoad, mapping: Mapping[str, str], limits: xlsx.L
             add(_port.problem(port) or "", "The line matches no BoE until corrected.", number,
                 "port_code", raw["port_code"], Codes.PORT_CODE_INVALID, Severity.WARNING)
         if date_problem:
-            add(f"The BoE date is not a date: {date_problem}",
+            add(f"BoE date: {date_problem}",
                 "Correct it; until then the line is matched without its date.", number,
                 "boe_date", raw["boe_date"], Codes.DATE_INVALID)
         elif boe_date is None:
@@ -208,8 +210,9 @@ def _read(path: Path, out: BooksLoad, mapping: Mapping[str, str], limits: xlsx.L
         for name in ("taxable_value", "igst", "cess"):
             value, problem = read_amount(raw[name])
             if problem:
-                add(f"The {_LABELS[name]} is not an amount: {problem}",
-                    "Correct it in the books.", number, name, raw[name], Codes.AMOUNT_INVALID)
+                add(f"{_LABELS[name][0].upper()}{_LABELS[name][1:]}: {problem}",
+                    "It counts as 0 until corrected in the books.", number, name, raw[name],
+                    Codes.AMOUNT_INVALID)
             amounts[name] = value
         out.lines.append(BookLine(
             port_code=port, boe_number=boe, boe_date=boe_date,
@@ -221,8 +224,8 @@ def _read(path: Path, out: BooksLoad, mapping: Mapping[str, str], limits: xlsx.L
         more = f" and {len(not_imports) - _SHOW_ROWS} more" if len(not_imports) > _SHOW_ROWS \
             else ""
         out.problems.append(Problem(
-            file, f"{len(not_imports)} rows have no BoE number, BoE date or port code and were "
-            f"skipped as not imports (rows {shown}{more}).",
+            file, f"{len(not_imports)} row{'s' if len(not_imports) != 1 else ''} without BoE "
+            f"number, BoE date or port code skipped as not imports (rows {shown}{more}).",
             "If some are imports, fill in their BoE details.", row=not_imports[0],
             column=table.header("boe_number"), severity=Severity.WARNING,
             code=Codes.ROW_SKIPPED))

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
@@ -34,10 +35,11 @@ from .. import money
 from ..dates import format_date, parse_date
 from ..identifiers import boe_number as _boe
 from ..identifiers import port_code as _port
+from ..problems import Problem
 
 __all__ = [
     "Codes", "cell_text", "is_blank", "raw_text", "read_boe_number", "read_port_code",
-    "read_date", "read_amount", "read_yes_no", "IdMaker", "record_id",
+    "read_date", "read_amount", "read_yes_no", "IdMaker", "record_id", "tidy",
 ]
 
 
@@ -164,13 +166,17 @@ def read_date(value: object) -> tuple[date | None, str | None]:
 
 def read_amount(value: object) -> tuple[Decimal, str | None]:
     """``(amount, problem)``: 0 with a problem for a value that is not an amount, 0 with
-    none for a blank."""
+    none for a blank. A whole-number float is read as the integer it shows."""
+    if is_blank(value):
+        return Decimal(0), None
     if isinstance(value, str):
         value = _LOST_RUPEE_RE.sub("", value)
+    elif isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        value = int(value)
     try:
-        return money.to_decimal_or_zero(value)
+        return money.to_decimal(value), None
     except Exception as exc:  # noqa: BLE001 - a loader never raises on a value
-        return Decimal(0), f"{raw_text(value)!r} is not an amount ({exc}). It counts as 0."
+        return Decimal(0), str(exc) or f"{raw_text(value)!r} is not an amount"
 
 
 _YES = {"y", "yes", "true", "1", "amended", "amendment"}
@@ -222,3 +228,13 @@ class IdMaker:
         self._count[base] = n
         self._used.add(candidate)
         return candidate
+
+
+def tidy(problems: list[Problem]) -> list[Problem]:
+    """The problems with messages that do not end in a full stop (``str(Problem)`` adds
+    ``". "`` before the fix), in place; returns the list."""
+    for i, p in enumerate(problems):
+        message = p.message.rstrip()
+        if message.endswith(".") and not message.endswith(".."):
+            problems[i] = replace(p, message=message[:-1])
+    return problems

@@ -40,7 +40,7 @@ from ..periods import Period
 from ..problems import Problem
 from . import xlsx
 from .aliases import ALIASES
-from .cells import Codes, IdMaker, cell_text, is_blank, read_date, read_yes_no
+from .cells import tidy, Codes, IdMaker, cell_text, is_blank, read_date, read_yes_no
 from .gstr2b_json import Gstr2bFile, Gstr2bLoad
 from .records import gstin_text, make_version
 from .tabular import Field, Grid, find_table, norm, where
@@ -139,6 +139,7 @@ def load_gstr2b_excel(path: Path | str, period: Period | None = None, *,
         out.problems.append(Problem(display, f"The workbook could not be read "
                                     f"({type(exc).__name__}: {exc}).",
                                     "Please report this with the file.", code="INTERNAL"))
+    tidy(out.problems)
     return out
 
 

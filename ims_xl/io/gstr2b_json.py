@@ -51,7 +51,7 @@ from ..models import BoeVersion, Section, Severity
 from ..periods import Period
 from ..problems import Problem
 from . import csvtext
-from .cells import Codes, IdMaker, cell_text, raw_text, read_date, read_yes_no
+from .cells import tidy, Codes, IdMaker, cell_text, raw_text, read_date, read_yes_no
 from .records import gstin_text, make_version
 from .xlsx import DEFAULT_LIMITS, Limits
 
@@ -167,6 +167,7 @@ def load_gstr2b_json(paths: Path | str | Iterable[Path | str], *,
                 display, f"The file could not be read ({type(exc).__name__}: {exc}).",
                 "Please report this with the file.", code="INTERNAL"))
     _check_files(out)
+    tidy(out.problems)
     return out
 
 
@@ -284,7 +285,7 @@ def _read_document(doc: dict, display: str, prefix: str, ids: IdMaker, out: Gstr
     gendt, why = read_date(env.get("gendt")) if not isinstance(env.get("gendt"), (dict, list)) \
         else (None, "not a date")
     if why:
-        problems.append(Problem(display, f"The generation date is not a date: {why}",
+        problems.append(Problem(display, f"Generation date: {why}",
                                 row=top, column="gendt",
                                 value=raw_text(env.get("gendt")), severity=Severity.WARNING,
                                 code=Codes.DATE_INVALID))

@@ -28,8 +28,8 @@ from .cells import (Codes, IdMaker, cell_text, raw_text, read_amount, read_boe_n
 __all__ = ["AMOUNT_FIELDS", "make_version", "gstin_text"]
 
 AMOUNT_FIELDS = ("taxable_value", "igst", "cess")
-_LABELS = {"boe_number": "BoE number", "boe_date": "BoE date", "ref_date": "reference date",
-           "taxable_value": "taxable value", "igst": "IGST", "cess": "cess"}
+_LABELS = {"boe_number": "BoE number", "boe_date": "BoE date", "ref_date": "Reference date",
+           "taxable_value": "Taxable value", "igst": "IGST", "cess": "Cess"}
 
 
 def gstin_text(value: Any) -> str:
@@ -63,7 +63,7 @@ def make_version(problems: list[Problem], ids: IdMaker, *, file: str, row: Any,
         value, problem = read_date(raw.get(name))
         if problem:
             problems.append(Problem(
-                file, f"The {_LABELS[name]} is not a date: {problem}",
+                file, f"{_LABELS[name]}: {problem}",
                 "The record is kept without this date; correct it in the file.",
                 row=row, column=column(name), value=raw_text(raw.get(name)),
                 code=Codes.DATE_INVALID))
@@ -83,8 +83,9 @@ def make_version(problems: list[Problem], ids: IdMaker, *, file: str, row: Any,
         if problem:
             bad.append((name, raw_text(raw.get(name))))
             problems.append(Problem(
-                file, f"The {_LABELS[name]} is not an amount: {problem}",
-                "Correct it from the Bill of Entry.", row=row, column=column(name),
+                file, f"{_LABELS[name]}: {problem}",
+                "It counts as 0 until corrected from the Bill of Entry.", row=row,
+                column=column(name),
                 value=raw_text(raw.get(name)), code=Codes.AMOUNT_INVALID))
         amounts[name] = value
     gstr2b_section = section.gstr2b_section(amendment)

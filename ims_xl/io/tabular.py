@@ -261,15 +261,19 @@ def find_table(grid: Grid, fields: list[Field], mapping: Mapping[str, str] | Non
     if any(p.code == Codes.COLUMN_MISSING for p in problems):
         return None, problems
     table = Table(grid.file, grid.sheet, header_row, best.columns, best.headers, best.found)
-    header_keys = {name: norm(text) for name, text in best.headers.items()}
+    header_keys = {name: {norm(text), norm(text.split(" - ")[-1])}
+                   for name, text in best.headers.items()}
+    key_col = best.columns.get(key, min(best.columns.values()))
+    key_name = next(name for name, col in best.columns.items() if col == key_col)
     for number, cells in grid.rows[best.index + 1:]:
         if all(is_blank(v) for v in cells) or is_total_row(cells, best.columns.get(key)):
             continue
-        same = sum(1 for name, col in best.columns.items()
-                   if col < len(cells) and norm(cells[col]) in (header_keys[name],
-                                                                norm(best.headers[name].split(" - ")[-1])))
-        if same >= 2:
-            continue  # the header again
+        probe = cells[key_col] if key_col < len(cells) else None
+        if isinstance(probe, str) and norm(probe) in header_keys[key_name]:
+            same = sum(1 for name, col in best.columns.items()
+                       if col < len(cells) and norm(cells[col]) in header_keys[name])
+            if same >= 2:
+                continue  # the header again (a report printed page by page)
         table.rows.append((number, cells))
     return table, problems
 

@@ -117,20 +117,19 @@ def _structure(path: Path) -> tuple[dict[str, tuple[str, str]], dict[str, tuple[
     """Table name -> (sheet, ref) and defined name -> (sheet, column, row)."""
     with zipfile.ZipFile(path) as zf:
         wb_xml = ET.fromstring(zf.read("xl/workbook.xml"))
-        rels = _rels(zf, "xl/_rels/workbook.xml.rels")
+        rels = _rels(zf, "xl/_rels/workbook.xml.rels", "xl")
         sheets = {}
         for s in wb_xml.iterfind("m:sheets/m:sheet", NS):
             target = rels.get(s.get(R_ID))
             if target:
-                sheets[s.get("name")] = posixpath.normpath(posixpath.join("xl", target))
+                sheets[s.get("name")] = target
         tables = {}
         for sheet_name, part in sheets.items():
             rel_part = posixpath.join(posixpath.dirname(part), "_rels",
                                       posixpath.basename(part) + ".rels")
             if rel_part not in zf.namelist():
                 continue
-            for target in _rels(zf, rel_part, kind="/table").values():
-                table_part = posixpath.normpath(posixpath.join(posixpath.dirname(part), target))
+            for table_part in _rels(zf, rel_part, posixpath.dirname(part), "/table").values():
                 t = ET.fromstring(zf.read(table_part))
                 tables[t.get("displayName") or t.get("name")] = (sheet_name, t.get("ref"))
         names = {}
@@ -148,11 +147,13 @@ def _structure(path: Path) -> tuple[dict[str, tuple[str, str]], dict[str, tuple[
     return tables, names
 
 
-def _rels(zf: zipfile.ZipFile, part: str, kind: str | None = None) -> dict[str, str]:
+def _rels(zf: zipfile.ZipFile, part: str, base: str, kind: str | None = None) -> dict[str, str]:
+    """Relationship id -> the target part's path in the zip (targets may be absolute)."""
     root = ET.fromstring(zf.read(part))
     out = {}
     for rel in root.iterfind("rel:Relationship", NS):
         if kind is None or rel.get("Type", "").endswith(kind):
-            out[rel.get("Id")] = rel.get("Target").lstrip("/").removeprefix("xl/") \
-                if rel.get("Target", "").startswith("/") else rel.get("Target")
+            target = rel.get("Target", "")
+            path = target[1:] if target.startswith("/") else posixpath.join(base, target)
+            out[rel.get("Id")] = posixpath.normpath(path)
     return out

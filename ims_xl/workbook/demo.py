@@ -1,0 +1,55 @@
+"""``ims-xl demo``: the README's main job, on the bundled sample data.
+
+Builds a workbook, loads two months of GSTR-2B downloads, the books, the customs broker's
+BoE list and the accountant's earlier actions, recomputes, fetches the BoE that IMS missed
+from the BoE list, recomputes again, and prints November's figures.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from importlib import resources
+from pathlib import Path
+
+from ..periods import Period
+from .loading import load_data
+from .openpyxl_book import OpenpyxlBook, check_not_open_in_excel
+from .ops import fetch, recompute
+
+__all__ = ["DEMO_AS_OF", "DEMO_GSTIN", "demo_data_dir", "run_demo"]
+
+DEMO_AS_OF = date(2025, 12, 13)     # 11 pm on the 13th: November's 2B is generated tomorrow
+DEMO_GSTIN = "27AAPFU0939F1ZV"
+DEMO_NOW = datetime(2025, 12, 13, 23, 0)
+
+
+def demo_data_dir() -> Path:
+    return Path(str(resources.files("ims_xl") / "data" / "demo"))
+
+
+def run_demo(out_dir: str | Path, say=print) -> tuple[Path, Period]:
+    from workbook_template.template import build_template
+
+    data = demo_data_dir()
+    out = Path(out_dir) / "ims-xl-demo.xlsx"
+    check_not_open_in_excel(out)
+    build_template(out, gstin=DEMO_GSTIN)
+    book = OpenpyxlBook(out, quiet=True)
+    book.write_name("IMS_AS_OF", DEMO_AS_OF)
+    book.save()
+    say(f"1. New workbook {out} (GSTIN {DEMO_GSTIN}, as of {DEMO_AS_OF:%d-%m-%Y})")
+    report = load_data(OpenpyxlBook(out, quiet=True),
+                       gstr2b=[data / "gstr2b_102025.json", data / "gstr2b_112025.json"],
+                       books=data / "books.csv", boe_list=data / "boe_list.csv",
+                       actions=data / "actions.csv", now=DEMO_NOW)
+    say(f"2. Loaded GSTR-2B for October and November, books, BoE list, actions: "
+        f"{report.summary()}")
+    first = recompute(OpenpyxlBook(out, quiet=True), now=DEMO_NOW)
+    say(f"3. Recomputed: {first.versions} BoE versions, {first.errors} with errors")
+    fetched = fetch(OpenpyxlBook(out, quiet=True), today=DEMO_AS_OF)
+    say(f"4. Fetch BoE: {fetched.filled} missing BoE(s) filled from the BoE list, "
+        f"{fetched.to_request} to request on the portal")
+    final = recompute(OpenpyxlBook(out, quiet=True), now=DEMO_NOW)
+    counts = ", ".join(f"{n} {label.lower()}" for label, n in sorted(final.by_status.items()))
+    say(f"5. Recomputed: {final.versions} BoE versions ({counts})")
+    return out, Period.parse(final.review_period)

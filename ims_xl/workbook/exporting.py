@@ -1,0 +1,61 @@
+"""``ims-xl export``: actions for IMS, the GSTR-3B Table 4 lines, and the reconciliation."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from .. import exports
+from ..actions import parse_action
+from ..match import match_boes
+from ..models import ActionCode
+from ..periods import Period
+from ..problems import InputError
+from . import rows as R
+from .fast_book import FastBook
+from .ops import evaluate_book
+from .state import read_state
+
+__all__ = ["export"]
+
+
+def export(workbook: str | Path, period: Period, *, as_of: date | None = None,
+           ims_json: str | None = None, actions_csv: str | None = None,
+           gstr3b_json: str | None = None, reconciliation: str | None = None) -> str:
+    state = read_state(FastBook(workbook), as_of=as_of, with_books=bool(reconciliation))
+    period = period.for_filing(state.settings.filing)
+    evaluation, _ = evaluate_book(state)
+    if reconciliation:
+        results = match_boes(state.versions, state.books, state.boe_list or None,
+                             gstin=state.settings.gstin, tolerance=state.tolerance,
+                             reject_policy=state.settings.reject_policy)
+        n = exports.export_reconciliation_csv(reconciliation, results)
+        return f"Wrote {n} reconciliation row(s) to {reconciliation}"
+    if gstr3b_json:
+        figures = evaluation.periods.get(period)
+        if figures is None:
+            raise InputError(f"period {period} is not in {Path(workbook).name} on "
+                             f"{state.as_of:%d-%m-%Y}")
+        if not state.settings.gstin:
+            raise InputError("set your GSTIN in Settings (IMS_GSTIN) before exporting")
+        frag = exports.export_gstr3b_json(gstr3b_json, figures, gstin=state.settings.gstin)
+        return f"Wrote GSTR-3B Table 4 import lines for {period} to {gstr3b_json}"
+    # IMS actions: the versions IMS shows in the period, with the action typed on each row.
+    in_period = {r.id for r in evaluation.records
+                 if any(step.period == period for step in r.history)}
+    records = [v for v in state.versions if v.id in in_period]
+    current = {}
+    remarks = {}
+    for v, row in zip(state.versions, state.boe_rows):
+        if v.id in in_period:
+            current[v.id] = parse_action(R.text(row.get("Action"))) or ActionCode.NO_ACTION
+            remarks[v.id] = R.text(row.get("Remark"))
+    if ims_json:
+        if not state.settings.gstin:
+            raise InputError("set your GSTIN in Settings (IMS_GSTIN) before exporting actions")
+        payload = exports.export_actions_json(ims_json, records, current,
+                                              gstin=state.settings.gstin)
+        n = sum(len(v) for v in payload["data"]["invdata"].values())
+        return f"Wrote {n} changed action(s) for {period} to {ims_json}"
+    n = exports.export_actions_csv(actions_csv, records, current, remarks=remarks)
+    return f"Wrote {n} changed action(s) for {period} to {actions_csv}"
