@@ -185,9 +185,9 @@ def _read_file(data: bytes, display: str, ids: IdMaker, out: Gstr2bLoad) -> None
     try:
         doc = json.loads(text, parse_float=Decimal, parse_constant=str)
     except json.JSONDecodeError as exc:
-        cut = exc.pos >= len(text.rstrip())
+        cut = exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string")
         why = ("it ends in the middle, as if cut off during download" if cut
-               else f"{exc.msg} at line {exc.lineno}, column {exc.colno}")
+               else f"{exc.msg} (line {exc.lineno}, column {exc.colno})")
         out.problems.append(Problem(
             display, f"The file is not valid JSON: {why}.",
             "Download the GSTR-2B JSON again from the GST portal.", row=exc.lineno,

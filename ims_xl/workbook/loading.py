@@ -142,15 +142,21 @@ def _merge(boe_rows: list[Row], incoming: list[BoeVersion], periods_loaded: set[
            source_names: str, report: LoadReport) -> None:
     existing = _keyed(boe_rows)
     seen_now: set[int] = set()
-    counts: dict[str, int] = defaultdict(int)
+    # A version repeated inside one file is a real duplicate (the rules flag it) and keeps
+    # its own row; the same version in two files of one load (an older and a newer download)
+    # is one row, with the later file's data.
+    counts: dict[tuple[str, str], int] = defaultdict(int)
     for v in incoming:
         key = R.version_key(v)
-        counts[key] += 1
+        counts[(v.source, key)] += 1
+        occurrence = counts[(v.source, key)]
         fresh = R.row_from_version(v)
-        at = existing.get((key, counts[key]))
+        at = existing.get((key, occurrence))
         if at is None:
             boe_rows.append(fresh)
-            seen_now.add(len(boe_rows) - 1)
+            at = len(boe_rows) - 1
+            existing[(key, occurrence)] = at
+            seen_now.add(at)
             report.added += 1
         else:
             row = boe_rows[at]
