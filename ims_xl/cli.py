@@ -203,6 +203,23 @@ def _fetch(args: argparse.Namespace) -> int:
     return 0
 
 
+@command("addin")
+def _addin(args: argparse.Namespace) -> int:
+    from workbook_template.addin import build_addin, install_addin
+    from workbook_template.addin.install import ExcelNotAvailable
+
+    if args.addin_command == "build":
+        xlam = build_addin(Path(args.out))
+        print(f"Wrote {xlam} (and {xlam.with_suffix('.xlsm').name}, the same build for "
+              "LibreOffice checks)")
+        return 0
+    try:
+        print(install_addin(Path(args.xlam) if args.xlam else None))
+    except ExcelNotAvailable as exc:
+        raise InputError(str(exc)) from None
+    return 0
+
+
 @command("demo")
 def _demo(args: argparse.Namespace) -> int:
     from .workbook.demo import DEMO_AS_OF, run_demo
@@ -264,6 +281,13 @@ def build_parser() -> argparse.ArgumentParser:
     what.add_argument("--actions-csv", metavar="FILE", help="IMS actions as a CSV worklist")
     what.add_argument("--gstr3b-json", metavar="FILE", help="GSTR-3B Table 4 import lines")
     what.add_argument("--reconciliation", metavar="FILE", help="the three-way match as CSV")
+
+    p = sub.add_parser("addin", help="build or install the Excel add-in ims_xl.xlam")
+    addin = p.add_subparsers(dest="addin_command", required=True, metavar="build|install")
+    b = addin.add_parser("build", help="write ims_xl.xlam headlessly")
+    b.add_argument("--out", default="dist", help="folder for the add-in (default: dist)")
+    i = addin.add_parser("install", help="copy the add-in into Excel's startup folder")
+    i.add_argument("xlam", nargs="?", help="a built ims_xl.xlam (default: build a fresh one)")
 
     p = sub.add_parser("demo", help="the main job on the bundled sample data")
     p.add_argument("--out", default="out", help="folder for the demo workbook (default: out)")

@@ -186,7 +186,8 @@ def _run_all(path):
         assert all(isinstance(v, Decimal) for v in (line.igst, line.cess, line.taxable_value))
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=st.text(max_size=400))
 def test_fuzz_arbitrary_text(tmp_path, text):
     path = tmp_path / "fuzz.csv"
@@ -194,7 +195,8 @@ def test_fuzz_arbitrary_text(tmp_path, text):
     _run_all(path)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.binary(max_size=400))
 def test_fuzz_arbitrary_bytes(tmp_path, data):
     path = tmp_path / "fuzz.csv"
@@ -202,7 +204,8 @@ def test_fuzz_arbitrary_bytes(tmp_path, data):
     _run_all(path)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=200, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(header=st.lists(_headers, min_size=1, max_size=9),
        rows=st.lists(st.lists(_cells, max_size=10), max_size=6),
        delimiter=st.sampled_from([",", ";", "\t"]), encoding=st.sampled_from(["utf-8", "cp1252"]))

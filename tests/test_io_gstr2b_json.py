@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -419,7 +418,8 @@ def _check_load(load):
         assert p.file and p.message and p.code
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=300, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(doc=_json)
 def test_fuzz_arbitrary_json(tmp_path, doc):
     path = tmp_path / "fuzz.json"
@@ -431,7 +431,8 @@ _row = st.fixed_dictionaries({}, optional={k: _json for k in [
     "refdt", "portcode", "boenum", "boedt", "isamd", "txval", "igst", "cess"]})
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=200, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(impg=st.lists(_row, max_size=4), sez=st.lists(
     st.fixed_dictionaries({"ctin": _scalars, "boe": st.lists(_row, max_size=3) | _json}),
     max_size=3), wrapped=st.booleans())
@@ -443,7 +444,8 @@ def test_fuzz_gstr2b_shaped_json(tmp_path, impg, sez, wrapped):
     _check_load(load)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=200, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.binary(max_size=300))
 def test_fuzz_arbitrary_bytes(tmp_path, data):
     path = tmp_path / "fuzz.json"

@@ -64,7 +64,8 @@ def write_json(path: Path, doc: Any) -> Path:
 
 IMPG_GROUP = ["ICEGATE Reference Date", "Port Code", "Bill of Entry Details", None, None,
               "Amount of Tax", None]
-IMPG_SUB = [None, None, "Number", "Date", "Taxable Value (₹)", "Integrated Tax (₹)", "Cess (₹)"]
+IMPG_SUB = [None, None, "Number", "Date", "Taxable Value (₹)", "Integrated Tax (₹)",
+            "Cess (₹)"]
 SEZ_GROUP = ["GSTIN of supplier", "Trade/Legal name"] + IMPG_GROUP
 SEZ_SUB = [None, None] + IMPG_SUB
 

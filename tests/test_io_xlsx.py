@@ -25,10 +25,12 @@ def good_workbook(path: Path) -> Path:
 
 
 def test_defusedxml_is_active_in_openpyxl():
+    """openpyxl parses worksheets and shared strings with defusedxml's iterparse."""
+    from openpyxl.reader import strings
+    from openpyxl.worksheet import _reader
     assert openpyxl.DEFUSEDXML is True
-    from openpyxl.xml import functions
-    assert functions.iterparse.__module__.startswith("defusedxml") or \
-        "defused" in repr(functions.iterparse) or openpyxl.LXML
+    assert _reader.iterparse.__module__.startswith("defusedxml")
+    assert strings.iterparse.__module__.startswith("defusedxml")
 
 
 def test_good_workbook_passes_the_checks(tmp_path):
@@ -50,6 +52,8 @@ def test_good_workbook_passes_the_checks(tmp_path):
      "password"),
     (b"<html><body><table><tr><td>Port Code</td></tr></table></body></html>", "web page"),
     (b"\x00\x01\x02garbage", "not an Excel workbook"),
+    (b'<?xml version="1.0"?>\n<?mso-application progid="Excel.Sheet"?>\n<Workbook xmlns='
+     b'"urn:schemas-microsoft-com:office:spreadsheet"></Workbook>', "Excel 2003 XML"),
 ])
 def test_not_a_workbook(tmp_path, content, words):
     path = tmp_path / "data.xlsx"

@@ -311,7 +311,9 @@ def _gstr3b(wb: Workbook) -> None:
     P = PERIOD_NAME
     _header_row(ws, 5, ("Table", "Integrated Tax", "Central Tax", "State/UT Tax", "Cess"))
     ws["A6"] = "4(A)(1) Import of goods"
-    ws["A7"] = "4(B)(2) ITC reversed: others (import amendments reducing credit)"
+    ws["A7"] = "4(B)(2) ITC reversed: others"
+    ws["F7"] = "(import amendments that reduce credit)"
+    ws["F7"].font = S.NOTE_FONT
     ws["A9"] = "Net import credit N(P)"
     for ref in ("A6", "A7", "A9"):
         ws[ref].font = S.LABEL_FONT
@@ -332,6 +334,8 @@ def _gstr3b(wb: Workbook) -> None:
     ws["A13"] = "One row per period, refreshed by Recompute; the figures are live formulas."
     ws["A13"].font = S.NOTE_FONT
     _table(ws, PERIODS_3B)
+    ws.column_dimensions["A"].width = 46  # the Table 4 labels, wider than the Period column
+    ws.row_dimensions[14].height = 30
 
 
 def _start(wb: Workbook) -> None:

@@ -41,7 +41,8 @@ from ..models import ActionCode, Severity
 from ..problems import Problem
 from . import xlsx
 from .aliases import ALIASES
-from .cells import tidy, Codes, cell_text, is_blank, raw_text, read_boe_number, read_date, read_port_code
+from .cells import (Codes, cell_text, is_blank, raw_text, read_boe_number, read_date,
+                    read_port_code, tidy)
 from .tabular import Field, read_table
 
 __all__ = ["ActionRow", "ActionsLoad", "FIELDS", "load_actions"]

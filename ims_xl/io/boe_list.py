@@ -37,7 +37,7 @@ from ..periods import Period
 from ..problems import Problem
 from . import xlsx
 from .aliases import ALIASES
-from .cells import tidy, Codes, IdMaker, cell_text, is_blank, read_yes_no
+from .cells import Codes, IdMaker, cell_text, is_blank, read_yes_no, tidy
 from .records import gstin_text, make_version
 from .tabular import Field, norm, read_table
 

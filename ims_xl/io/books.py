@@ -47,8 +47,8 @@ from ..models import BookLine, Severity
 from ..problems import Problem
 from . import csvtext, xlsx
 from .aliases import ALIASES
-from .cells import (tidy, Codes, cell_text, is_blank, raw_text, read_amount, read_boe_number,
-                    read_date, read_port_code)
+from .cells import (Codes, cell_text, raw_text, read_amount, read_boe_number, read_date,
+                    read_port_code, tidy)
 from .records import gstin_text
 from .tabular import Field, read_table
 

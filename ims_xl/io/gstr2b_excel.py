@@ -40,7 +40,7 @@ from ..periods import Period
 from ..problems import Problem
 from . import xlsx
 from .aliases import ALIASES
-from .cells import tidy, Codes, IdMaker, cell_text, is_blank, read_date, read_yes_no
+from .cells import Codes, IdMaker, cell_text, is_blank, read_date, read_yes_no, tidy
 from .gstr2b_json import Gstr2bFile, Gstr2bLoad
 from .records import gstin_text, make_version
 from .tabular import Field, Grid, find_table, norm, where

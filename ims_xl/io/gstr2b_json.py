@@ -51,7 +51,7 @@ from ..models import BoeVersion, Section, Severity
 from ..periods import Period
 from ..problems import Problem
 from . import csvtext
-from .cells import tidy, Codes, IdMaker, cell_text, raw_text, read_date, read_yes_no
+from .cells import Codes, IdMaker, cell_text, raw_text, read_date, read_yes_no, tidy
 from .records import gstin_text, make_version
 from .xlsx import DEFAULT_LIMITS, Limits
 

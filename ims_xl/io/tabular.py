@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..models import Severity
 from ..problems import Problem
 from . import csvtext, xlsx
 from .cells import Codes, cell_text, is_blank
@@ -117,8 +118,10 @@ def is_total_row(cells: list[Any], key_col: int | None = None) -> bool:
     ``Grand Total`` or ``Sub Total`` and its key column (the BoE number) is blank or is that
     text. So a supplier named "Total Oil" on a line with a BoE number is data.
 
-    >>> is_total_row(['', 'Grand Total', None, 1234.5], 2), is_total_row(['Total Oil', '2566282'], 1)
-    (True, False)
+    >>> is_total_row(['', 'Grand Total', None, 1234.5], 2)
+    True
+    >>> is_total_row(['Total Oil', '2566282'], 1)
+    False
     """
     for i, value in enumerate(cells):
         if is_blank(value):
@@ -238,7 +241,7 @@ def find_table(grid: Grid, fields: list[Field], mapping: Mapping[str, str] | Non
             grid.where, f"Two columns look like the {_label(fields, name)}: "
             f"'{best.headers[name]}' is used, '{shown}' is ignored.",
             "Rename or delete the column that is not meant, or give a column mapping.",
-            row=header_row, column=shown, severity=_warning(), code=Codes.COLUMN_REPEATED))
+            row=header_row, column=shown, severity=Severity.WARNING, code=Codes.COLUMN_REPEATED))
     for name, header in mapping.items():
         if name in best.columns or name not in {f.name for f in fields}:
             continue
@@ -282,11 +285,6 @@ def _label(fields: list[Field], name: str) -> str:
     return next((f.label for f in fields if f.name == name), name)
 
 
-def _warning():
-    from ..models import Severity
-    return Severity.WARNING
-
-
 def read_grids(path: Path, display: str | None = None, *,
                limits: xlsx.Limits = xlsx.DEFAULT_LIMITS, engine: str = "auto",
                sheets: Iterable[str] | None = None) -> tuple[list[Grid], list[Problem]]:
@@ -302,7 +300,7 @@ def read_grids(path: Path, display: str | None = None, *,
     except OSError:
         pass  # the readers below report it
     kind = xlsx.sniff_kind(head) if head else "other"
-    if kind in ("zip", "ole", "html") or path.suffix.lower() in _WORKBOOK_SUFFIXES:
+    if kind in ("zip", "ole", "html", "xml2003") or path.suffix.lower() in _WORKBOOK_SUFFIXES:
         workbook, problems = xlsx.open_workbook(path, display, limits=limits, engine=engine)
         if workbook is None:
             return [], problems

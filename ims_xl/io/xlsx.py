@@ -73,7 +73,7 @@ _CELL_REF = re.compile(rb'\sr="([A-Z]{1,3})([0-9]{1,7})"')
 
 
 def sniff_kind(head: bytes) -> str:
-    """``zip``, ``ole``, ``html``, ``empty`` or ``other`` from a file's first bytes.
+    """``zip``, ``ole``, ``html``, ``xml2003``, ``empty`` or ``other`` from a file's first bytes.
 
     >>> sniff_kind(b'PK\\x03\\x04rest'), sniff_kind(b'  <html><body>'), sniff_kind(b'a,b')
     ('zip', 'html', 'other')
@@ -85,8 +85,10 @@ def sniff_kind(head: bytes) -> str:
     if head.startswith(_OLE_MAGIC):
         return "ole"
     lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if lowered.startswith(b"<?xml") and b"urn:schemas-microsoft-com:office:spreadsheet" in lowered:
+        return "xml2003"
     if lowered.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml")) and (
-            b"<html" in lowered or b"<table" in lowered or b"<workbook" in lowered):
+            b"<html" in lowered or b"<table" in lowered):
         return "html"
     return "other"
 
@@ -152,8 +154,8 @@ def check_workbook(path: Path, display: str | None = None,
                          Codes.FILE_EMPTY)]
     if kind == "ole":
         try:
-            encrypted = b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k" in \
-                path.read_bytes()[:4 * _MB]
+            with open(path, "rb") as fh:
+                encrypted = "EncryptedPackage".encode("utf-16-le") in fh.read(4 * _MB)
         except OSError:  # pragma: no cover - it was readable a moment ago
             encrypted = False
         if encrypted:
@@ -162,9 +164,13 @@ def check_workbook(path: Path, display: str | None = None,
                              "Workbook) and save it again.", Codes.NOT_A_WORKBOOK)]
         return [_problem(display, "This is an old Excel 97-2003 (.xls) file, which is not "
                          "read.", _SAVE_AS, Codes.NOT_A_WORKBOOK)]
+    if kind == "xml2003":
+        return [_problem(display, "This is an Excel 2003 XML spreadsheet, which is not read.",
+                         _SAVE_AS, Codes.NOT_A_WORKBOOK)]
     if kind == "html":
-        return [_problem(display, "This is a web page (HTML) saved with an Excel name, not a "
-                         "workbook.", _SAVE_AS, Codes.NOT_A_WORKBOOK)]
+        return [_problem(display, "This is a web page (HTML), not a workbook or CSV file "
+                         "(some portals save their downloads this way).", _SAVE_AS,
+                         Codes.NOT_A_WORKBOOK)]
     if kind != "zip":
         return [_problem(display, "This is not an Excel workbook (.xlsx).",
                          "Choose the .xlsx file, or " + _SAVE_AS[0].lower() + _SAVE_AS[1:],
