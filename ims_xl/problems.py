@@ -18,14 +18,15 @@ class Problem:
     """One problem in one place of one input file.
 
     ``row`` is the 1-based row as the user sees it in the file (a spreadsheet's row number,
-    a CSV's line number), ``None`` for a whole-file problem. ``column`` is the header text
+    a CSV's line number), or for JSON the path to the entry (``docdata.impg[3]``); ``None``
+    for a whole-file problem. ``column`` is the header text
     (or JSON key) as it stands in the file.
     """
 
     file: str
     message: str
     fix: str = ""
-    row: int | None = None
+    row: int | str | None = None
     column: str | None = None
     value: str | None = None
     severity: Severity = Severity.ERROR

@@ -74,7 +74,7 @@ def test_missing_required_columns_are_named_with_the_headers_found(tmp_path):
     assert [p.message.split(" (")[0] for p in missing] == [
         "No column for the port code", "No column for the BoE date", "No column for the IGST"]
     for p in missing:
-        assert p.file == "b.csv" and p.row == 1
+        assert p.file == "b.csv" and p.row is None and p.severity is Severity.ERROR
         assert "Headers found in row 1: Voucher No., BoE No, Amount, Cess" in p.message
         assert "mapping" in p.fix
 
@@ -102,7 +102,7 @@ def test_mapping_naming_an_absent_header(tmp_path):
                                           ["2566282", "03-10-2025", "INNSA1", "1"]])
     load = load_books(path, {"igst": "Tax IGST"})
     p = one(load.problems, Codes.COLUMN_MISSING)
-    assert (p.column, p.row) == ("Tax IGST", 1)
+    assert (p.column, p.row) == ("Tax IGST", None)
     assert "BoE No, BoE Date, Port Code, IGST" in p.message
     assert load.lines == []
 

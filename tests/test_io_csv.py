@@ -111,14 +111,15 @@ def test_problem_rows_are_csv_line_numbers(tmp_path):
     assert [(p.row, p.column, p.value) for p in found] == [(4, "IGST", "abc"), (6, "Cess", "zz")]
 
 
-def test_csv_broken_by_an_unclosed_quote_keeps_the_rows_before(tmp_path):
+def test_csv_broken_by_an_unclosed_quote_is_a_whole_file_error(tmp_path):
     path = tmp_path / "broken.csv"
     path.write_text(HEADER + "INNSA1,2566282,03-10-2025,X,1,0\n" + 'INNSA1,"' + "x" * 200_000,
                     encoding="utf-8")
     load = load_boe_list(path)
     assert [r.boe_number for r in load.records] == ["2566282"]
     p = one(load.problems, Codes.CSV_BROKEN)
-    assert p.row == 3 and p.file == "broken.csv"
+    assert (p.row, p.file, p.severity) == (None, "broken.csv", Severity.ERROR)
+    assert "from line 3 on" in p.message
 
 
 def test_binary_file_named_csv(tmp_path):

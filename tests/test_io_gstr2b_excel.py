@@ -122,8 +122,9 @@ def test_missing_column_names_the_sheet_and_headers(tmp_path):
     wb.save(path)
     load = load_gstr2b_excel(path, Period(2025, 10))
     p = one(load.problems, Codes.COLUMN_MISSING)
-    assert (p.file, p.row) == ("2b.xlsx, sheet IMPG", 1)
-    assert "port code" in p.message and "Bill of Entry Number" in p.message
+    assert (p.file, p.row) == ("2b.xlsx, sheet IMPG", None)
+    assert "port code" in p.message and "row 1: ICEGATE Reference Date, Bill of Entry " \
+        "Number" in p.message
     assert load.records == []
 
 

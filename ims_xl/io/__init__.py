@@ -17,7 +17,10 @@ errors (``severity == Severity.ERROR``) and raises :class:`~ims_xl.problems.Inpu
 Each problem names the file (``name.xlsx, sheet IMPG`` in a workbook), the row as the user
 sees it (spreadsheet row, CSV line, or for JSON the path ``docdata.impg[3]``), the column
 (header text or JSON key), the value, what is wrong and what to do; ``code`` is one of
-:class:`~ims_xl.io.cells.Codes`.
+:class:`~ims_xl.io.cells.Codes`. An error without a row means the file (or one of its sheets)
+could not be read, or not read whole (not JSON, a broken CSV, a missing required column, an
+unsafe workbook): callers stop on those rather than load part of a file as if it were all of
+it. Errors with a row concern that row only; the rest of the file is good.
 
 Money is :class:`~decimal.Decimal` from the first read; nothing a file holds is ever
 evaluated (formulas give their saved value, formula-looking text stays text); workbooks are

@@ -17,7 +17,8 @@ of fields most consistently (``,`` on a tie). A first line ``sep=;`` (Excel's hi
 
 Rows carry the line number where they start in the file (a quoted field may span lines), so
 problems point at the line a text editor shows. A file that is not text (NUL bytes), or over
-the size limit, gives a problem instead of rows.
+the size limit, gives a problem instead of rows. A CSV that cannot be split from some line on
+(a quote never closed) gives ``CSV_BROKEN``, a whole-file error naming the line.
 
 >>> decode(b'Port Code,BE No\\r\\nINNSA1,2566282\\r\\n')[0][:9]
 'Port Code'
@@ -222,9 +223,11 @@ def read_csv(path: Path, display: str | None = None, *, data: bytes | None = Non
     except csv.Error as exc:
         at = exc.args[1] if len(exc.args) > 1 else None
         rows = exc.args[2] if len(exc.args) > 2 else []  # keep what was read before the break
+        # No row: the file was not read whole, and a part of it must not pass for all of it
+        # (callers stop on row-less errors); the line is in the message.
         problems.append(Problem(
-            display, f"The CSV cannot be split into fields from here on ({exc.args[0]}).",
-            "Check for a quote (\") that is never closed; the rows after this line were not read.",
-            row=at, code=Codes.CSV_BROKEN))
+            display, f"The CSV cannot be split into fields from line {at} on ({exc.args[0]}).",
+            "Check for a quote (\") that is never closed there, and save the file again.",
+            code=Codes.CSV_BROKEN))
     return rows, problems
 

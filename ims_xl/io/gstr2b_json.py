@@ -186,12 +186,12 @@ def _read_file(data: bytes, display: str, ids: IdMaker, out: Gstr2bLoad) -> None
         doc = json.loads(text, parse_float=Decimal, parse_constant=str)
     except json.JSONDecodeError as exc:
         cut = exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string")
-        why = ("it ends in the middle, as if cut off during download" if cut
-               else f"{exc.msg} (line {exc.lineno}, column {exc.colno})")
+        why = (f"it ends in the middle (line {exc.lineno}), as if cut off during download"
+               if cut else f"{exc.msg} (line {exc.lineno}, column {exc.colno})")
+        # No row: nothing of the file was read (callers stop on row-less errors).
         out.problems.append(Problem(
             display, f"The file is not valid JSON: {why}.",
-            "Download the GSTR-2B JSON again from the GST portal.", row=exc.lineno,
-            code=Codes.NOT_JSON))
+            "Download the GSTR-2B JSON again from the GST portal.", code=Codes.NOT_JSON))
         return
     except (ValueError, RecursionError) as exc:
         out.problems.append(Problem(
@@ -280,7 +280,8 @@ def _read_document(doc: dict, display: str, prefix: str, ids: IdMaker, out: Gstr
             problems.append(Problem(
                 display, f"The return period is not readable: {exc}.",
                 "Each record's period is taken from its reference date.", row=top,
-                column=key, value=raw_text(raw_period), code=Codes.PERIOD_MISSING))
+                column=key, value=raw_text(raw_period), severity=Severity.WARNING,
+                code=Codes.PERIOD_MISSING))
 
     gendt, why = read_date(env.get("gendt")) if not isinstance(env.get("gendt"), (dict, list)) \
         else (None, "not a date")

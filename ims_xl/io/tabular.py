@@ -216,6 +216,8 @@ def find_table(grid: Grid, fields: list[Field], mapping: Mapping[str, str] | Non
 
     A header needs at least two known columns (or one mapped one); a missing required column
     gives ``COLUMN_MISSING`` (one problem per column, listing the headers found) and no table.
+    Problems that leave nothing read have no ``row`` (the header row is named in the message):
+    callers treat a row-less error as "this file could not be read".
     """
     mapping = dict(mapping or {})
     plain = [cells for _, cells in grid.rows]
@@ -250,7 +252,7 @@ def find_table(grid: Grid, fields: list[Field], mapping: Mapping[str, str] | Non
             f"{_label(fields, name)}, but no header in row {header_row} is '{header}'. "
             f"Headers found: {', '.join(best.found)}.",
             "Correct the header in the mapping file to one of those.",
-            row=header_row, column=header, code=Codes.COLUMN_MISSING))
+            column=header, code=Codes.COLUMN_MISSING))
     missing = [f for f in fields if f.required and f.name not in best.columns
                and f.name not in mapping]
     for f in missing:
@@ -260,7 +262,7 @@ def find_table(grid: Grid, fields: list[Field], mapping: Mapping[str, str] | Non
             f"row {header_row}: {', '.join(best.found)}.",
             f"Rename that column to '{f.aliases[0]}', or map it: "
             f'{{"{f.name}": "<your header>"}} in the column mapping file.',
-            row=header_row, code=Codes.COLUMN_MISSING))
+            code=Codes.COLUMN_MISSING))
     if any(p.code == Codes.COLUMN_MISSING for p in problems):
         return None, problems
     table = Table(grid.file, grid.sheet, header_row, best.columns, best.headers, best.found)

@@ -1,0 +1,209 @@
+"""Excel worksheet functions for Bills of Entry (xlwings UDFs).
+
+The add-in's ``UDF Modules`` setting names this module, ``udfs.boe_functions``; Excel
+imports the functions below with xlwings' ``Import Functions``. Each one is a thin wrapper
+over :mod:`ims_xl.sheet_functions`, where the work and its tests live:
+
+* xlwings is asked to pass cell errors as text (``err_to_str``), so ``#N/A`` in an argument
+  gives ``#IMS: ... is the Excel error #N/A`` rather than being read as an empty cell;
+* nothing ever raises into Excel: a bad argument answers ``#IMS: <why>``, and anything
+  unforeseen ``#IMS: unexpected error: <short>`` (never a traceback);
+* money leaves as float here and only here (Excel has no decimal type), rounded half up to
+  paise first; dates leave as datetime.
+
+A function's docstring is its help in Excel's function wizard: Excel shows its first 255
+characters, so each starts with what the function returns. Python names are the Excel
+names, because xlwings names the Excel function after the Python one.
+On Linux and macOS without Excel, xlwings' decorators do nothing: the functions can be
+called directly.
+"""
+
+from __future__ import annotations
+
+import functools
+from datetime import date, datetime
+from decimal import Decimal
+
+import xlwings as xw
+
+from ims_xl import sheet_functions as sf
+from ims_xl.money import round2
+
+CATEGORY = "IMS Bills of Entry"
+
+_AS_OF = "The as-of date (blank: today)."
+_ACTION = "Accept, Keep Pending, Reject, or blank for no action (A, P, R also work)."
+_REF_DATE = "The BoE's ICEGATE reference date (DD-MM-YYYY or a date cell)."
+_HEAD = "IGST or Cess for one head; blank for both added together."
+_REMARK = "Why (a Reject counts only with a remark)."
+_TABLE = ("The BoE table: with its header row (columns found by name), or without it "
+          "(columns in the BoE sheet's order).")
+_PERIOD = "A return period MMYYYY (102025, or 12026 for 012026), or a date in the period."
+
+
+def _never_raise(fn):
+    """The wrapper's own last line of defence: an exception becomes a one-line answer."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except Exception as exc:  # noqa: BLE001 - Excel must never see a traceback
+            return sf.unexpected_error(exc)
+    return wrapper
+
+
+def _arg(name, doc, **options):
+    """An xlwings argument that receives cell errors as text (``'#N/A'``), with its help."""
+    return xw.arg(name, err_to_str=True, doc=doc, **options)
+
+
+def _money(value):
+    """Decimal to Excel's float, rounded half up to paise first; anything else unchanged."""
+    if isinstance(value, Decimal):
+        return float(round2(value))  # float ok
+    return value
+
+
+def _excel_date(value):
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return datetime(value.year, value.month, value.day)
+    return value
+
+
+@xw.func(category=CATEGORY)
+@_arg("action", _ACTION)
+@_arg("ref_date", _REF_DATE)
+@_arg("as_of", _AS_OF)
+@_arg("remark", _REMARK)
+@_never_raise
+def BOE_STATUS(action, ref_date, as_of=None, remark=None):
+    """Status of one BoE: Accepted, Deemed accepted, Pending, Rejected or "Open - deemed accepted on DD-MM-YYYY". Single-row function: the row's Action is its whole history, taken on the as-of date (there is no action date here).
+
+    The rules are those of Recompute with default settings (monthly filer, reject policy
+    warn): a Reject without a remark is ignored, and an action after the BoE's period was
+    closed (GSTR-3B filed) cannot change it. Use BOE_2B_PERIOD to give the action a date.
+    """
+    return sf.boe_status(action, ref_date, as_of, remark)
+
+
+@xw.func(category=CATEGORY)
+@_arg("igst", "The BoE's IGST (blank: 0).")
+@_arg("cess", "The BoE's cess (blank: 0).")
+@_arg("action", _ACTION)
+@_arg("ref_date", _REF_DATE)
+@_arg("as_of", _AS_OF)
+@_arg("head", _HEAD)
+@_arg("remark", _REMARK)
+@_never_raise
+def BOE_ITC(igst, cess, action, ref_date, as_of=None, head=None, remark=None):
+    """Input tax credit this BoE gives on the as-of date: IGST + cess, or one head; 0 while pending, open or rejected. Single-row function: the row's Action is its whole history, taken on the as-of date.
+
+    Same rules as BOE_STATUS. A Reject counts only with the optional remark (the rules:
+    an unconfirmed Reject never removes credit).
+    """
+    return _money(sf.boe_itc(igst, cess, action, ref_date, as_of, head, remark))
+
+
+@xw.func(category=CATEGORY)
+@_arg("ref_date", _REF_DATE)
+@_arg("action", _ACTION)
+@_arg("action_date", "When the action was taken (blank: the as-of date).")
+@_arg("as_of", _AS_OF)
+@_arg("remark", _REMARK)
+@_never_raise
+def BOE_2B_PERIOD(ref_date, action, action_date=None, as_of=None, remark=None):
+    """Period (MMYYYY text) whose GSTR-2B shows this BoE as accepted or rejected; "Pending", or "Open until DD-MM-YYYY" while in none. Single-row function: the row's Action and Action Date are its whole history.
+
+    An action dated after the as-of date is not taken yet. "Open until" gives the day the
+    BoE will be deemed accepted into the GSTR-2B of its period unless you act.
+    """
+    return sf.boe_2b_period(ref_date, action, action_date, as_of, remark)
+
+
+@xw.func(category=CATEGORY)
+@_arg("port_code", "The port code (such as INNSA1).")
+@_arg("boe_no", "The BoE number (4 to 7 digits).")
+@_arg("boe_date", "The BoE date.")
+@_arg("ref_date", _REF_DATE)
+@_arg("action", _ACTION)
+@_arg("remark", _REMARK)
+@_never_raise
+def BOE_CHECK(port_code, boe_no, boe_date, ref_date, action=None, remark=None):
+    """"OK", or the first problem with a BoE row in the rules' words: port code, BoE number, dates and their order, action word, Reject without remark. Else the first warning, as "Warning: ...". Single-row function: the row's Action is its whole history.
+
+    The reference date may not be after today. Timing (cutoffs, late actions) is not
+    checked here: see BOE_STATUS.
+    """
+    return sf.boe_check(port_code, boe_no, boe_date, ref_date, action, remark)
+
+
+@xw.func(category=CATEGORY)
+@_arg("period_or_date", _PERIOD)
+@_never_raise
+def BOE_CUTOFF(period_or_date):
+    """The day GSTR-2B of the period is generated (the 14th of the next month): act on a BoE of that period before then, or it is deemed accepted. Format the cell as a date if Excel shows a number."""
+    return _excel_date(sf.boe_cutoff(period_or_date))
+
+
+@xw.func(category=CATEGORY)
+@_arg("period_or_date", _PERIOD)
+@_arg("as_of", _AS_OF)
+@_never_raise
+def BOE_DAYS_LEFT(period_or_date, as_of=None):
+    """Days from the as-of date to the period's GSTR-2B date (BOE_CUTOFF): 0 on the day, negative after it."""
+    return sf.boe_days_left(period_or_date, as_of)
+
+
+@xw.func(category=CATEGORY)
+@_arg("gstin", "The GSTIN to check.")
+@_never_raise
+def GSTIN_CHECK(gstin):
+    """"OK", or the sentence saying what is wrong with the GSTIN (length, state code, PAN part, check character)."""
+    return sf.gstin_check(gstin)
+
+
+@xw.func(category=CATEGORY)
+@_arg("code", "The port code to check.")
+@_never_raise
+def PORT_CODE_CHECK(code):
+    """"OK"; or the sentence saying what is wrong with the port code; or, for a valid code that is not IN + 3 letters + 1 letter or digit, a warning starting "Warning: "."""
+    return sf.port_code_check(code)
+
+
+@xw.func(category=CATEGORY)
+@_arg("value", "A BoE number as typed, pasted or turned into a number by Excel.")
+@_never_raise
+def BOE_NUMBER(value):
+    """The BoE number as text (4 to 7 digits), undoing what Excel did to it where that is exact (2566282.0, spaces); else "#IMS: " and why (2.57E+06 has lost digits)."""
+    return sf.boe_number_text(value)
+
+
+@xw.func(category=CATEGORY)
+@_arg("table", _TABLE, ndim=2)
+@_arg("as_of", _AS_OF)
+@_never_raise
+def BOE_TABLE(table, as_of=None):
+    """Status, 2B Period, ITC IGST, ITC Cess and Messages for every row of the BoE table in one call (spills); header row only if the input has one. Each row's Action and Action Date (blank: as-of) are its whole history; the Action Log is not read.
+
+    All rows are evaluated together, so the amendments of a BoE chain as in Recompute, with
+    default settings (monthly filer, reject policy warn, no GSTIN). Empty rows give empty
+    result rows; ITC is blank when the row gives no credit.
+    """
+    result = sf.boe_table(table, as_of)
+    if isinstance(result, str):
+        return result
+    return [[row[0], row[1], _money(row[2]), _money(row[3]), row[4]] for row in result]
+
+
+@xw.func(category=CATEGORY)
+@_arg("table", _TABLE, ndim=2)
+@_arg("period", _PERIOD)
+@_arg("head", _HEAD)
+@_arg("as_of", _AS_OF)
+@_never_raise
+def GSTR3B_4A1(table, period, head=None, as_of=None):
+    """GSTR-3B Table 4(A)(1) (import of goods) for the period, from the BoE table: IGST + cess, or one head. Each row's Action and Action Date (blank: as-of) are its whole history; the Action Log is not read.
+
+    Reads the table as BOE_TABLE does. 0 for a period before the table's first.
+    """
+    return _money(sf.gstr3b_4a1(table, period, head, as_of))
