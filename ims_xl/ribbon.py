@@ -55,7 +55,8 @@ from typing import Any, Protocol
 from . import __version__
 from .problems import InputError, Problem
 from .workbook.book import Book
-from .workbook.layout import BOE, FETCH, PERIOD_NAME, RECONCILIATION, TableSpec
+from .workbook.layout import (BOE, FETCH, PERIOD_NAME, RECONCILIATION, SETTINGS_NAMES,
+                              TableSpec)
 
 __all__ = ["dispatch", "HANDLERS", "BUTTON_HELP", "LOAD_KINDS", "UDF_MODULES", "Context",
            "RibbonUI", "ExcelUI", "export_from_book", "log_path"]
@@ -109,10 +110,18 @@ class Context:
     today: date | None = None
     now: datetime | None = None
     as_of: date | None = None
+    _checked: bool = False
 
     def need_book(self) -> Book:
+        """The workbook, once it is known to be an ims-xl workbook (it has our settings)."""
         if self.book is None:
-            raise InputError("Open your ims-xl workbook first (or make one with New workbook).")
+            raise InputError("open your ims-xl workbook first (or make one with New workbook).")
+        if not self._checked:
+            if not self.book.read_names([name for name, *_ in SETTINGS_NAMES]):
+                raise InputError(f"{self.book.label} is not an ims-xl workbook (it has none of "
+                                 "the IMS_ settings). Switch to your review workbook, or make "
+                                 "one with New workbook. Nothing was changed.")
+            self._checked = True
         return self.book
 
     @property
@@ -165,7 +174,17 @@ def log_path() -> Path:
     return Path(env) if env else Path.home() / ".ims_xl" / "ims_xl.log"
 
 
+_active_log: Path | None = None
+
+
+def _current_log() -> Path:
+    """The log file this run writes to (named in messages)."""
+    return _active_log or log_path()
+
+
 def _logger(path: Path) -> logging.Logger:
+    global _active_log
+    _active_log = path
     log.setLevel(logging.INFO)
     mine = [h for h in log.handlers if getattr(h, "_ims_xl_path", None) is not None]
     if any(h._ims_xl_path == path for h in mine):  # type: ignore[attr-defined]
@@ -199,7 +218,8 @@ def dispatch(tag: str, *, book: Book | None = None, ui: RibbonUI | None = None,
             book, ui = _from_excel()
         except Exception:  # noqa: BLE001 - nowhere to show it but the log and stderr
             logger.exception("ribbon %r: cannot reach the calling workbook in Excel", tag)
-            print(f"ims_xl: cannot reach Excel for {tag!r}; see {log_path()}", file=sys.stderr)
+            print(f"ims_xl: cannot reach Excel for {tag!r}; see {_current_log()}",
+                  file=sys.stderr)
             return None
     if ui is None:
         ui = _BookUI(book)
@@ -229,7 +249,7 @@ def dispatch(tag: str, *, book: Book | None = None, ui: RibbonUI | None = None,
         logger.exception("ribbon %s on %s failed", tag, label)
         message = (f"{entry.title} failed unexpectedly: {type(exc).__name__}: {exc}\n\n"
                    "If the workbook looks half-updated, close it without saving: the copy "
-                   f"you saved last is unchanged. The details are in {log_path()}.")
+                   f"you saved last is unchanged. The details are in {_current_log()}.")
         _show(ui, message, error=True, logger=logger)
         return message
     logger.info("ribbon %s on %s: %s (%.1f s)", tag, label, _one_line(message),
@@ -263,7 +283,7 @@ def _problems_text(problems: Sequence[Problem], *, skip: str = "",
         return ""
     lines = [f"- {p}" for p in shown[:limit]]
     if len(shown) > limit:
-        lines.append(f"... and {len(shown) - limit} more (all in {log_path().name})")
+        lines.append(f"... and {len(shown) - limit} more (all in {_current_log()})")
         for p in shown[limit:]:
             log.info("  problem: %s", p)
     return "\n\n" + "\n".join(lines)
@@ -642,7 +662,7 @@ def help_(ctx: Context) -> str:
     buttons = "\n".join(f"- {BUTTON_HELP[tag]}" for tag in HANDLERS if tag != "help")
     return (f"ims_xl {__version__}: Bills of Entry in IMS.\n\n" + "\n".join(INSTRUCTIONS)
             + f"\n\nThe buttons:\n{buttons}\n\nChanges stay in the open workbook until you "
-            f"save it (Ctrl+S). A log of every button is kept in {log_path()}.")
+            f"save it (Ctrl+S). A log of every button is kept in {_current_log()}.")
 
 
 # --- exporting from a Book ------------------------------------------------------------------------

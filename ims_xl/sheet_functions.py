@@ -67,7 +67,7 @@ from .workbook.layout import ACCOUNTANT_COLUMNS, BOE
 from .workbook.ops import messages_text
 
 __all__ = [
-    "PREFIX", "OK", "WARNING", "TABLE_COLUMNS", "EXCEL_ERRORS", "BadArgument",
+    "PREFIX", "OK", "WARNING", "TABLE_COLUMNS", "EXCEL_ERRORS", "GST_START", "BadArgument",
     "boe_status", "boe_itc", "boe_2b_period", "boe_check", "boe_cutoff", "boe_days_left",
     "gstin_check", "port_code_check", "boe_number_text", "boe_table", "gstr3b_4a1",
     "unexpected_error",
@@ -90,6 +90,7 @@ _COM_ERRORS = {-2146826281: "#DIV/0!", -2146826246: "#N/A", -2146826259: "#NAME?
                -2146826288: "#NULL!", -2146826252: "#NUM!", -2146826265: "#REF!",
                -2146826273: "#VALUE!"}
 
+GST_START = date(2017, 7, 1)    # no BoE date, reference date or as-of date is earlier
 _SETTINGS = Settings()          # monthly filer, no GSTIN, reject policy warn, no pending limit
 _ROW = "row"                    # the id of the one version of a single-row scenario
 _HEADS = {"igst": "igst", "cess": "cess", "": None, "both": None, "total": None, "all": None}
@@ -182,13 +183,19 @@ def _shown(value: Any) -> str:
 
 
 def _date(value: Any, label: str) -> date:
+    """A date argument of a BoE; one before GST began is a wrong cell (an amount or a small
+    number read as an Excel serial date), not a date."""
     value = _one(value, label)
     if _blank(value):
         raise BadArgument(f"{label} missing")
     try:
-        return parse_date(value)
+        day = parse_date(value)
     except (ValueError, TypeError, OverflowError) as exc:
         raise BadArgument(f"{label}: {exc}") from None
+    if day < GST_START:
+        raise BadArgument(f"{label} {format_date(day)} is before GST began "
+                          f"({format_date(GST_START)}): check the cell")
+    return day
 
 
 def _as_of(value: Any, today: date | None) -> date:
@@ -212,7 +219,8 @@ def _amount(value: Any, label: str) -> Decimal:
     except (ValueError, TypeError) as exc:
         raise BadArgument(f"{label}: {exc}") from None
     if amount < ZERO:
-        raise BadArgument(f"{label} is negative ({amount}): a Bill of Entry's {label} is not")
+        raise BadArgument(f"{label} is negative ({amount}): an amount on a Bill of Entry "
+                          "never is")
     return amount
 
 
@@ -578,6 +586,97 @@ def _header_map(row: list[Any]) -> dict[str, int] | None:
     return None
 
 
+# The fast path of reading a row. A 50,000-row table spends most of its time turning cells
+# into a BoeVersion, so rows whose cells all have the plain types Excel gives a tidy BoE
+# sheet (text without surrounding spaces, float amounts, datetime dates, MMYYYY text) are
+# read here directly; any other row goes through the workbook's reader,
+# :func:`ims_xl.workbook.rows.version_from_row`, which is the reference: the tests check
+# that both give equal versions wherever this one answers.
+_SECTIONS = {"IMPG": (Section.IMPG, False), "IMPGA": (Section.IMPG, True),
+             "IMPGSEZ": (Section.IMPGSEZ, False), "IMPGSEZA": (Section.IMPGSEZ, True)}
+_YES_NO = {None: False, "No": False, "Yes": True, "": False}
+_PLAIN_AMOUNT = 10.0 ** 14   # far inside money.LIMIT: no limit check needed below it
+_PERIODS: dict[str, Period] = {}
+
+
+def _plain_text(value: Any) -> str | None:
+    if value is None:
+        return ""
+    if value.__class__ is str:
+        return value.strip()
+    return None
+
+
+def _plain_date(value: Any) -> date | None | bool:
+    """The date of a datetime cell, None for an empty one, False for anything else."""
+    if value.__class__ is datetime:
+        return value.date()
+    return None if value is None else False
+
+
+def _plain_amount(value: Any) -> Decimal | None:
+    cls = value.__class__
+    if cls is float:
+        if -_PLAIN_AMOUNT < value < _PLAIN_AMOUNT:
+            return Decimal(repr(value))  # what the cell shows, as money.to_decimal reads it
+        return None
+    if value is None:
+        return ZERO
+    if cls is int and -_PLAIN_AMOUNT < value < _PLAIN_AMOUNT:
+        return Decimal(value)
+    if cls is Decimal and value.is_finite() and -_PLAIN_AMOUNT < value < _PLAIN_AMOUNT:
+        return value
+    return None
+
+
+def _plain_version(cells: dict[str, Any], vid: str) -> BoeVersion | None:
+    """The row as a version when every cell is plain, else None (use version_from_row)."""
+    get = cells.get
+    section = _SECTIONS.get(get("Section"))
+    amendment = _YES_NO.get(get("Amendment"), None) if get("Amendment").__class__ in (
+        str, type(None)) else None
+    if section is None or amendment is None:
+        return None
+    number = get("BoE No")
+    if number.__class__ is str and number.isascii() and number.isdigit():
+        pass
+    elif number.__class__ is float and number.is_integer():
+        number = str(int(number))
+    else:
+        return None
+    boe_date, ref_date = _plain_date(get("BoE Date")), _plain_date(get("Reference Date"))
+    if boe_date is False or ref_date is False:
+        return None
+    raw_period = get("Period")
+    if raw_period is None or raw_period == "":
+        period = None
+    elif raw_period.__class__ is str:
+        period = _PERIODS.get(raw_period)
+        if period is None:
+            try:
+                period = Period.parse(R.text(raw_period))
+            except ValueError:
+                return None
+            _PERIODS[raw_period] = period
+    else:
+        return None
+    taxable, igst, cess = (_plain_amount(get("Taxable Value")), _plain_amount(get("IGST")),
+                           _plain_amount(get("Cess")))
+    port, supplier, name, importer = (_plain_text(get("Port Code")),
+                                      _plain_text(get("Supplier GSTIN")),
+                                      _plain_text(get("Supplier Name")),
+                                      _plain_text(get("Importer GSTIN")))
+    if (taxable is None or igst is None or cess is None or port is None or supplier is None
+            or name is None or importer is None):
+        return None
+    section_family, amended = section
+    return BoeVersion(id=vid, section=section_family, amendment=amendment or amended,
+                      port_code=port, boe_number=number, boe_date=boe_date,
+                      ref_date=ref_date, period=period, taxable_value=taxable, igst=igst,
+                      cess=cess, supplier_gstin=supplier, supplier_name=name,
+                      importer_gstin=importer)
+
+
 class _TableRun:
     """A BoE table read and evaluated once: one version and at most one action per row."""
 
@@ -612,20 +711,26 @@ class _TableRun:
             for n, row in enumerate(data):
                 size = len(row)
                 cells = {h: row[i] for h, i in positions if i < size}
-                if all(_blank(cell) for cell in cells.values()):
+                if all(cell is None or cell.__class__ is str and not cell.strip()
+                       for cell in cells.values()):
                     continue  # an empty row of the range: a blank result row
                 found: list[Problem] = []
                 vid = str(len(versions))
                 line = first_line + n
-                versions.append(R.version_from_row(cells, vid=vid, sheet=sheet, line=line,
-                                                   problems=found))
-                raw = R.text(cells.get(action_col))
-                if raw:
-                    actions.append(Action(record_id=vid, code=parse_action(raw),
-                                          date=self._action_date(cells.get(date_col), line,
-                                                                 found),
-                                          remark=R.text(cells.get(remark_col)), raw=raw,
-                                          seq=len(actions)))
+                version = _plain_version(cells, vid)
+                if version is None:  # anything unusual: the workbook's own reader
+                    version = R.version_from_row(cells, vid=vid, sheet=sheet, line=line,
+                                                 problems=found)
+                versions.append(version)
+                raw = cells.get(action_col)
+                if raw is not None:
+                    raw = raw.strip() if raw.__class__ is str else R.text(raw)
+                    if raw:
+                        actions.append(Action(record_id=vid, code=parse_action(raw),
+                                              date=self._action_date(cells.get(date_col),
+                                                                     line, found),
+                                              remark=R.text(cells.get(remark_col)), raw=raw,
+                                              seq=len(actions)))
                 self.used.append(n)
                 self.problems.append(found)
             self.rows = len(data)
@@ -633,6 +738,8 @@ class _TableRun:
             self.evaluation: Evaluation = evaluate(versions, actions, _SETTINGS, as_of)
 
     def _action_date(self, value: Any, line: int, found: list[Problem]) -> date:
+        if value.__class__ is datetime:
+            return value.date()
         try:
             when = R.as_date(value)
         except (ValueError, TypeError, OverflowError) as exc:
@@ -644,14 +751,21 @@ class _TableRun:
 
     def result_rows(self) -> list[list[Any]]:
         out: list[list[Any]] = [["", "", None, None, ""] for _ in range(self.rows)]
+        labels = {s: s.label for s in Status}
+        codes: dict[Period, str] = {}
         with _gc_paused():
             for n, result, found in zip(self.used, self.evaluation.records, self.problems):
                 period = result.itc_period or result.rejected_period
+                if period is None:
+                    code = ""
+                else:
+                    code = codes.get(period) or codes.setdefault(period, str(period))
                 itc = result.itc
-                out[n] = [result.status.label, str(period) if period else "",
+                out[n] = [labels[result.status], code,
                           itc.igst if itc is not None else None,
                           itc.cess if itc is not None else None,
-                          messages_text(result.messages, found)]
+                          messages_text(result.messages, found)
+                          if result.messages or found else ""]
         if self.header:
             out.insert(0, list(TABLE_COLUMNS))
         return out

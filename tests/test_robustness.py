@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
-from openpyxl import load_workbook
 
 from conftest import GSTIN, run_cli
 from corpus.make_corpus import INJECTIONS, make_corpus

@@ -7,7 +7,7 @@ from decimal import Decimal
 from ims_xl.models import PendingLimit, RejectPolicy, Section, Severity, Status
 from ims_xl.periods import Filing, Period
 
-from rules_helpers import GSTIN, act, acts, codes, run, version
+from rules_helpers import GSTIN, acts, codes, run, version
 
 
 # --- actions -----------------------------------------------------------------------------

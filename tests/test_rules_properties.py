@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal

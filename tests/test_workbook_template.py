@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from conftest import GSTIN, run_cli
-from ims_xl.workbook.layout import BOE, DATE, MONEY, SHEETS, TABLES
+from ims_xl.workbook.layout import DATE, MONEY, SHEETS, TABLES
 
 BOE_HEADERS = ["Section", "Amendment", "Port Code", "BoE No", "BoE Date", "Reference Date",
                "Period", "Taxable Value", "IGST", "Cess", "Supplier GSTIN", "Supplier Name",

@@ -38,7 +38,7 @@ def export(workbook: str | Path, period: Period, *, as_of: date | None = None,
                              f"{state.as_of:%d-%m-%Y}")
         if not state.settings.gstin:
             raise InputError("set your GSTIN in Settings (IMS_GSTIN) before exporting")
-        frag = exports.export_gstr3b_json(gstr3b_json, figures, gstin=state.settings.gstin)
+        exports.export_gstr3b_json(gstr3b_json, figures, gstin=state.settings.gstin)
         return f"Wrote GSTR-3B Table 4 import lines for {period} to {gstr3b_json}"
     # IMS actions: the versions IMS shows in the period, with the action typed on each row.
     in_period = {r.id for r in evaluation.records

@@ -188,7 +188,6 @@ def _apply_actions(boe_rows: list[Row], log: list[Row], action_rows, file_name: 
     for chain in versions.values():
         chain.sort()
     last_logged = {R.text(e.get("BoE Identity")): R.text(e.get("New Action")) for e in log}
-    latest_row: dict[int, Any] = {}
     for a in sorted(action_rows, key=lambda a: a.date):  # each row ends with its latest
         number = a.boe_number.strip().lstrip("0") or "0"
         chain = versions.get((a.port_code.strip().upper(), number, a.boe_date))

@@ -18,7 +18,7 @@ from openpyxl.workbook.defined_name import DefinedName
 
 from ..atomic import atomic_path
 from ..problems import InputError
-from .layout import LISTS_SHEET, Column, Formula, TableSpec
+from .layout import LISTS_SHEET, Formula, TableSpec
 
 __all__ = ["OpenpyxlBook", "check_not_open_in_excel"]
 
@@ -216,7 +216,3 @@ def _cell_value(value: Any) -> Any:
         if len(value) > EXCEL_TEXT_LIMIT:
             value = value[: EXCEL_TEXT_LIMIT - 1] + "…"
     return value
-
-
-def column_of(spec: TableSpec, header: str) -> Column:
-    return spec.columns[spec.index(header)]

@@ -10,11 +10,10 @@ from decimal import Decimal
 from typing import Any
 
 from ..actions import parse_action
-from ..dates import format_date
 from ..fetch import FetchRow, fetch_candidates, fill_from_boe_list, validate_fetch_rows
 from ..gst_calendar import gstr2b_date
 from ..match import MatchResult, match_boes, match_key, results_by_version
-from ..models import ActionCode, Evaluation, Message, Severity, Status
+from ..models import ActionCode, Evaluation, Message, Severity
 from ..periods import Period
 from ..problems import Problem
 from ..rules import evaluate
@@ -26,7 +25,7 @@ from .layout import (ACTION_LOG, BOE, FETCH, HISTORY, PERIOD_LIST_NAME, PERIOD_N
 from .state import WorkbookState, actions_from_log, read_state
 
 __all__ = ["RecomputeReport", "recompute", "evaluate_book", "messages_text", "FetchReport",
-           "fetch", "status_label", "TYPED_SOURCE"]
+           "fetch", "TYPED_SOURCE"]
 
 Row = dict[str, Any]
 TYPED_SOURCE = "typed in workbook"
@@ -44,10 +43,6 @@ class RecomputeReport:
     evaluation: Evaluation | None = None
     periods: list[str] = field(default_factory=list)
     review_period: str = ""
-
-
-def status_label(status: Status) -> str:
-    return status.label
 
 
 def messages_text(messages: list[Message], problems: list[Problem] = ()) -> str:
@@ -338,12 +333,3 @@ def period_figures(state: WorkbookState, period: Period):
     evaluation, _ = evaluate_book(state)
     period = period.for_filing(state.settings.filing)
     return evaluation, evaluation.periods.get(period)
-
-
-def format_money(value: Decimal) -> str:
-    from ..money import format_inr
-    return format_inr(value)
-
-
-def describe_date(d: date) -> str:
-    return format_date(d)

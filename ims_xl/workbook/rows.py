@@ -12,7 +12,7 @@ from typing import Any
 from .. import dates
 from ..identifiers import boe_number as boe_number_id
 from ..identifiers import gstin as gstin_id
-from ..models import ZERO, BoeVersion, BookLine, PendingLimit, RejectPolicy, Section, Settings
+from ..models import BoeVersion, BookLine, PendingLimit, RejectPolicy, Section, Settings
 from ..money import to_decimal, to_decimal_or_zero
 from ..periods import Filing, Period
 from ..problems import Problem
@@ -235,7 +235,3 @@ def settings_from_names(values: dict[str, Any], filed: list[Row], generated: lis
         filed_3b=period_dates(filed, "Filed on", "Filed3B"),
         generated_2b=period_dates(generated, "Generated on", "Generated2B"))
     return settings, as_of, tolerance, problems
-
-
-def zero_if_none(value: Decimal | None) -> Decimal:
-    return ZERO if value is None else value
