@@ -125,12 +125,21 @@ def _make(n: int, seed: int, start: date, days: int, as_of: date, first_number: 
         boes.append(_Boe(i, section, port, number, boe_day, supplier, versions))
         for v in versions:
             choice = rnd.random()
-            act_day = v.ref_date + timedelta(days=rnd.randrange(3, 40))
+            # the accountant acts before the period's GSTR-2B (the 14th of the next month);
+            # about 1 in 100 acts late, after the 3B is filed (an error the rules report)
+            g = date(v.ref_date.year + (v.ref_date.month == 12), v.ref_date.month % 12 + 1, 14)
+            if rnd.random() < 0.01:
+                act_day = g + timedelta(days=rnd.randrange(10, 40))
+            else:
+                act_day = v.ref_date + timedelta(
+                    days=rnd.randrange(1, max((g - v.ref_date).days, 2)))
             if choice < 0.55:
                 todo = [(ActionCode.ACCEPT, act_day, "")]
             elif choice < 0.70:
+                # kept pending (carried forward), accepted once the goods are cleared
                 todo = [(ActionCode.PENDING, act_day, rnd.choice(REMARKS_PENDING)),
-                        (ActionCode.ACCEPT, act_day + timedelta(days=40), "cleared")]
+                        (ActionCode.ACCEPT, act_day + timedelta(days=rnd.randrange(20, 60)),
+                         "cleared")]
             elif choice < 0.72:
                 todo = [(ActionCode.REJECT, act_day, "belongs to our Gujarat GSTIN")]
             else:

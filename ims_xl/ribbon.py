@@ -665,56 +665,10 @@ def help_(ctx: Context) -> str:
             f"save it (Ctrl+S). A log of every button is kept in {_current_log()}.")
 
 
-# --- exporting from a Book ------------------------------------------------------------------------
-
-def export_from_book(book: Book, period, *, as_of: date | None = None, today: date | None = None,
-                     ims_json: str | None = None, actions_csv: str | None = None,
-                     gstr3b_json: str | None = None, reconciliation: str | None = None) -> str:
-    """``ims_xl.workbook.exporting.export`` for any :class:`Book` (the live workbook in
-    Excel) rather than a file: the same steps, reading through ``book``."""
-    from . import exports
-    from .actions import parse_action
-    from .match import match_boes
-    from .models import ActionCode
-    from .workbook import rows as R
-    from .workbook.ops import evaluate_book
-    from .workbook.state import read_state
-
-    state = read_state(book, as_of=as_of, today=today, with_books=bool(reconciliation))
-    period = period.for_filing(state.settings.filing)
-    evaluation, _ = evaluate_book(state)
-    if reconciliation:
-        results = match_boes(state.versions, state.books, state.boe_list or None,
-                             gstin=state.settings.gstin, tolerance=state.tolerance,
-                             reject_policy=state.settings.reject_policy)
-        n = exports.export_reconciliation_csv(reconciliation, results)
-        return f"Wrote {n} reconciliation row(s) to {reconciliation}"
-    if gstr3b_json:
-        figures = evaluation.periods.get(period)
-        if figures is None:
-            raise InputError(f"period {period} is not in {book.label} on "
-                             f"{state.as_of:%d-%m-%Y}")
-        if not state.settings.gstin:
-            raise InputError("set your GSTIN in Settings (IMS_GSTIN) before exporting")
-        exports.export_gstr3b_json(gstr3b_json, figures, gstin=state.settings.gstin)
-        return f"Wrote GSTR-3B Table 4 import lines for {period} to {gstr3b_json}"
-    in_period = {r.id for r in evaluation.records
-                 if any(step.period == period for step in r.history)}
-    records = [v for v in state.versions if v.id in in_period]
-    current, remarks = {}, {}
-    for v, row in zip(state.versions, state.boe_rows):
-        if v.id in in_period:
-            current[v.id] = parse_action(R.text(row.get("Action"))) or ActionCode.NO_ACTION
-            remarks[v.id] = R.text(row.get("Remark"))
-    if ims_json:
-        if not state.settings.gstin:
-            raise InputError("set your GSTIN in Settings (IMS_GSTIN) before exporting actions")
-        payload = exports.export_actions_json(ims_json, records, current,
-                                              gstin=state.settings.gstin)
-        n = sum(len(v) for v in payload["data"]["invdata"].values())
-        return f"Wrote {n} changed action(s) for {period} to {ims_json}"
-    n = exports.export_actions_csv(actions_csv, records, current, remarks=remarks)
-    return f"Wrote {n} changed action(s) for {period} to {actions_csv}"
+def export_from_book(book: Book, period, **options) -> str:
+    """The command line's export, through any :class:`Book` (the live workbook in Excel)."""
+    from .workbook.exporting import export_book
+    return export_book(book, period, **options)
 
 
 def _text(value: Any) -> str:
@@ -805,7 +759,8 @@ class ExcelUI:
                 f"Excel did not let ims_xl add the functions ({exc}). Allow it once: File > "
                 "Options > Trust Center > Trust Center Settings > Macro Settings > tick "
                 "'Trust access to the VBA project object model', then press Import functions "
-                "again.") from None
+                "again. (Or, in the VBA editor (Alt+F11), run ImportPythonUDFsToAddin from the "
+                "ims_xl project's xlwings module, then save the add-in.)") from None
         try:
             addin.api.Save()
         except Exception as exc:  # noqa: BLE001

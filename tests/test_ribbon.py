@@ -24,7 +24,7 @@ from ims_xl.workbook.loading import load_data
 from ims_xl.workbook.openpyxl_book import OpenpyxlBook
 from ims_xl.workbook.ops import recompute
 from ims_xl.workbook.xlwings_book import XlwingsBook
-from test_xlwings_book import FakeApp, FakeBook
+from test_xlwings_book import FakeApp, FakeBook, assert_same, snapshot
 from workbook_template.addin import RIBBON_TAGS
 from workbook_template.addin.build import CONF_SETTINGS
 from workbook_template.template import INSTRUCTIONS, build_template
@@ -170,8 +170,10 @@ def set_cells(path: Path, spec: L.TableSpec, index: int, **values: Any) -> None:
         if spec.name in ws.tables:
             min_col, min_row, _, _ = range_boundaries(ws.tables[spec.name].ref)
             for header, value in values.items():
-                ws.cell(min_row + 1 + index, min_col + spec.index(header.replace("_", " ")),
-                        value)
+                cell = ws.cell(min_row + 1 + index,
+                               min_col + spec.index(header.replace("_", " ")), value)
+                if isinstance(value, str) and cell.data_type == "f":
+                    cell.data_type = "s"  # typed as text ('=...), not a formula
     wb.save(path)
 
 
@@ -183,6 +185,19 @@ def test_every_ribbon_tag_reaches_a_handler_and_there_are_no_strays():
     assert set(ribbon.BUTTON_HELP) == set(RIBBON_TAGS)
     for tag, entry in ribbon.HANDLERS.items():
         assert entry.tag == tag and callable(entry.run) and entry.title
+
+
+def test_dispatch_routes_every_tag_to_its_handler(tmp_path, demo_template, monkeypatch):
+    reached = []
+    for tag, entry in list(ribbon.HANDLERS.items()):
+        monkeypatch.setitem(ribbon.HANDLERS, tag, ribbon.Handler(
+            tag, entry.title, lambda ctx, tag=tag: reached.append(tag) or f"ran {tag}"))
+    path = copy(demo_template, tmp_path)
+    for tag in RIBBON_TAGS:
+        ui = FakeUI()
+        assert run(tag, path, ui, tmp_path) == f"ran {tag}"
+        assert ui.alerts == [(f"ran {tag}", False)]
+    assert reached == list(RIBBON_TAGS)
 
 
 def test_the_udf_modules_are_the_add_ins():
@@ -394,6 +409,7 @@ def test_recompute_declined_reject_is_not_logged_and_the_action_reverts(tmp_path
     after = table(path, L.BOE)[i]
     assert after["Action"] == "Accept"
     assert after["Action Date"] == row["Action Date"]
+    assert after["Remark"] == row["Remark"]                  # the whole change undone
     log_after = table(path, L.ACTION_LOG)
     assert not any(e["New Action"] == "Reject" and e["Remark"] == "wrong importer"
                    for e in log_after)
@@ -433,6 +449,57 @@ def test_recompute_through_xlwings_shows_the_reject_question_in_excel(tmp_path,
     assert fake.app.status_bar is False
     assert XlwingsBook(fake).read_table(L.BOE)[i]["Action"] == "Accept"
     assert fake.saved == 0  # the user saves the live workbook
+
+
+# --- every button through both books ----------------------------------------------------------
+
+def _script(tag: str, folder: Path) -> dict[str, Any]:
+    return {
+        "load_data": dict(texts=["1 3 4 5"],
+                          open_files=[[DATA / "gstr2b_102025.json", DATA / "gstr2b_112025.json"],
+                                      [DATA / "books.csv"], [DATA / "boe_list.csv"],
+                                      [DATA / "actions.csv"]]),
+        "export_actions": dict(texts=[DEFAULT], save_paths=[folder / "actions.json"]),
+        "export_3b": dict(texts=[DEFAULT], save_paths=[folder / "3b.json"]),
+        "new_workbook": dict(save_paths=[folder / "new.xlsx"], texts=[DEFAULT]),
+    }.get(tag, {})
+
+
+@pytest.mark.parametrize("tag", [t for t in RIBBON_TAGS if t != "import_functions"])
+def test_every_button_gives_the_same_result_through_xlwings(tmp_path, demo_template, tag):
+    """Each button on the demo workbook (with a few typed changes), once through
+    OpenpyxlBook and once through XlwingsBook over the xlwings stand-in with ExcelUI's
+    messages: the same message, the same workbook afterwards, the same files written."""
+    results = []
+    for side in ("a", "b"):
+        folder = tmp_path / side
+        folder.mkdir()
+        path = copy(demo_template, folder)
+        set_cells(path, L.BOE, 5, Action="p", Remark="=HYPERLINK(\"x\")")
+        set_cells(path, L.BOE, 30, Action="Accept", Action_Date="14-12-2025")
+        ui = FakeUI(**_script(tag, folder))
+        if side == "a":
+            message = run(tag, path, ui, tmp_path)
+        else:
+            fake = FakeBook(path, FakeApp())
+            message = ribbon.dispatch(tag, book=XlwingsBook(fake), ui=ui,
+                                      log_file=tmp_path / "ribbon.log", now=DEMO_NOW,
+                                      today=DEMO_AS_OF)
+            fake.save()  # the user presses Ctrl+S
+            assert fake.app.alerts == []  # every message went through the UI
+        assert ui.used_up() and not ui.error, message
+        files = {p.name: p.read_bytes() for p in folder.iterdir()
+                 if p.suffix in (".json", ".csv")}
+        new = folder / "new.xlsx"
+        results.append((message.replace(str(folder), "<dir>"), snapshot(path), files,
+                        snapshot(new) if new.exists() else None))
+    (msg_a, snap_a, files_a, new_a), (msg_b, snap_b, files_b, new_b) = results
+    assert msg_a == msg_b
+    assert_same(snap_a, snap_b)
+    assert files_a == files_b
+    assert (new_a is None) == (new_b is None)
+    if new_a is not None:
+        assert_same(new_a, new_b)
 
 
 # --- exports -----------------------------------------------------------------------------------
@@ -658,3 +725,55 @@ def test_excel_ui_maps_excels_dialogs(tmp_path, demo_template):
     ui.alert("bad", error=True)
     assert fake.app.alerts[-1]["mode"] == "critical"
     assert len(ribbon.LOAD_PROMPT) <= ribbon.PROMPT_LIMIT
+
+
+class _AddinApi:
+    def __init__(self, fail_save=False):
+        self.saved = 0
+        self.fail_save = fail_save
+
+    def Save(self):  # noqa: N802 - Excel's name
+        if self.fail_save:
+            raise OSError("read-only")
+        self.saved += 1
+
+
+class _Addin:
+    def __init__(self, **kw):
+        self.api = _AddinApi(**kw)
+
+
+def test_excel_ui_imports_the_functions_into_the_add_in_and_saves_it(tmp_path, demo_template,
+                                                                     monkeypatch):
+    import xlwings
+
+    fake = FakeBook(copy(demo_template, tmp_path), FakeApp())
+    addin = _Addin()
+    fake.app.books = {"ims_xl.xlam": addin}
+    calls = []
+    monkeypatch.setattr(sys, "platform", "win32")
+    monkeypatch.setattr(xlwings, "import_udfs", lambda modules, wb: calls.append((modules, wb)),
+                        raising=False)
+    message = ribbon.ExcelUI(fake).import_functions("udfs.boe_functions")
+    assert calls == [("udfs.boe_functions", addin.api)] and addin.api.saved == 1
+    assert "saved it" in message
+
+    def refuse(modules, wb):
+        raise RuntimeError("Programmatic access to Visual Basic Project is not trusted")
+
+    monkeypatch.setattr(xlwings, "import_udfs", refuse, raising=False)
+    with pytest.raises(ribbon.InputError, match="Trust access to the VBA project object model"):
+        ribbon.ExcelUI(fake).import_functions("udfs.boe_functions")
+    fake.app.books = {}
+    with pytest.raises(ribbon.InputError, match="add-in is not loaded"):
+        ribbon.ExcelUI(fake).import_functions("udfs.boe_functions")
+
+
+def test_excel_ui_import_functions_off_windows_is_a_clear_message(tmp_path, demo_template,
+                                                                  monkeypatch):
+    monkeypatch.setattr(sys, "platform", "darwin")
+    fake = FakeBook(copy(demo_template, tmp_path), FakeApp())
+    message = ribbon.dispatch("import_functions", book=XlwingsBook(fake),
+                              ui=ribbon.ExcelUI(fake), log_file=tmp_path / "log")
+    assert "need Excel on Windows" in message
+    assert fake.app.alerts[-1]["mode"] == "critical"

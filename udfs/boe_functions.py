@@ -22,12 +22,11 @@ from __future__ import annotations
 
 import functools
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 
 import xlwings as xw
 
 from ims_xl import sheet_functions as sf
-from ims_xl.money import round2
 
 CATEGORY = "IMS Bills of Entry"
 
@@ -57,10 +56,15 @@ def _arg(name, doc, **options):
     return xw.arg(name, err_to_str=True, doc=doc, **options)
 
 
+_PAISE = Decimal("0.01")
+_CONTEXT = Context(prec=28)   # as ims_xl.money.round2: any credible amount with its paise
+
+
 def _money(value):
-    """Decimal to Excel's float, rounded half up to paise first; anything else unchanged."""
-    if isinstance(value, Decimal):
-        return float(round2(value))  # float ok
+    """Decimal to Excel's float, rounded half up to paise first (ims_xl.money.round2's
+    rounding, without its checks: BOE_TABLE rounds 100,000 amounts); anything else as is."""
+    if value.__class__ is Decimal:
+        return float(value.quantize(_PAISE, rounding=ROUND_HALF_UP, context=_CONTEXT))  # float ok
     return value
 
 

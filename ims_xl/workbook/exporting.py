@@ -12,17 +12,25 @@ from ..models import ActionCode
 from ..periods import Period
 from ..problems import InputError
 from . import rows as R
+from .book import Book
 from .fast_book import FastBook
 from .ops import evaluate_book
 from .state import read_state
 
-__all__ = ["export"]
+__all__ = ["export", "export_book"]
 
 
-def export(workbook: str | Path, period: Period, *, as_of: date | None = None,
-           ims_json: str | None = None, actions_csv: str | None = None,
-           gstr3b_json: str | None = None, reconciliation: str | None = None) -> str:
-    state = read_state(FastBook(workbook), as_of=as_of, with_books=bool(reconciliation))
+def export(workbook: str | Path, period: Period, **options) -> str:
+    """Export from a workbook file (read with the fast read-only reader)."""
+    return export_book(FastBook(workbook), period, **options)
+
+
+def export_book(book: Book, period: Period, *, as_of: date | None = None,
+                today: date | None = None, ims_json: str | None = None,
+                actions_csv: str | None = None, gstr3b_json: str | None = None,
+                reconciliation: str | None = None) -> str:
+    """Export from any :class:`Book` (a file, or the live workbook in Excel)."""
+    state = read_state(book, as_of=as_of, today=today, with_books=bool(reconciliation))
     period = period.for_filing(state.settings.filing)
     evaluation, _ = evaluate_book(state)
     if reconciliation:
@@ -34,7 +42,7 @@ def export(workbook: str | Path, period: Period, *, as_of: date | None = None,
     if gstr3b_json:
         figures = evaluation.periods.get(period)
         if figures is None:
-            raise InputError(f"period {period} is not in {Path(workbook).name} on "
+            raise InputError(f"period {period} is not in {book.label} on "
                              f"{state.as_of:%d-%m-%Y}")
         if not state.settings.gstin:
             raise InputError("set your GSTIN in Settings (IMS_GSTIN) before exporting")

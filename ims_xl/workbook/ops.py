@@ -115,9 +115,10 @@ def _log_changes(book: Book, state: WorkbookState, now: datetime, source: str,
             refused = {i for i, _ in rejects}
             for i, entry in rejects:
                 row = state.boe_rows[i]
+                prev = last.get(entry["BoE Identity"])  # the whole change is undone
                 row["Action"] = entry["Old Action"]
-                prev = last.get(entry["BoE Identity"])
                 row["Action Date"] = prev.get("Action Date") if prev else None
+                row["Remark"] = prev.get("Remark") if prev else None
             new_entries = [(i, e) for i, e in new_entries if i not in refused]
             report.rejects_refused = len(refused)
     state.log.extend(e for _, e in new_entries)
