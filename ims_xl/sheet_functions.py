@@ -603,99 +603,6 @@ def _header_map(row: list[Any]) -> dict[str, int] | None:
     return None
 
 
-# The fast path of reading a row. A 50,000-row table spent half its time turning cells into
-# BoeVersions, so rows whose cells all have the plain types Excel gives for a tidy BoE sheet
-# (a known section word, Yes/No, text, a BoE number of digits, numbers or Decimals for
-# amounts, datetimes or blanks for dates, MMYYYY text) are read here directly. Every other
-# row goes through the workbook's reader, :func:`ims_xl.workbook.rows.version_from_row`,
-# which is the reference: the tests check that both give equal versions wherever this one
-# answers, and any change there must be mirrored here.
-_SECTIONS = {"IMPG": (Section.IMPG, False), "IMPGA": (Section.IMPG, True),
-             "IMPGSEZ": (Section.IMPGSEZ, False), "IMPGSEZA": (Section.IMPGSEZ, True)}
-_YES_NO = {None: False, "No": False, "Yes": True, "": False}
-_PLAIN_AMOUNT = 10.0 ** 14   # far inside money.LIMIT: no limit check needed below it
-_PERIODS: dict[str, Period] = {}
-
-
-def _plain_text(value: Any) -> str | None:
-    if value is None:
-        return ""
-    if value.__class__ is str:
-        return value.strip()
-    return None
-
-
-def _plain_date(value: Any) -> date | None | bool:
-    """The date of a datetime cell, None for an empty one, False for anything else."""
-    if value.__class__ is datetime:
-        return value.date()
-    return None if value is None else False
-
-
-def _plain_amount(value: Any) -> Decimal | None:
-    cls = value.__class__
-    if cls is float:
-        if -_PLAIN_AMOUNT < value < _PLAIN_AMOUNT:
-            return Decimal(repr(value))  # what the cell shows, as money.to_decimal reads it
-        return None
-    if value is None:
-        return ZERO
-    if cls is int and -_PLAIN_AMOUNT < value < _PLAIN_AMOUNT:
-        return Decimal(value)
-    if cls is Decimal and value.is_finite() and -_PLAIN_AMOUNT < value < _PLAIN_AMOUNT:
-        return value
-    return None
-
-
-def _plain_version(cells: dict[str, Any], vid: str) -> BoeVersion | None:
-    """The row as a version when every cell is plain, else None (use version_from_row)."""
-    get = cells.get
-    raw_section, raw_amendment = get("Section"), get("Amendment")
-    section = _SECTIONS.get(raw_section) if raw_section.__class__ is str else None
-    amendment = (_YES_NO.get(raw_amendment)
-                 if raw_amendment is None or raw_amendment.__class__ is str else None)
-    if section is None or amendment is None:
-        return None
-    number = get("BoE No")
-    if number.__class__ is str and number.isascii() and number.isdigit():
-        pass
-    elif number.__class__ is float and number.is_integer():
-        number = str(int(number))
-    else:
-        return None
-    boe_date, ref_date = _plain_date(get("BoE Date")), _plain_date(get("Reference Date"))
-    if boe_date is False or ref_date is False:
-        return None
-    raw_period = get("Period")
-    if raw_period is None or raw_period == "":
-        period = None
-    elif raw_period.__class__ is str:
-        period = _PERIODS.get(raw_period)
-        if period is None:
-            try:
-                period = Period.parse(R.text(raw_period))
-            except ValueError:
-                return None
-            _PERIODS[raw_period] = period
-    else:
-        return None
-    taxable, igst, cess = (_plain_amount(get("Taxable Value")), _plain_amount(get("IGST")),
-                           _plain_amount(get("Cess")))
-    port, supplier, name, importer = (_plain_text(get("Port Code")),
-                                      _plain_text(get("Supplier GSTIN")),
-                                      _plain_text(get("Supplier Name")),
-                                      _plain_text(get("Importer GSTIN")))
-    if (taxable is None or igst is None or cess is None or port is None or supplier is None
-            or name is None or importer is None):
-        return None
-    section_family, amended = section
-    return BoeVersion(id=vid, section=section_family, amendment=amendment or amended,
-                      port_code=port, boe_number=number, boe_date=boe_date,
-                      ref_date=ref_date, period=period, taxable_value=taxable, igst=igst,
-                      cess=cess, supplier_gstin=supplier, supplier_name=name,
-                      importer_gstin=importer)
-
-
 class _TableRun:
     """A BoE table read and evaluated once: one version and at most one action per row."""
 
@@ -736,10 +643,8 @@ class _TableRun:
                 found: list[Problem] = []
                 vid = str(len(versions))
                 line = first_line + n
-                version = _plain_version(cells, vid)
-                if version is None:  # anything unusual: the workbook's own reader
-                    version = R.version_from_row(cells, vid=vid, sheet=sheet, line=line,
-                                                 problems=found)
+                version = R.version_from_row(cells, vid=vid, sheet=sheet, line=line,
+                                             problems=found)
                 versions.append(version)
                 raw = cells.get(action_col)
                 if raw is not None:
