@@ -26,7 +26,9 @@ import math
 import re
 from decimal import Decimal
 
-from stdnum.exceptions import InvalidFormat, InvalidLength, ValidationError
+from stdnum.exceptions import InvalidFormat, InvalidLength
+
+from ._text import INVISIBLE, count, dropping, first_problem, show, validity
 
 __all__ = ["compact", "identity", "is_valid", "problem", "validate"]
 
@@ -41,15 +43,9 @@ _GROUPED_RE = re.compile(
     r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]{1,2}(?:,[0-9]{2})*,[0-9]{3})(?:\.[0-9]*)?"
 )
 # White-space removal misses these invisible characters that pasted values can carry.
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
+_INVISIBLE = dropping(INVISIBLE)
 
 
-def _show(text: str) -> str:
-    return text if len(text) <= 30 else text[:27] + "..."
-
-
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def compact(value: object) -> str:
@@ -81,7 +77,7 @@ def compact(value: object) -> str:
         # str() keeps the exponent, so Decimal('2.57E+6') is judged like the text '2.57E+6'.
         value = str(value)
     if not isinstance(value, str):
-        raise InvalidFormat(f"BoE number {_show(str(value))} is not a number. {_HINT}")
+        raise InvalidFormat(f"BoE number {show(str(value))} is not a number. {_HINT}")
     # Leading apostrophes are Excel's "this is text" marker, not part of the number.
     text = "".join(value.translate(_INVISIBLE).split()).lstrip("'")
     if _GROUPED_RE.fullmatch(text):
@@ -105,11 +101,11 @@ def validate(value: object) -> str:
     number = compact(value)
     if not number:
         raise InvalidLength(f"BoE number is missing. {_HINT}")
-    shown = _show(number)
+    shown = show(number)
     if _DIGITS_RE.fullmatch(number):
         if not 4 <= len(number) <= 7:
             raise InvalidLength(
-                f"BoE number '{shown}' has {_count(len(number), 'digit')}; "
+                f"BoE number '{shown}' has {count(len(number), 'digit')}; "
                 f"a BoE number has 4 to 7 digits. {_HINT}"
             )
         return number
@@ -133,19 +129,12 @@ def validate(value: object) -> str:
 
 def is_valid(value: object) -> bool:
     """Whether the value is a valid BoE number; never raises."""
-    try:
-        return bool(validate(value))
-    except (ValueError, TypeError):
-        return False
+    return _is_valid(value)
 
 
 def problem(value: object) -> str | None:
     """None for a valid BoE number, else one plain sentence saying what is wrong and what to do."""
-    try:
-        validate(value)
-    except ValidationError as exc:
-        return str(exc)
-    return None
+    return _problem(value)
 
 
 def identity(value: object) -> str:
@@ -156,3 +145,7 @@ def identity(value: object) -> str:
     '0'
     """
     return validate(value).lstrip("0") or "0"
+
+
+_is_valid = validity(validate)
+_problem = first_problem(validate)

@@ -53,6 +53,8 @@ from stdnum.exceptions import (
 from stdnum.in_ import gstin as _stdnum_gstin
 from stdnum.in_ import pan as _pan
 
+from ._text import INVISIBLE, count, dropping, first_problem, show, validity
+
 __all__ = ["check_character", "compact", "is_valid", "problem", "state_code", "validate"]
 
 _ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -63,16 +65,9 @@ _ORDINARY_CODES = frozenset(f"{n:02d}" for n in range(1, 39))
 _SPECIAL_CODES = frozenset({"97", "99"})
 # Invisible characters that web pages and PDFs carry into a pasted value, and the hyphen
 # people type as a separator.
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff-"), None)
+_INVISIBLE = dropping(INVISIBLE + "-")
 
 
-def _show(text: str) -> str:
-    """The value as quoted in a message, cut short so a pasted paragraph stays readable."""
-    return text if len(text) <= 30 else text[:27] + "..."
-
-
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def compact(value: object) -> str:
@@ -84,7 +79,7 @@ def compact(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, bool) or not isinstance(value, (str, int)):
-        raise InvalidFormat(f"GSTIN {_show(str(value))} is not text. Type the 15-character GSTIN.")
+        raise InvalidFormat(f"GSTIN {show(str(value))} is not text. Type the 15-character GSTIN.")
     if isinstance(value, int) and not -(10**20) < value < 10**20:
         # Python refuses to turn a huge integer into text; it is no GSTIN anyway.
         raise InvalidLength(
@@ -101,10 +96,10 @@ def check_character(first14: object) -> str:
     """
     number = compact(first14)
     if not _ALNUM_RE.fullmatch(number):
-        raise InvalidFormat(f"'{_show(number)}' has characters other than letters and digits.")
+        raise InvalidFormat(f"'{show(number)}' has characters other than letters and digits.")
     if len(number) != 14:
         raise InvalidLength(
-            f"'{_show(number)}' has {_count(len(number), 'character')}; "
+            f"'{show(number)}' has {count(len(number), 'character')}; "
             "the check character needs the first 14."
         )
     return luhn.calc_check_digit(number, _ALPHABET)
@@ -115,7 +110,7 @@ def validate(value: object) -> str:
     number = compact(value)
     if not number:
         raise InvalidLength("GSTIN is missing. Type the 15-character GSTIN.")
-    shown = _show(number)
+    shown = show(number)
     if not _ALNUM_RE.fullmatch(number):
         bad = next(c for c in number if not _ALNUM_RE.fullmatch(c))
         raise InvalidFormat(
@@ -124,7 +119,7 @@ def validate(value: object) -> str:
         )
     if len(number) != 15:
         raise InvalidLength(
-            f"GSTIN '{shown}' has {_count(len(number), 'character')}; a GSTIN has 15. "
+            f"GSTIN '{shown}' has {count(len(number), 'character')}; a GSTIN has 15. "
             "Check for a missing or extra character."
         )
     code = number[:2]
@@ -152,7 +147,7 @@ def validate(value: object) -> str:
 
 
 def _check_ordinary_parts(number: str) -> None:
-    shown = _show(number)
+    shown = show(number)
     pan_part = number[2:12]
     try:
         _pan.validate(pan_part)
@@ -188,21 +183,18 @@ def is_valid(value: object) -> bool:
     >>> is_valid('29ABACS0877M1ZS'), is_valid(27.0), is_valid('')
     (True, False, False)
     """
-    try:
-        return bool(validate(value))
-    except (ValueError, TypeError):
-        return False
+    return _is_valid(value)
 
 
 def problem(value: object) -> str | None:
     """None for a valid GSTIN, else one plain sentence saying what is wrong and what to do."""
-    try:
-        validate(value)
-    except ValidationError as exc:
-        return str(exc)
-    return None
+    return _problem(value)
 
 
 def state_code(value: object) -> str:
     """The two-digit state code of a valid GSTIN (raises ValidationError when invalid)."""
     return validate(value)[:2]
+
+
+_is_valid = validity(validate)
+_problem = first_problem(validate)

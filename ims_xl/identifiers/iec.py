@@ -20,21 +20,17 @@ import re
 from decimal import Decimal
 
 from stdnum.exceptions import InvalidComponent, InvalidFormat, InvalidLength, ValidationError
+
+from ._text import INVISIBLE, count, dropping, first_problem, show, validity
 from stdnum.in_ import pan as _pan
 
 __all__ = ["compact", "is_pan", "is_valid", "problem", "validate"]
 
 _HINT = "Type it as on the IEC certificate."
 _PAN_SHAPE_RE = re.compile(r"[A-Z]{5}[0-9]{4}[A-Z]")
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff-"), None)
+_INVISIBLE = dropping(INVISIBLE + "-")
 
 
-def _show(text: str) -> str:
-    return text if len(text) <= 30 else text[:27] + "..."
-
-
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def compact(value: object) -> str:
@@ -64,7 +60,7 @@ def compact(value: object) -> str:
             raise InvalidLength(f"IEC is a number with far more than 10 digits. {_HINT}")
         raise InvalidFormat(f"IEC {value} is not a code. {_HINT}")
     if not isinstance(value, str):
-        raise InvalidFormat(f"IEC {_show(str(value))} is not a code. {_HINT}")
+        raise InvalidFormat(f"IEC {show(str(value))} is not a code. {_HINT}")
     return "".join(value.translate(_INVISIBLE).split()).upper()
 
 
@@ -73,7 +69,7 @@ def validate(value: object) -> str:
     code = compact(value)
     if not code:
         raise InvalidLength("IEC is missing. Type the importer's 10-character IEC (its PAN).")
-    shown = _show(code)
+    shown = show(code)
     if code.isascii() and code.isdigit():
         if len(code) != 10:
             hint = (
@@ -82,12 +78,12 @@ def validate(value: object) -> str:
                 else _HINT
             )
             raise InvalidLength(
-                f"IEC '{shown}' has {_count(len(code), 'digit')}; a legacy IEC has 10. {hint}"
+                f"IEC '{shown}' has {count(len(code), 'digit')}; a legacy IEC has 10. {hint}"
             )
         return code
     if len(code) != 10:
         raise InvalidLength(
-            f"IEC '{shown}' has {_count(len(code), 'character')}; an IEC has 10 "
+            f"IEC '{shown}' has {count(len(code), 'character')}; an IEC has 10 "
             f"(the importer's PAN, or 10 digits for an old IEC). {_HINT}"
         )
     if not _PAN_SHAPE_RE.fullmatch(code):
@@ -108,10 +104,7 @@ def validate(value: object) -> str:
 
 def is_valid(value: object) -> bool:
     """Whether the value is a valid IEC; never raises."""
-    try:
-        return bool(validate(value))
-    except (ValueError, TypeError):
-        return False
+    return _is_valid(value)
 
 
 def is_pan(value: object) -> bool:
@@ -125,8 +118,8 @@ def is_pan(value: object) -> bool:
 
 def problem(value: object) -> str | None:
     """None for a valid IEC, else one plain sentence saying what is wrong and what to do."""
-    try:
-        validate(value)
-    except ValidationError as exc:
-        return str(exc)
-    return None
+    return _problem(value)
+
+
+_is_valid = validity(validate)
+_problem = first_problem(validate)

@@ -22,23 +22,19 @@ from __future__ import annotations
 
 import re
 
-from stdnum.exceptions import InvalidFormat, InvalidLength, ValidationError
+from stdnum.exceptions import InvalidFormat, InvalidLength
+
+from ._text import INVISIBLE, count, dropping, first_problem, show, validity
 
 __all__ = ["compact", "is_usual", "is_valid", "problem", "validate"]
 
 _PORT_RE = re.compile(r"[0-9A-Z]{6}")
 _USUAL_RE = re.compile(r"IN[A-Z]{3}[0-9A-Z]")
 # Pasted values can carry these invisible characters, which white-space removal misses.
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
+_INVISIBLE = dropping(INVISIBLE)
 _HINT = "Type it as on the Bill of Entry."
 
 
-def _show(text: str) -> str:
-    return text if len(text) <= 30 else text[:27] + "..."
-
-
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def compact(value: object) -> str:
@@ -50,7 +46,7 @@ def compact(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, bool) or not isinstance(value, (str, int)):
-        raise InvalidFormat(f"Port code {_show(str(value))} is not text. {_HINT}")
+        raise InvalidFormat(f"Port code {show(str(value))} is not text. {_HINT}")
     if isinstance(value, int) and not -(10**20) < value < 10**20:
         # Python refuses to turn a huge integer into text; it is no port code anyway.
         raise InvalidLength(f"Port code is a number with far more than 6 digits. {_HINT}")
@@ -62,7 +58,7 @@ def validate(value: object) -> str:
     code = compact(value)
     if not code:
         raise InvalidLength(f"Port code is missing. {_HINT}")
-    shown = _show(code)
+    shown = show(code)
     bad = next((c for c in code if not ("0" <= c <= "9" or "A" <= c <= "Z")), None)
     if bad is not None:
         raise InvalidFormat(
@@ -71,7 +67,7 @@ def validate(value: object) -> str:
         )
     if not _PORT_RE.fullmatch(code):
         raise InvalidLength(
-            f"Port code '{shown}' has {_count(len(code), 'character')}; "
+            f"Port code '{shown}' has {count(len(code), 'character')}; "
             f"a port code has exactly 6 letters and digits (for example INNSA1). {_HINT}"
         )
     return code
@@ -79,10 +75,7 @@ def validate(value: object) -> str:
 
 def is_valid(value: object) -> bool:
     """Whether the value is a valid port code; never raises."""
-    try:
-        return bool(validate(value))
-    except (ValueError, TypeError):
-        return False
+    return _is_valid(value)
 
 
 def is_usual(value: object) -> bool:
@@ -97,8 +90,8 @@ def is_usual(value: object) -> bool:
 
 def problem(value: object) -> str | None:
     """None for a valid port code, else one plain sentence saying what is wrong and what to do."""
-    try:
-        validate(value)
-    except ValidationError as exc:
-        return str(exc)
-    return None
+    return _problem(value)
+
+
+_is_valid = validity(validate)
+_problem = first_problem(validate)
