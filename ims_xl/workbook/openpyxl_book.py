@@ -125,19 +125,27 @@ class OpenpyxlBook:
         styles = self._column_styles(spec)
         from copy import copy
         cells = ws._cells
-        for i, row in enumerate(rows, start=min_row + 1):
+        for i, row in enumerate(self._rows_with_progress(rows, spec), start=min_row + 1):
             for header, c in headers.items():
                 value = _cell_value(row.get(header))
-                cell = ws.cell(i, c)
+                cell = cells.get((i, c))
+                if cell is None:
+                    cell = ws.cell(i, c)
+                unstyled = not cell.has_style  # before a date value gives it a date format
+                # A recompute rewrites a 100,000-row table: touch only what changed, and
+                # style only cells that have no style yet (a user's formatting stays).
                 if isinstance(value, Formula):
-                    cell.value = "=" + value.text
-                else:
+                    text = "=" + value.text
+                    if cell.value != text or cell.data_type != "f":
+                        cell.value = text
+                elif cell.value != value or cell.data_type == "f":
                     cell.value = value
                     if isinstance(value, str) and cell.data_type == "f":
                         cell.data_type = "s"  # data text is never a formula
-                style = styles.get(header)
-                if style is not None:
-                    cell._style = copy(style)
+                if unstyled:
+                    style = styles.get(header)
+                    if style is not None:
+                        cell._style = copy(style)
         new_max_row = min_row + max(len(rows), 1)
         if not rows:  # a table keeps one (empty) body row
             for c in headers.values():
@@ -149,6 +157,14 @@ class OpenpyxlBook:
         table.ref = ref
         if table.autoFilter is not None:
             table.autoFilter.ref = ref
+
+    def _rows_with_progress(self, rows: Sequence[Row], spec: TableSpec):
+        """A progress bar on a terminal for long tables; nothing when piped or quiet."""
+        if self._quiet or len(rows) < 5000 or not sys.stderr.isatty():
+            return rows
+        from tqdm import tqdm
+        return tqdm(rows, desc=f"Writing {spec.sheet}", unit=" rows", leave=False,
+                    file=sys.stderr)
 
     # --- names -----------------------------------------------------------------------------
     def _name_cell(self, name: str):
