@@ -1,4 +1,7 @@
-"""Evaluate 100,000 BoE versions with their actions, against a dictionary-join floor.
+"""Evaluate a year of BoE versions with their actions, against a dictionary-join floor.
+
+A quick look at the rules alone (no files, no workbook); ``bench/run.py`` is the full
+benchmark.
 
 Run: .venv/bin/python bench/bench_evaluate.py [N ...]
 """
@@ -8,17 +11,15 @@ from __future__ import annotations
 import sys
 import time
 from collections import defaultdict
-from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from generate import make_year  # noqa: E402
+from generate import AS_OF, GSTIN, make_year  # noqa: E402
 
 from ims_xl.models import Settings  # noqa: E402
 from ims_xl.rules import evaluate  # noqa: E402
-
-AS_OF = date(2026, 4, 30)
 
 
 def dict_join_floor(records, actions):
@@ -44,7 +45,7 @@ def best_of(fn, repeat=3):
 
 
 def main(sizes):
-    settings = Settings(gstin="27AAPFU0939F1ZV")
+    settings = Settings(gstin=GSTIN)
     for n in sizes:
         records, actions = make_year(n)
         floor = best_of(lambda: dict_join_floor(records, actions))

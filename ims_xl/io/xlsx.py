@@ -6,7 +6,8 @@ Before any spreadsheet library sees the file, :func:`check_workbook` looks at it
   workbook (both OLE2 files), a web page saved with an Excel name (common for portal
   downloads), a ``.xlsb`` or any other zip (a Word file, a zipped folder) are refused with a
   ``NOT_A_WORKBOOK`` problem saying how to save the file as ``.xlsx``.
-* Zip bombs: the members' declared sizes must add up to at most ``max_total`` bytes (200 MB)
+* Zip bombs: the members' declared sizes must add up to at most ``max_total`` bytes (2 GB:
+  a 100,000-row ims-xl workbook unpacks to about 360 MB)
   and a member over ``ratio_min_size`` (10 MB) may not unpack to more than ``max_ratio``
   (100) times its packed size (``ZIP_BOMB``). Every member is then read through once in 1 MB
   pieces (Python's zip reader never unpacks past the declared size and checks the CRC), so a
@@ -50,7 +51,7 @@ _PROLOG_BYTES = 64 * 1024
 class Limits:
     """Safety limits; tests lower them to exercise the checks on small files."""
 
-    max_total: int = 200 * _MB       # all members together, unpacked
+    max_total: int = 2048 * _MB      # all members together, unpacked
     max_ratio: int = 100             # unpacked / packed, for members over ratio_min_size
     ratio_min_size: int = 10 * _MB
     max_cells: int = 10_000_000      # per sheet, A1 to the furthest cell
