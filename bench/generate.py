@@ -40,8 +40,16 @@ from ims_xl.identifiers.gstin import check_character
 from ims_xl.models import Action, ActionCode, BoeVersion, Section
 from ims_xl.periods import Period
 
-__all__ = ["AS_OF", "GSTIN", "FY_START", "FY_END", "make_year", "write_year", "write_month",
-           "YearFiles"]
+__all__ = [
+    "AS_OF",
+    "FY_END",
+    "FY_START",
+    "GSTIN",
+    "YearFiles",
+    "make_year",
+    "write_month",
+    "write_year",
+]
 
 PORTS = ["INNSA1", "INNSA1", "INNSA1", "INMAA1", "INDEL4", "INTKD6", "INBLR4", "INMUN1",
          "INPTPB", "INCCU1"]

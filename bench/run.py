@@ -158,6 +158,7 @@ def _evaluate_floor(records, actions):
 
 def _new_workbook(p, path: Path):
     from generate import AS_OF, GSTIN
+
     from ims_xl.workbook.loading import load_data
     from ims_xl.workbook.openpyxl_book import OpenpyxlBook
     from workbook_template.template import build_template
@@ -193,7 +194,7 @@ def _soffice_convert(soffice: str, profile: Path, src: Path, outdir: Path, timeo
     proc = subprocess.run(
         [soffice, "--headless", "--norestore", f"-env:UserInstallation={profile.as_uri()}",
          "--convert-to", "xlsx", "--outdir", str(outdir), str(src)],
-        capture_output=True, text=True, timeout=timeout)
+        capture_output=True, text=True, timeout=timeout, check=False)
     result = outdir / (src.stem + ".xlsx")
     if proc.returncode != 0 or not result.exists():
         raise RuntimeError(f"LibreOffice failed ({proc.returncode}): {proc.stderr[-800:]}")
@@ -207,7 +208,7 @@ def stage(name: str, p: dict) -> dict:
     who = resource.RUSAGE_SELF
 
     if name == "load_2b":
-        import ims_xl.io  # noqa: F401  (imports are not the stage)
+        import ims_xl.io
         fn, rep = (lambda: _load_2b(p)), repeat
     elif name == "floor_json":
         def fn():
@@ -242,7 +243,9 @@ def stage(name: str, p: dict) -> dict:
         return {"wall": 0.0, "cpu": 0.0, "peak_mb": _maxrss_mb(), "setup_mb": 0.0}
     elif name in ("match", "evaluate", "floor_join_match", "floor_join_evaluate"):
         import pickle
+
         from generate import AS_OF, GSTIN
+
         from ims_xl.match import match_boes
         from ims_xl.models import Settings
         from ims_xl.rules import evaluate
@@ -304,7 +307,7 @@ def stage(name: str, p: dict) -> dict:
         who = resource.RUSAGE_CHILDREN
         soffice, profile = p["soffice"], Path(p["profile"])
         src, outdir = Path(p["workbook"]), Path(p["outdir"])
-        fn = lambda: _soffice_convert(soffice, profile, src, outdir, p.get("timeout", 1800))  # noqa: E731
+        fn = lambda: _soffice_convert(soffice, profile, src, outdir, p.get("timeout", 1800))
         rep = 1
     elif name == "month":
         return _month(p)
@@ -372,6 +375,7 @@ def _month(p: dict) -> dict:
     parts = {}
     c0, t0 = _cpu(), time.perf_counter()
     from generate import AS_OF, GSTIN
+
     from ims_xl.workbook.loading import load_data
     from ims_xl.workbook.openpyxl_book import OpenpyxlBook
     from workbook_template.template import build_template
@@ -405,7 +409,7 @@ def run_stage(name: str, params: dict, timeout: float) -> dict:
     cmd = [sys.executable, str(Path(__file__).resolve()), "--stage", name, "--params",
            json.dumps(params)]
     try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
     except subprocess.TimeoutExpired:
         return {"error": f"timed out after {timeout:.0f} s"}
     for line in reversed(proc.stdout.splitlines()):
@@ -478,8 +482,8 @@ def _derived(res: dict) -> dict:
 
 
 def _table(res: dict) -> list[str]:
-    out = ["| stage | time s | cpu s | peak MB | setup MB | baseline | baseline s | "
-           "baseline peak MB | ratio (wall) | ratio (cpu) |",
+    out = [("| stage | time s | cpu s | peak MB | setup MB | baseline | baseline s | "
+            "baseline peak MB | ratio (wall) | ratio (cpu) |"),
            "|---|---:|---:|---:|---:|---|---:|---:|---:|---:|"]
     for label, key, base, base_label in ROWS:
         r = res.get(key)
@@ -528,6 +532,20 @@ def _versions() -> dict:
     return out
 
 
+def _code_state() -> str:
+    """The commit under test, and whether ims_xl/ or workbook_template/ differ from it."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=HERE.parent,
+                              capture_output=True, text=True, check=False).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "ims_xl",
+                                "workbook_template"], cwd=HERE.parent, capture_output=True,
+                               text=True, check=False).stdout.strip()
+    except OSError:
+        return "unknown (no git)"
+    return f"{head or 'unknown'}" + (" + uncommitted changes in ims_xl/workbook_template"
+                                      if dirty else "")
+
+
 def _soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
@@ -551,7 +569,7 @@ def _boe_table_bench(timeout: float) -> str | None:
         return "bench/bench_boe_table.py has no entry point (no main): skipped"
     try:
         proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
-                              timeout=timeout, cwd=HERE.parent)
+                              timeout=timeout, cwd=HERE.parent, check=False)
     except subprocess.TimeoutExpired:
         return f"bench/bench_boe_table.py timed out after {timeout:.0f} s"
     tail = (proc.stdout.strip() or proc.stderr.strip())[-3000:]
@@ -643,8 +661,8 @@ def _targets(results: list[dict], month: dict | None) -> list[tuple[str, str, st
                         "PASS" if me["wall"] < TARGETS["match_evaluate_s"] else "MISS"))
         if me and fj:
             x = me["wall"] / fj["wall"]
-            out.append((f"match + evaluate {n} <= {TARGETS['match_evaluate_floor_x']:.0f}x "
-                        "dict-join floor", f"{x:.1f}x (cpu {me['cpu'] / fj['cpu']:.1f}x)",
+            out.append(((f"match + evaluate {n} <= {TARGETS['match_evaluate_floor_x']:.0f}x "
+                         "dict-join floor"), f"{x:.1f}x (cpu {me['cpu'] / fj['cpu']:.1f}x)",
                         "PASS" if x <= TARGETS["match_evaluate_floor_x"] else "MISS"))
         s = big.get("summary")
         if s and "error" not in s:
@@ -655,8 +673,8 @@ def _targets(results: list[dict], month: dict | None) -> list[tuple[str, str, st
         if rc and fl and "error" not in rc and "error" not in fl:
             x = rc["wall"] / fl["wall"]
             out.append((f"recompute {n} <= {TARGETS['recompute_floor_x']}x openpyxl load+save",
-                        f"{x:.2f}x ({rc['wall']:.1f} s vs {fl['wall']:.1f} s; cpu "
-                        f"{rc['cpu'] / fl['cpu']:.2f}x)",
+                        (f"{x:.2f}x ({rc['wall']:.1f} s vs {fl['wall']:.1f} s; cpu "
+                         f"{rc['cpu'] / fl['cpu']:.2f}x)"),
                         "PASS" if x <= TARGETS["recompute_floor_x"] else "MISS"))
     peaks = [(f"N={r['n']:,} {k}", r[k]["peak_mb"]) for r in results for k in IMS_STAGES
              if isinstance(r.get(k), dict) and "peak_mb" in r[k]]
@@ -710,8 +728,9 @@ def main(argv=None) -> int:
     _say("# ims-xl benchmark")
     _say(f"machine: {machine['nproc']} cores, {machine['cpu']}, {machine['memory']}; Python "
          f"{machine['python']}; {', '.join(f'{k} {v}' for k, v in _versions().items())}")
-    _say(f"load average at start: {' '.join(f'{x:.2f}' for x in machine['loadavg_start'])}; "
-         f"data in {data}")
+    machine["code_start"] = _code_state()
+    _say(f"code: {machine['code_start']}; load average at start: "
+         f"{' '.join(f'{x:.2f}' for x in machine['loadavg_start'])}; data in {data}")
 
     soffice = None if args.skip_libreoffice else _soffice()
     profile = None
@@ -790,6 +809,10 @@ def main(argv=None) -> int:
         for t in targets:
             _say(f"| {t[0]} | {t[1]} | {t[2]} |")
     machine["loadavg_end"] = os.getloadavg()
+    machine["code_end"] = _code_state()
+    if machine["code_end"] != machine["code_start"]:
+        _say(f"\nWARNING: the code changed during the run ({machine['code_start']} -> "
+             f"{machine['code_end']}): stages may have measured different versions")
     _say(f"\nload average at end: {' '.join(f'{x:.2f}' for x in machine['loadavg_end'])}; "
          f"whole run {time.perf_counter() - started:.0f} s")
     if args.json:
