@@ -13,9 +13,10 @@ Before any spreadsheet library sees the file, :func:`check_workbook` looks at it
   pieces (Python's zip reader never unpacks past the declared size and checks the CRC), so a
   member that lies about its size is caught (``WORKBOOK_DAMAGED``) and memory stays small.
 * XML entities: a ``<!DOCTYPE`` in any XML part (the "billion laughs" entity bomb, external
-  entities) is refused (``XML_ENTITIES``): Excel never writes one. openpyxl also parses with
-  defusedxml (``openpyxl.DEFUSEDXML``), and calamine does not expand entities, so this is a
-  third wall, and it gives the clearer message.
+  entities) is refused (``XML_ENTITIES``): Excel never writes one. openpyxl also parses sheets
+  with defusedxml (``openpyxl.DEFUSEDXML``) and other parts with lxml without entity
+  resolution, and calamine does not expand entities, so this is a third wall, and it gives
+  the clearer message.
 * Sheet extent: a sheet whose cells span more than ``max_cells`` (10 million) cells, counted
   from A1 to the furthest cell, is refused (``SHEET_TOO_BIG``): two cells at A1 and
   XFD1048576 would make a reader build a grid of 17 billion cells.
