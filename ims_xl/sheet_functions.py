@@ -40,10 +40,8 @@ Decimal('0')
 
 from __future__ import annotations
 
-import gc
 import re
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from functools import wraps
@@ -52,6 +50,7 @@ from typing import Any, TypeVar
 from . import gst_calendar
 from .actions import parse_action
 from .dates import format_date, parse_date
+from .gcpause import gc_paused
 from .identifiers import boe_number as boe_number_id
 from .identifiers import gstin as gstin_id
 from .identifiers import port_code as port_code_id
@@ -564,20 +563,6 @@ _NEEDED = ("Port Code", "BoE No", "BoE Date", "Reference Date")
 _MIN_COLUMNS = BOE.index("Reference Date") + 1
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector: the engine builds hundreds of thousands of
-    objects that all live to the end, and repeated full collections over them would cost
-    more than the evaluation itself. Nothing here makes reference cycles."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def _table_rows(table: Any) -> list[list[Any]]:
     if not isinstance(table, (list, tuple)) or not table:
         raise BadArgument("BoE table must be a range: select the BoE table (with its "
@@ -633,7 +618,7 @@ class _TableRun:
         sheet = BOE.sheet
         first_line = 2 if self.header else 1
         action_col, date_col, remark_col = ACCOUNTANT_COLUMNS
-        with _gc_paused():
+        with gc_paused():
             for n, row in enumerate(data):
                 size = len(row)
                 cells = {h: row[i] for h, i in positions if i < size}
@@ -677,7 +662,7 @@ class _TableRun:
         out: list[list[Any]] = [["", "", None, None, ""] for _ in range(self.rows)]
         labels = {s: s.label for s in Status}
         codes: dict[Period, str] = {}
-        with _gc_paused():
+        with gc_paused():
             for n, result, found in zip(self.used, self.evaluation.records, self.problems):
                 period = result.itc_period or result.rejected_period
                 if period is None:
