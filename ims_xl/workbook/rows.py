@@ -139,9 +139,13 @@ def _plain_text(value: Any) -> str | None:
 
 
 def _plain_date(value: Any) -> date | None | bool:
-    """The date of a datetime cell, None for an empty one, False for anything else."""
-    if value.__class__ is datetime:
+    """The date of a date cell (openpyxl and Excel give datetimes, calamine dates), None for
+    an empty one, False for anything else."""
+    cls = value.__class__
+    if cls is datetime:
         return value.date()
+    if cls is date:
+        return value
     return None if value is None else False
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -56,7 +56,10 @@ def read_versions(rows: list[Row], sheet: str) -> tuple[list[BoeVersion], list[s
         versions.append(v)
         keys.append(R.version_key(v))
     ids = version_ids(keys)
-    versions = [replace(v, id=vid) for v, vid in zip(versions, ids)]
+    for v, vid in zip(versions, ids):
+        # The id comes from the version's own key, known only once it is built; setting it
+        # here, before the version is shared, avoids copying 100,000 frozen objects.
+        object.__setattr__(v, "id", vid)
     return versions, keys, problems
 
 
