@@ -11,9 +11,30 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol
 
+from ..problems import InputError
 from .layout import TableSpec
 
 Row = dict[str, Any]
+
+# How each surface tells the accountant to start again: the command line or the ribbon.
+CLI_REMEDY = "start a new workbook with 'ims-xl template' and load your data again"
+RIBBON_REMEDY = "make a new workbook with the ribbon's New workbook button and load your data again"
+
+
+def table_missing(label: str, spec: TableSpec, remedy: str = CLI_REMEDY) -> InputError:
+    return InputError(
+        f"{label}: the table {spec.name!r} (sheet {spec.sheet!r}) is missing. It may have been "
+        f"renamed or deleted: rename it back (Table Design > Table Name), or {remedy}.")
+
+
+def check_columns(label: str, spec: TableSpec, present, remedy: str = CLI_REMEDY) -> None:
+    """Refuse a table that lacks one of our columns, naming each missing header."""
+    missing = [h for h in spec.headers if h not in present]
+    if missing:
+        raise InputError(
+            f"{label}: table {spec.name!r} lacks the column(s) "
+            + ", ".join(repr(m) for m in missing)
+            + f". Put the column back with exactly that header, or {remedy}.")
 
 
 class Book(Protocol):

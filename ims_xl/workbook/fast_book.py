@@ -17,6 +17,7 @@ from defusedxml import ElementTree as ET
 from openpyxl.utils import column_index_from_string, range_boundaries
 
 from ..problems import InputError
+from .book import check_columns, table_missing
 from .layout import TableSpec
 
 __all__ = ["FastBook"]
@@ -65,9 +66,7 @@ class FastBook:
     def read_table(self, spec: TableSpec) -> list[Row]:
         found = self._tables.get(spec.name)
         if found is None:
-            raise InputError(f"{self.label}: the table {spec.name!r} (sheet {spec.sheet!r}) is "
-                             "missing. It may have been renamed or deleted: rename it back, or "
-                             "start a new workbook with 'ims-xl template'.")
+            raise table_missing(self.label, spec)
         sheet, ref = found
         min_col, min_row, max_col, max_row = range_boundaries(ref)
         headers = {}
@@ -75,10 +74,7 @@ class FastBook:
             value = self._cell(sheet, min_row, c)
             if value is not None:
                 headers[str(value).strip()] = c
-        missing = [h for h in spec.headers if h not in headers]
-        if missing:
-            raise InputError(f"{self.label}: table {spec.name!r} lacks the column(s) "
-                             + ", ".join(repr(m) for m in missing) + ".")
+        check_columns(self.label, spec, headers)
         grid = self._grid(sheet)
         rows = []
         for r in range(min_row + 1, min(max_row, len(grid)) + 1):

@@ -18,6 +18,7 @@ from openpyxl.workbook.defined_name import DefinedName
 
 from ..atomic import atomic_path
 from ..problems import InputError
+from .book import check_columns, table_missing
 from .layout import LISTS_SHEET, Formula, TableSpec
 
 __all__ = ["OpenpyxlBook", "check_not_open_in_excel"]
@@ -67,10 +68,7 @@ class OpenpyxlBook:
         for ws in self.wb.worksheets:
             if spec.name in ws.tables:
                 return ws, ws.tables[spec.name]
-        raise InputError(
-            f"{self.label}: the table {spec.name!r} (sheet {spec.sheet!r}) is missing. It may "
-            "have been renamed or deleted: rename it back (Table Design > Table Name), or start "
-            "a new workbook with 'ims-xl template' and load your data again.")
+        raise table_missing(self.label, spec)
 
     def _header_map(self, spec: TableSpec, ws, table) -> tuple[dict[str, int], int, int, int]:
         min_col, min_row, max_col, max_row = range_boundaries(table.ref)
@@ -79,13 +77,7 @@ class OpenpyxlBook:
             value = ws.cell(min_row, c).value
             if value is not None:
                 headers[str(value).strip()] = c
-        missing = [h for h in spec.headers if h not in headers]
-        if missing:
-            raise InputError(
-                f"{self.label}: table {spec.name!r} lacks the column(s) "
-                + ", ".join(repr(m) for m in missing)
-                + ". Put the column back with exactly that header, or start a new workbook "
-                "with 'ims-xl template'.")
+        check_columns(self.label, spec, headers)
         return headers, min_row, max_row, max_col
 
     def read_table(self, spec: TableSpec) -> list[Row]:

@@ -46,6 +46,7 @@ from typing import Any
 from ..money import round2
 from ..problems import InputError
 from ..textsafety import looks_like_formula
+from .book import RIBBON_REMEDY, check_columns, table_missing
 from .layout import (ACCOUNTANT_COLUMNS, BOE, DATE, INT, LISTS_SHEET, MONEY, TEXT, Column,
                      Formula, TableSpec)
 from .openpyxl_book import _cell_value
@@ -144,11 +145,7 @@ class XlwingsBook:
             self._tables = {t.name: t for sheet in self.xlbook.sheets for t in sheet.tables}
         table = self._tables.get(spec.name)
         if table is None:
-            raise InputError(
-                f"{self.label}: the table {spec.name!r} (sheet {spec.sheet!r}) is missing. It "
-                "may have been renamed or deleted: rename it back (Table Design > Table Name), "
-                "or make a new workbook with the ribbon's New workbook button and load your "
-                "data again.")
+            raise table_missing(self.label, spec, RIBBON_REMEDY)
         return table
 
     def _headers(self, spec: TableSpec, table: Any) -> tuple[Any, list[str]]:
@@ -158,13 +155,7 @@ class XlwingsBook:
                              "back on (Table Design > Header Row).")
         names = ["" if v is None else str(v).strip()
                  for v in header.options(ndim=2).value[0]]
-        missing = [h for h in spec.headers if h not in names]
-        if missing:
-            raise InputError(
-                f"{self.label}: table {spec.name!r} lacks the column(s) "
-                + ", ".join(repr(m) for m in missing)
-                + ". Put the column back with exactly that header, or make a new workbook "
-                "with the New workbook button.")
+        check_columns(self.label, spec, names, RIBBON_REMEDY)
         return header, names
 
     def read_table(self, spec: TableSpec) -> list[Row]:
