@@ -34,6 +34,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
+# --snapshot: the stages import a frozen copy of the committed code, not the working tree
+SNAPSHOT_ENV = "IMS_XL_BENCH_CODE"
+if os.environ.get(SNAPSHOT_ENV):
+    sys.path.insert(0, os.environ[SNAPSHOT_ENV])
 
 NOW = datetime(2026, 4, 13, 23, 0)      # the Action Log's "When" for loaded actions
 PERIOD = "032026"                        # the period under review on AS_OF
@@ -217,7 +221,7 @@ def stage(name: str, p: dict) -> dict:
                     json.load(fh)
         rep = repeat
     elif name == "load_books":
-        import ims_xl.io  # noqa: F401
+        import ims_xl.io
         fn, rep = (lambda: _load_books(p)), repeat
     elif name == "floor_csv":
         def fn():
@@ -226,12 +230,15 @@ def stage(name: str, p: dict) -> dict:
         rep = repeat
     elif name == "generate":
         from generate import write_month, write_year
+
+        import ims_xl
         t0 = time.perf_counter()
         made = (write_month if p.get("month") else write_year)(p["folder"], p["n"])
         return {"wall": time.perf_counter() - t0, "gstr2b": [str(f) for f in made.gstr2b],
                 "books": str(made.books), "actions": str(made.actions), "boes": made.boes,
                 "versions": made.versions, "action_rows": made.action_rows,
-                "book_lines": made.book_lines, "slips": made.slips}
+                "book_lines": made.book_lines, "slips": made.slips,
+                "ims_xl": str(Path(ims_xl.__file__).parent)}
     elif name == "prepare":
         # the inputs of match and evaluate, read once and pickled for their stages
         import pickle
@@ -340,8 +347,8 @@ def stage(name: str, p: dict) -> dict:
 
 
 def _allow_big(path: Path) -> dict:
-    """ims-xl refuses a workbook that unpacks to more than its safety limit (200 MB), also
-    one it wrote itself. Record the refusal, then lift the limit in this process so that the
+    """ims-xl refuses a workbook that unpacks to more than its safety limit (200 MB until
+    commit 4219d58), also one it wrote itself. Record the refusal, then lift the limit in this process so that the
     stage can still be measured."""
     from ims_xl.io import xlsx
     problems = xlsx.check_workbook(path)
@@ -532,8 +539,27 @@ def _versions() -> dict:
     return out
 
 
+def _snapshot(into: Path) -> str:
+    """A copy of the committed ims_xl/ and workbook_template/ (git archive HEAD), for the
+    stages to import: others may commit while a 15-minute run goes on."""
+    import tarfile
+    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=HERE.parent,
+                          capture_output=True, text=True, check=True).stdout.strip()
+    tar = subprocess.run(["git", "archive", "--format=tar", "HEAD", "ims_xl",
+                          "workbook_template"], cwd=HERE.parent, capture_output=True,
+                         check=True).stdout
+    shutil.rmtree(into, ignore_errors=True)
+    into.mkdir(parents=True)
+    with tarfile.open(fileobj=io.BytesIO(tar)) as tf:
+        tf.extractall(into, filter="data")
+    os.environ[SNAPSHOT_ENV] = str(into)
+    return head
+
+
 def _code_state() -> str:
     """The commit under test, and whether ims_xl/ or workbook_template/ differ from it."""
+    if os.environ.get(SNAPSHOT_ENV):
+        return f"{os.environ.get('IMS_XL_BENCH_COMMIT', '?')} (snapshot of HEAD)"
     try:
         head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=HERE.parent,
                               capture_output=True, text=True, check=False).stdout.strip()
@@ -589,7 +615,7 @@ def bench_size(n: int, data: Path, args, soffice: str | None, profile: Path | No
     files = _generate(folder, n, args.timeout)
     _say(f"\n## N = {n:,} BoEs: {files['versions']:,} versions, {files['action_rows']:,} "
          f"actions, {files['book_lines']:,} book lines, {len(files['gstr2b'])} GSTR-2B files "
-         f"(generated in {files['wall']:.1f} s)")
+         f"(generated in {files['wall']:.1f} s; ims_xl from {files['ims_xl']})")
     base = {"gstr2b": files["gstr2b"], "books": files["books"], "actions": files["actions"],
             "repeat": args.repeat, "pickle": str(folder / "inputs.pickle")}
     res: dict = {"n": n, "versions": files["versions"], "actions": files["action_rows"],
@@ -710,6 +736,9 @@ def main(argv=None) -> int:
                     "(default: a temporary folder, removed at the end)")
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder")
     ap.add_argument("--json", help="also write every number to this JSON file")
+    ap.add_argument("--snapshot", action="store_true",
+                    help="benchmark a frozen copy of the committed code (git archive HEAD), "
+                    "not the working tree that others may change during the run")
     ap.add_argument("--timeout", type=float, default=1800,
                     help="seconds before a stage is given up (default 1800)")
     ap.add_argument("--stage", help=argparse.SUPPRESS)
@@ -728,6 +757,8 @@ def main(argv=None) -> int:
     _say("# ims-xl benchmark")
     _say(f"machine: {machine['nproc']} cores, {machine['cpu']}, {machine['memory']}; Python "
          f"{machine['python']}; {', '.join(f'{k} {v}' for k, v in _versions().items())}")
+    if args.snapshot:
+        os.environ["IMS_XL_BENCH_COMMIT"] = _snapshot(data / "code")
     machine["code_start"] = _code_state()
     _say(f"code: {machine['code_start']}; load average at start: "
          f"{' '.join(f'{x:.2f}' for x in machine['loadavg_start'])}; data in {data}")

@@ -48,6 +48,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from functools import lru_cache
 
 from stdnum.exceptions import ValidationError
 
@@ -212,6 +213,7 @@ def _display_number(value: object) -> str:
         return str(value).strip()
 
 
+@lru_cache(maxsize=4096)  # a few GSTINs, repeated on every BoE
 def _norm_gstin(value: str | None) -> str:
     if not value:
         return ""

@@ -185,7 +185,10 @@ def format_inr(d: object) -> str:
     >>> format_inr(Decimal('-0.001')), format_inr(-5)
     ('0.00', '-5.00')
     """
-    number = round2(d)
+    if d.__class__ is Decimal and d.is_finite() and d.as_tuple().exponent == -2:
+        number = d  # already in paise (the common case in reports): no rounding needed
+    else:
+        number = round2(d)
     whole, frac = f"{number.copy_abs():f}".split(".")
     # Last three digits, then pairs: 12,34,567.
     head, tail = whole[:-3], whole[-3:]

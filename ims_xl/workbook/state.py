@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..actions import parse_action
+from ..gcpause import without_gc
 from ..models import Action, BoeVersion, BookLine, Settings
 from ..problems import Problem
 from . import rows as R
@@ -63,6 +64,7 @@ def read_versions(rows: list[Row], sheet: str) -> tuple[list[BoeVersion], list[s
     return versions, keys, problems
 
 
+@without_gc  # see ims_xl.gcpause: 100,000 rows make many objects that all live on
 def read_state(book: Book, *, as_of: date | None = None, today: date | None = None,
                with_books: bool = True) -> WorkbookState:
     names = book.read_names([n for n, *_ in SETTINGS_NAMES])
