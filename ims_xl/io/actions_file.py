@@ -41,8 +41,17 @@ from ..models import ActionCode, Severity
 from ..problems import Problem
 from . import xlsx
 from .aliases import ALIASES
-from .cells import (Codes, cell_text, is_blank, raw_text, read_boe_number, read_date,
-                    read_port_code, tidy)
+from .cells import (
+    Codes,
+    cell_text,
+    internal_problem,
+    is_blank,
+    raw_text,
+    read_boe_number,
+    read_date,
+    read_port_code,
+    tidy,
+)
 from .tabular import Field, read_table
 
 __all__ = ["ActionRow", "ActionsLoad", "FIELDS", "load_actions"]
@@ -89,9 +98,7 @@ def load_actions(path: Path | str, *, limits: xlsx.Limits = xlsx.DEFAULT_LIMITS,
     try:
         _read(path, out, limits, engine)
     except Exception as exc:  # noqa: BLE001 - last line of defence: never a traceback
-        out.problems.append(Problem(path.name, f"The file could not be read "
-                                    f"({type(exc).__name__}: {exc}).",
-                                    "Please report this with the file.", code="INTERNAL"))
+        out.problems.append(internal_problem(path.name, exc))
     tidy(out.problems)
     return out
 

@@ -37,7 +37,7 @@ from ..periods import Period
 from ..problems import Problem
 from . import xlsx
 from .aliases import ALIASES
-from .cells import Codes, IdMaker, cell_text, is_blank, read_yes_no, tidy
+from .cells import Codes, IdMaker, cell_text, internal_problem, is_blank, read_yes_no, tidy
 from .records import gstin_text, make_version
 from .tabular import Field, norm, read_table
 
@@ -86,9 +86,7 @@ def load_boe_list(path: Path | str, *, period: Period | None = None,
     try:
         _read(path, out, period, importer_gstin, limits, engine)
     except Exception as exc:  # noqa: BLE001 - last line of defence: never a traceback
-        out.problems.append(Problem(path.name, f"The file could not be read "
-                                    f"({type(exc).__name__}: {exc}).",
-                                    "Please report this with the file.", code="INTERNAL"))
+        out.problems.append(internal_problem(path.name, exc))
     tidy(out.problems)
     return out
 

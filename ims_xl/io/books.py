@@ -47,8 +47,17 @@ from ..models import BookLine, Severity
 from ..problems import Problem
 from . import csvtext, xlsx
 from .aliases import ALIASES
-from .cells import (Codes, cell_text, raw_text, read_amount, read_boe_number, read_date,
-                    read_port_code, tidy)
+from .cells import (
+    Codes,
+    cell_text,
+    internal_problem,
+    raw_text,
+    read_amount,
+    read_boe_number,
+    read_date,
+    read_port_code,
+    tidy,
+)
 from .records import gstin_text
 from .tabular import Field, read_table
 
@@ -141,9 +150,7 @@ def load_books(path: Path | str, mapping: Mapping[str, str] | Path | str | None 
             out.problems.extend(problems)
         _read(path, out, mapping or {}, limits, engine)
     except Exception as exc:  # noqa: BLE001 - last line of defence: never a traceback
-        out.problems.append(Problem(path.name, f"The file could not be read "
-                                    f"({type(exc).__name__}: {exc}).",
-                                    "Please report this with the file.", code="INTERNAL"))
+        out.problems.append(internal_problem(path.name, exc))
     tidy(out.problems)
     return out
 

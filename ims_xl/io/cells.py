@@ -230,6 +230,13 @@ class IdMaker:
         return candidate
 
 
+def internal_problem(display: str, exc: BaseException, what: str = "file") -> Problem:
+    """The loaders' last line of defence: an unforeseen failure becomes a Problem naming the
+    file, never a traceback (the fuzz tests assert it never happens)."""
+    return Problem(display, f"The {what} could not be read ({type(exc).__name__}: {exc}).",
+                   "Please report this with the file.", code="INTERNAL")
+
+
 def tidy(problems: list[Problem]) -> list[Problem]:
     """The problems with messages that do not end in a full stop (``str(Problem)`` adds
     ``". "`` before the fix), in place; returns the list."""

@@ -40,7 +40,16 @@ from ..periods import Period
 from ..problems import Problem
 from . import xlsx
 from .aliases import ALIASES
-from .cells import Codes, IdMaker, cell_text, is_blank, read_date, read_yes_no, tidy
+from .cells import (
+    Codes,
+    IdMaker,
+    cell_text,
+    internal_problem,
+    is_blank,
+    read_date,
+    read_yes_no,
+    tidy,
+)
 from .gstr2b_json import Gstr2bFile, Gstr2bLoad
 from .records import gstin_text, make_version
 from .tabular import Field, Grid, find_table, norm, where
@@ -136,9 +145,7 @@ def load_gstr2b_excel(path: Path | str, period: Period | None = None, *,
         with workbook:
             _read(workbook, display, period, out)
     except Exception as exc:  # noqa: BLE001 - last line of defence: never a traceback
-        out.problems.append(Problem(display, f"The workbook could not be read "
-                                    f"({type(exc).__name__}: {exc}).",
-                                    "Please report this with the file.", code="INTERNAL"))
+        out.problems.append(internal_problem(display, exc, "workbook"))
     tidy(out.problems)
     return out
 

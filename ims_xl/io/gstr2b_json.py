@@ -51,7 +51,16 @@ from ..models import BoeVersion, Section, Severity
 from ..periods import Period
 from ..problems import Problem
 from . import csvtext
-from .cells import Codes, IdMaker, cell_text, raw_text, read_date, read_yes_no, tidy
+from .cells import (
+    Codes,
+    IdMaker,
+    cell_text,
+    internal_problem,
+    raw_text,
+    read_date,
+    read_yes_no,
+    tidy,
+)
 from .records import gstin_text, make_version
 from .xlsx import DEFAULT_LIMITS, Limits
 
@@ -163,9 +172,7 @@ def load_gstr2b_json(paths: Path | str | Iterable[Path | str], *,
         try:
             _read_file(data, display, ids, out)
         except Exception as exc:  # noqa: BLE001 - last line of defence: never a traceback
-            out.problems.append(Problem(
-                display, f"The file could not be read ({type(exc).__name__}: {exc}).",
-                "Please report this with the file.", code="INTERNAL"))
+            out.problems.append(internal_problem(display, exc))
     _check_files(out)
     tidy(out.problems)
     return out
