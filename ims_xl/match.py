@@ -152,14 +152,41 @@ class MatchResult:
     differences: list[Difference] = field(default_factory=list)
     book_rows: list[tuple[str, int | None]] = field(default_factory=list)
     suggested_action: ActionCode | None = None
-    note: str = ""
+    note: str = ""                         # a property, see _get_note below
     sources: tuple[str, ...] = ()          # where the BoE was found: "ims", "books", "boe_list"
     other_gstin: str | None = None         # the importer GSTIN, when it is not the user's
     duplicate_of: str | None = None        # for duplicate_in_ims: the id kept
+    # The note's text, and a taxable-value difference whose sentence is still to be added
+    # to it: that sentence (two format_inr) is written only when someone reads the note.
+    # Both are set by the ``note`` setter, which __init__ calls.
+    _note: str = field(init=False, repr=False, compare=False)
+    _taxable_tail: Difference | None = field(init=False, repr=False, compare=False)
 
     @property
     def match_key(self) -> MatchKey:
         return (self.port_code, _norm_number(self.boe_number), self.boe_date)
+
+
+def _get_note(self: MatchResult) -> str:
+    tail = self._taxable_tail
+    if tail is not None:
+        self._taxable_tail = None
+        self._note = (f"{self._note} Taxable value differs (IMS {format_inr(tail.ims)}, books "
+                      f"{format_inr(tail.other)}): normal for imports, as IGST is charged on "
+                      "assessable value plus customs duty; it does not affect the match.")
+    return self._note
+
+
+def _set_note(self: MatchResult, text: str) -> None:
+    self._note = text
+    self._taxable_tail = None
+
+
+# ``note`` stays a dataclass field (constructor, repr, ==, replace() all see it), but reads and
+# writes go through this property, which renders a pending taxable-value sentence on first
+# read. About 97% of BoEs carry one and most notes are never read (only the Reconciliation
+# sheet and the exports show them), so pass 1 of the match leaves it unrendered.
+MatchResult.note = property(_get_note, _set_note)  # type: ignore[assignment,method-assign]
 
 
 _FIELD_WORDS = {"igst": "IGST", "cess": "Cess", "taxable_value": "Taxable value",
@@ -472,15 +499,12 @@ def _match(ims: list[BoeVersion], books: list[BookLine], boe_list: list[BoeVersi
                     f"{_diff_sentence(diffs)}. Check the physical BoE and the books; Keep "
                     "Pending until they agree.")
         result.differences = diffs
+        result.note = " ".join(note_parts)
         taxable = (None if result.status is MatchStatus.DUPLICATE_IN_BOOKS
                    else _taxable_note(result.ims, books_sum, tolerance))  # type: ignore[arg-type]
         if taxable:
             result.differences.append(taxable)
-            note_parts.append(
-                f"Taxable value differs (IMS {format_inr(taxable.ims)}, books "
-                f"{format_inr(taxable.other)}): normal for imports, as IGST is charged on "
-                "assessable value plus customs duty; it does not affect the match.")
-        result.note = " ".join(note_parts)
+            result._taxable_tail = taxable  # its sentence joins the note when read
         boe.result = result
 
     # --- pass 2: probable matches among the book keys left ---
