@@ -35,12 +35,58 @@ class Filing(StrEnum):
 _PERIOD_RE = re.compile(r"(0[1-9]|1[0-2])(\d{4})")
 
 
-@dataclass(frozen=True, order=True, slots=True)
+@dataclass(frozen=True, eq=False)
 class Period:
-    """A return period. Ordered by time; ``month`` is the last month for a quarter."""
+    """A return period. Ordered by time; ``month`` is the last month for a quarter.
 
+    Immutable, hashable and ordered like the ``(year, month)`` tuple. An evaluation hashes and
+    compares periods hundreds of thousands of times, so that tuple is built once, in
+    ``_key`` (also what the rules key their per-period caches by), instead of on every call.
+    """
+
+    __slots__ = ("year", "month", "_key")
     year: int
     month: int
+
+    def __init__(self, year: int, month: int) -> None:
+        object.__setattr__(self, "year", year)   # frozen: no normal assignment
+        object.__setattr__(self, "month", month)
+        object.__setattr__(self, "_key", (year, month))
+
+    # Pickled as [year, month], as the frozen slotted dataclass this was: old pickles load.
+    def __getstate__(self) -> list[int]:
+        return [self.year, self.month]
+
+    def __setstate__(self, state: list[int]) -> None:
+        Period.__init__(self, *state)
+
+    def __hash__(self) -> int:
+        return hash(self._key)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is Period:
+            return self._key == other._key  # type: ignore[attr-defined]
+        return NotImplemented
+
+    def __lt__(self, other: Period) -> bool:
+        if other.__class__ is Period:
+            return self._key < other._key
+        return NotImplemented
+
+    def __le__(self, other: Period) -> bool:
+        if other.__class__ is Period:
+            return self._key <= other._key
+        return NotImplemented
+
+    def __gt__(self, other: Period) -> bool:
+        if other.__class__ is Period:
+            return self._key > other._key
+        return NotImplemented
+
+    def __ge__(self, other: Period) -> bool:
+        if other.__class__ is Period:
+            return self._key >= other._key
+        return NotImplemented
 
     @classmethod
     def parse(cls, text: str) -> Period:

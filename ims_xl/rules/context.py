@@ -1,7 +1,8 @@
 """The calendar as seen from one as-of date, with per-period answers cached.
 
 An evaluation asks for ``G(P)`` and ``C(P)`` of the same few periods hundreds of thousands
-of times; computing them once per period keeps the engine fast.
+of times; computing them once per period keeps the engine fast. The caches are keyed by the
+period's ``(year, month)`` tuple (``Period._key``), which hashes without a Python call.
 """
 
 from __future__ import annotations
@@ -9,38 +10,79 @@ from __future__ import annotations
 from datetime import date
 
 from .. import gst_calendar
-from ..models import Settings
-from ..periods import Period
+from ..models import PeriodStep, Settings, Status
+from ..periods import Filing, Period
 
-__all__ = ["Context"]
+__all__ = ["Context", "PeriodFacts"]
+
+
+class PeriodFacts:
+    """What a walk asks about one period P, computed once per evaluation.
+
+    ``key`` orders periods (``Period._key``); ``close`` is ``C(P)`` (``None`` while P is open)
+    and ``moment`` the date its action is read at (``C(P)``, or ``T`` while P is open).
+    ``g`` is ``G(P)``, computed on first use. ``step(status)`` gives a shared
+    :class:`PeriodStep` (immutable, so one per period and status is enough).
+    """
+
+    __slots__ = ("period", "key", "close", "moment", "_g", "_steps", "_next", "_ctx")
+
+    def __init__(self, period: Period, ctx: Context):
+        self.period = period
+        self.key = period._key
+        self.close = gst_calendar.close_of(period, ctx.settings, ctx.as_of)
+        self.moment = self.close if self.close is not None else ctx.as_of
+        self._g: date | None = None
+        self._steps: dict[Status, PeriodStep] = {}
+        self._next: PeriodFacts | None = None
+        self._ctx = ctx
+
+    @property
+    def g(self) -> date:
+        if self._g is None:
+            self._g = gst_calendar.gstr2b_date(self.period, self._ctx.settings)
+        return self._g
+
+    @property
+    def next(self) -> PeriodFacts:
+        if self._next is None:
+            self._next = self._ctx.facts(self._ctx.next(self.period))
+        return self._next
+
+    def step(self, status: Status) -> PeriodStep:
+        step = self._steps.get(status)
+        if step is None:
+            step = self._steps[status] = PeriodStep(self.period, status)
+        return step
 
 
 class Context:
-    __slots__ = ("settings", "as_of", "filing", "current", "_g", "_c")
+    __slots__ = ("settings", "as_of", "filing", "current", "current_key", "_facts",
+                 "_quarterly")
 
     def __init__(self, settings: Settings, as_of: date):
         self.settings = settings
         self.as_of = as_of
         self.filing = settings.filing
+        self._quarterly = settings.filing is Filing.QUARTERLY
         self.current = Period.containing(as_of, settings.filing)  # the period containing T
-        self._g: dict[Period, date] = {}
-        self._c: dict[Period, date | None] = {}
+        self.current_key = self.current._key
+        self._facts: dict[tuple[int, int], PeriodFacts] = {}
+
+    def facts(self, period: Period) -> PeriodFacts:
+        """The cached :class:`PeriodFacts` of ``period``."""
+        found = self._facts.get(period._key)
+        if found is None:
+            found = self._facts[period._key] = PeriodFacts(period, self)
+        return found
 
     def g(self, period: Period) -> date:
         """``G(P)``: GSTR-2B generation day."""
-        try:
-            return self._g[period]
-        except KeyError:
-            value = self._g[period] = gst_calendar.gstr2b_date(period, self.settings)
-            return value
+        return self.facts(period).g
 
     def close(self, period: Period) -> date | None:
         """``C(P)``: the close of P, or ``None`` while P is open at ``T``."""
-        try:
-            return self._c[period]
-        except KeyError:
-            value = self._c[period] = gst_calendar.close_of(period, self.settings, self.as_of)
-            return value
+        return self.facts(period).close
 
     def next(self, period: Period) -> Period:
         return period.next(self.filing)
@@ -48,7 +90,8 @@ class Context:
     def origin(self, period: Period | None, ref_date: date | None, fallback: date | None) -> Period:
         """A version's origin period: its own period, else the one containing its reference date."""
         if period is not None:
-            return period.for_filing(self.filing)
+            # for_filing returns a monthly filer's period unchanged
+            return period.for_filing(self.filing) if self._quarterly else period
         day = ref_date or fallback or self.as_of
         return Period.containing(day, self.filing)
 

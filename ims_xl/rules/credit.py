@@ -3,53 +3,68 @@
 from __future__ import annotations
 
 from ..models import (GSTR2B_SECTIONS, ZERO, BoeVersion, Bucket, Heads, PeriodFigures,
-                      SectionTotals, Status, VersionResult)
+                      Section, SectionTotals, Status, VersionResult)
 from ..periods import Period
 from .context import Context
 
 __all__ = ["itc_effects", "period_figures"]
 
 
-def itc_effects(chain: list[tuple[BoeVersion, VersionResult]]) -> None:
-    """Set ``itc`` on the accepted versions of one BoE, given in version order.
+def itc_effects(records: list[BoeVersion], results: list[VersionResult],
+                chain: list[int]) -> None:
+    """Set ``itc`` on the accepted versions of one BoE, given (as indices into ``records``
+    and ``results``) in version order.
 
     The effect is the version's (IGST, cess) less that of the latest earlier version that was
     accepted or deemed accepted: an amendment of an accepted BoE carries the differential
     (possibly negative); an amendment of a never-accepted BoE carries its full value.
     """
     prev_igst = prev_cess = ZERO
-    for version, result in chain:
-        if result.status.gives_credit:
+    for i in chain:
+        result = results[i]
+        if result.status in _CREDIT:
+            version = records[i]
             result.itc = Heads(version.igst - prev_igst, version.cess - prev_cess)
             prev_igst, prev_cess = version.igst, version.cess
 
 
-def period_figures(pairs: list[tuple[BoeVersion, VersionResult]], ctx: Context,
-                   first: Period) -> dict[Period, PeriodFigures]:
+def period_figures(records: list[BoeVersion], results: list[VersionResult], order: list[int],
+                   ctx: Context, first: Period) -> dict[Period, PeriodFigures]:
+    """The figures of every period from ``first`` to the current one, from the walked
+    versions (indices in ``order``)."""
     figures = {
         p: PeriodFigures(p, "closed" if ctx.close(p) is not None else "open",
                          {s: SectionTotals() for s in GSTR2B_SECTIONS}, Heads(), Bucket(),
                          Bucket())
         for p in ctx.periods(first, ctx.current)
     }
-    for version, result in pairs:
+    by_key = {p._key: fig for p, fig in figures.items()}  # hashed without a Python call
+    for i in order:
+        result = results[i]
         for step in result.history:
-            fig = figures.get(step.period)
+            fig = by_key.get(step.period._key)
             if fig is None:
                 continue
             status = step.status
             if status is Status.PENDING:
-                _count(fig.pending, version)
+                _count(fig.pending, records[i])
             elif status is Status.REJECTED:
-                _count(fig.rejected, version)
-            elif status.gives_credit and result.itc is not None:
-                totals = fig.gstr2b[version.gstr2b_section]
+                _count(fig.rejected, records[i])
+            elif status in _CREDIT and result.itc is not None:
+                version = records[i]
+                totals = fig.gstr2b[_GSTR2B_SECTION[version.section, version.amendment]]
                 totals.count += 1
                 totals.taxable_value += version.taxable_value
                 totals.igst += result.itc.igst
                 totals.cess += result.itc.cess
                 fig.net.add(result.itc.igst, result.itc.cess)
     return figures
+
+
+# Status.gives_credit and BoeVersion.gstr2b_section, as look-ups (no call per version)
+_CREDIT = frozenset(s for s in Status if s.gives_credit)
+_GSTR2B_SECTION = {(section, amendment): section.gstr2b_section(amendment)
+                   for section in Section for amendment in (False, True)}
 
 
 def _count(bucket: Bucket, version: BoeVersion) -> None:

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from operator import attrgetter
 
 from ..dates import format_date
 from ..gcpause import without_gc
 from ..messages import message
-from ..models import (Action, ActionCode, BoeKey, BoeVersion, Evaluation,
-                      RejectPolicy, Settings, Status, VersionResult)
-from ..periods import Period
+from ..models import (Action, ActionCode, BoeVersion, Evaluation, RejectPolicy, Settings,
+                      Status, VersionResult)
 from .checks import version_messages
-from .context import Context
+from .context import Context, PeriodFacts
 from .credit import itc_effects, period_figures
 from .timeline import Timeline
 from .walk import walk_version
@@ -34,49 +34,63 @@ def evaluate(records: list[BoeVersion], actions: list[Action], settings: Setting
     """
     ctx = Context(settings, as_of)
     own_gstin = settings.gstin
-    results = [VersionResult(v.id, Status.OPEN) for v in records]
+    current = ctx.current
     origins = [ctx.origin(v.period, v.ref_date, v.boe_date) for v in records]
+    results = [VersionResult(v.id, Status.OPEN,
+                             messages=version_messages(v, own_gstin=own_gstin, as_of=as_of,
+                                                       origin=origin, current=current))
+               for v, origin in zip(records, origins)]
     index = {v.id: i for i, v in enumerate(records)}
 
-    for i, v in enumerate(records):
-        results[i].messages = version_messages(v, own_gstin=own_gstin, as_of=as_of,
-                                               origin=origins[i], current=ctx.current)
-
     # Duplicates: same identity, amendment flag and reference date; the later one is left out.
-    chains: dict[BoeKey, list[int]] = defaultdict(list)
-    seen: set[tuple[BoeKey, bool, date | None]] = set()
+    # The identity is BoeVersion.key as a plain tuple (same fields, same normalisation):
+    # building and hashing it is much cheaper than the named tuple, for every version.
+    chains: dict[tuple, list[int]] = {}
+    seen: set[tuple] = set()
     for i, v in enumerate(records):
-        key = v.key
+        key = (v.section, v.port_code.strip().upper(), v.boe_number.strip().lstrip("0") or "0",
+               v.boe_date)
         dup_key = (key, v.amendment, v.ref_date)
         if dup_key in seen:
             results[i].status = Status.DUPLICATE
             results[i].messages.append(message("DUPLICATE_RECORD"))
             continue
         seen.add(dup_key)
-        chains[key].append(i)
+        chain = chains.get(key)
+        if chain is None:
+            chains[key] = [i]
+        else:
+            chain.append(i)
 
     by_record = _valid_actions(actions, records, index, results, settings, as_of)
 
-    pairs: list[tuple[BoeVersion, VersionResult]] = []
+    facts = ctx.facts
+    order: list[int] = []   # every walked version, each BoE's chain in version order
     for chain in chains.values():
-        # The original first, then amendments by reference date, then input order.
-        chain.sort(key=lambda i: (records[i].amendment, records[i].ref_date or date.min, i))
-        later_origin: Period | None = None
-        walked = []
+        if len(chain) > 1:
+            # The original first, then amendments by reference date, then input order.
+            chain.sort(key=lambda i: (records[i].amendment, records[i].ref_date or date.min, i))
+        # Latest version first, to know the earliest origin of the versions after each one
+        # (a walk touches only its own result, so the order of the walks does not matter).
+        later_origin: tuple[int, int] | None = None   # its Period._key
         for i in reversed(chain):
-            walked.append((i, later_origin))
-            later_origin = origins[i] if later_origin is None else min(later_origin, origins[i])
-        for i, later in reversed(walked):
-            _walk_one(records[i], results[i], origins[i], by_record.get(i, []), later, ctx)
-        ordered = [(records[i], results[i]) for i in chain]
-        itc_effects(ordered)
-        for version, result in ordered:
-            _differential_message(version, result)
-        pairs += ordered
+            origin = facts(origins[i])
+            _walk_one(records[i], results[i], origin, by_record.get(i, _NO_ACTIONS),
+                      later_origin, ctx)
+            if later_origin is None or origin.key < later_origin:
+                later_origin = origin.key
+        itc_effects(records, results, chain)
+        for i in chain:
+            _differential_message(records[i], results[i])
+        order += chain
 
-    first = min(origins, default=ctx.current)
-    figures = period_figures(pairs, ctx, min(first, ctx.current))
+    first = min(origins, key=_period_key, default=current)
+    figures = period_figures(records, results, order, ctx, min(first, current))
     return Evaluation(results, figures)
+
+
+_NO_ACTIONS: list[Action] = []
+_period_key = attrgetter("_key")
 
 
 def _valid_actions(actions: list[Action], records: list[BoeVersion], index: dict[str, int],
@@ -106,8 +120,9 @@ def _valid_actions(actions: list[Action], records: list[BoeVersion], index: dict
     return out
 
 
-def _walk_one(version: BoeVersion, result: VersionResult, origin: Period,
-              actions: list[Action], later_origin: Period | None, ctx: Context) -> None:
+def _walk_one(version: BoeVersion, result: VersionResult, origin: PeriodFacts,
+              actions: list[Action], later_origin: tuple[int, int] | None,
+              ctx: Context) -> None:
     timeline = Timeline(actions)
     walk = walk_version(origin, timeline, ctx, later_origin=later_origin,
                         boe_date=version.boe_date)

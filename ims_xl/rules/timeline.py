@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from datetime import date
+from operator import attrgetter
 
 from ..models import Action, ActionCode
 
 __all__ = ["Timeline"]
+
+_ORDER = attrgetter("date", "seq")  # date order; ties in input order
 
 
 class Timeline:
@@ -19,7 +22,8 @@ class Timeline:
     __slots__ = ("actions", "_dates")
 
     def __init__(self, actions: list[Action]):
-        self.actions = sorted(actions, key=lambda a: (a.date, a.seq))
+        # most versions have no action or one: nothing to sort
+        self.actions = sorted(actions, key=_ORDER) if len(actions) > 1 else list(actions)
         self._dates = [a.date for a in self.actions]
 
     def in_force(self, moment: date) -> ActionCode:

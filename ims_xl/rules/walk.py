@@ -23,7 +23,7 @@ from datetime import date
 from ..gst_calendar import section_16_4_deadline
 from ..models import ActionCode, PendingLimit, PeriodStep, Status
 from ..periods import Period
-from .context import Context
+from .context import Context, PeriodFacts
 from .timeline import Timeline
 
 __all__ = ["Walk", "walk_version"]
@@ -42,15 +42,17 @@ class Walk:
     time_bar: date | None = None            # time_barred: the section 16(4) deadline
 
 
-def walk_version(origin: Period, timeline: Timeline, ctx: Context, *,
-                 later_origin: Period | None, boe_date: date | None) -> Walk:
-    """Walk one version from its origin period.
+def walk_version(origin: PeriodFacts, timeline: Timeline, ctx: Context, *,
+                 later_origin: tuple[int, int] | None, boe_date: date | None) -> Walk:
+    """Walk one version from its origin period (given as its :class:`PeriodFacts`).
 
-    ``later_origin`` is the earliest origin period of a later version of the same BoE
-    (``None`` when there is none); ``timeline`` holds only the version's valid actions
-    dated on or before T.
+    ``later_origin`` is the key (``Period._key``) of the earliest origin period of a later
+    version of the same BoE (``None`` when there is none); ``timeline`` holds only the
+    version's valid actions dated on or before T. Periods are compared by their keys, which
+    order like the periods.
     """
-    if origin > ctx.current:
+    current = ctx.current_key
+    if origin.key > current:
         return Walk(Status.OPEN, None)  # appears after T: nothing to walk yet
 
     limit = ctx.settings.pending_limit
@@ -62,46 +64,47 @@ def walk_version(origin: Period, timeline: Timeline, ctx: Context, *,
             bar = deadline
 
     history: list[PeriodStep] = []
-    period = origin
+    facts = origin
     carried = False
     not_honoured = None
-    while period <= ctx.current:
-        if carried and later_origin is not None and later_origin <= period:
-            history.append(PeriodStep(period, Status.SUPERSEDED))
+    while facts.key <= current:
+        period = facts.period
+        if carried and later_origin is not None and later_origin <= facts.key:
+            history.append(facts.step(Status.SUPERSEDED))
             previous_close = ctx.close(_previous(history))
             return Walk(Status.SUPERSEDED, period, history, superseded_at=previous_close)
 
-        closed_on = ctx.close(period)
-        moment = closed_on if closed_on is not None else ctx.as_of
+        closed_on = facts.close
+        moment = facts.moment  # the close, or T while the period is open
         if bar is not None and moment >= bar:
-            history.append(PeriodStep(period, Status.TIME_BARRED))
+            history.append(facts.step(Status.TIME_BARRED))
             return Walk(Status.TIME_BARRED, period, history, time_bar=bar)
 
         action = timeline.in_force(moment)
-        if action is ActionCode.PENDING and limit is PendingLimit.ONE_PERIOD and period > origin:
+        if action is ActionCode.PENDING and limit is PendingLimit.ONE_PERIOD and carried:
             action = ActionCode.NO_ACTION  # a Pending is honoured for the origin period only
             not_honoured = period
 
         if action is ActionCode.ACCEPT:
-            history.append(PeriodStep(period, Status.ACCEPTED))
+            history.append(facts.step(Status.ACCEPTED))
             return Walk(Status.ACCEPTED, period, history, pending_limit_period=not_honoured)
         if action is ActionCode.REJECT:
-            history.append(PeriodStep(period, Status.REJECTED))
+            history.append(facts.step(Status.REJECTED))
             return Walk(Status.REJECTED, period, history, pending_limit_period=not_honoured)
         if action is ActionCode.NO_ACTION:
-            generated = ctx.g(period)
+            generated = facts.g
             if ctx.as_of >= generated:
-                history.append(PeriodStep(period, Status.DEEMED_ACCEPTED))
+                history.append(facts.step(Status.DEEMED_ACCEPTED))
                 return Walk(Status.DEEMED_ACCEPTED, period, history,
                             pending_limit_period=not_honoured)
-            history.append(PeriodStep(period, Status.OPEN))
+            history.append(facts.step(Status.OPEN))
             return Walk(Status.OPEN, period, history, deemed_on=generated,
                         pending_limit_period=not_honoured)
 
-        history.append(PeriodStep(period, Status.PENDING))
+        history.append(facts.step(Status.PENDING))
         if closed_on is None:
             break
-        period = ctx.next(period)
+        facts = facts.next
         carried = True
     return Walk(Status.PENDING, history[-1].period, history)
 
