@@ -164,12 +164,12 @@ def _new_workbook(p, path: Path):
     from generate import AS_OF, GSTIN
 
     from ims_xl.workbook.loading import load_data
-    from ims_xl.workbook.openpyxl_book import OpenpyxlBook
+    from ims_xl.workbook.book import open_book  # the command line's writer
     from workbook_template.template import build_template
     if path.exists():
         path.unlink()
     build_template(path, gstin=GSTIN)
-    book = OpenpyxlBook(path, quiet=True)
+    book = open_book(path, quiet=True)
     book.write_name("IMS_AS_OF", AS_OF)
     kwargs = {"gstr2b": _files(p), "books": Path(p["books"])}
     if p.get("actions"):
@@ -179,9 +179,9 @@ def _new_workbook(p, path: Path):
 
 
 def _recompute(path: Path):
-    from ims_xl.workbook.openpyxl_book import OpenpyxlBook
+    from ims_xl.workbook.book import open_book  # the command line's writer
     from ims_xl.workbook.ops import recompute
-    return recompute(OpenpyxlBook(path, quiet=True), now=NOW)
+    return recompute(open_book(path, quiet=True), now=NOW)
 
 
 def _summary(path: Path) -> dict:
@@ -384,19 +384,19 @@ def _month(p: dict) -> dict:
     from generate import AS_OF, GSTIN
 
     from ims_xl.workbook.loading import load_data
-    from ims_xl.workbook.openpyxl_book import OpenpyxlBook
+    from ims_xl.workbook.book import open_book  # the command line's writer
     from workbook_template.template import build_template
     parts["imports"] = time.perf_counter() - t0
     t = time.perf_counter()
     if path.exists():
         path.unlink()
     build_template(path, gstin=GSTIN)
-    book = OpenpyxlBook(path, quiet=True)
+    book = open_book(path, quiet=True)
     book.write_name("IMS_AS_OF", AS_OF)
     book.save()
     parts["template"] = time.perf_counter() - t
     t = time.perf_counter()
-    load_data(OpenpyxlBook(path, quiet=True), gstr2b=_files(p), books=Path(p["books"]), now=NOW)
+    load_data(open_book(path, quiet=True), gstr2b=_files(p), books=Path(p["books"]), now=NOW)
     parts["load"] = time.perf_counter() - t
     t = time.perf_counter()
     report = _recompute(path)

@@ -84,8 +84,8 @@ def _ask_on_terminal(question: str) -> bool:
 
 
 def _open_book(path: str, args: argparse.Namespace | None = None):
-    from .workbook.openpyxl_book import OpenpyxlBook
-    return OpenpyxlBook(path, confirm=_ask_on_terminal)
+    from .workbook.book import open_book
+    return open_book(path, confirm=_ask_on_terminal)
 
 
 @command("template")

@@ -223,18 +223,22 @@ def test_evaluate_on_record_shaped_input(records, as_of):
 # --- the crash test -------------------------------------------------------------------------
 
 KILLER = r"""
-import sys
-from ims_xl.workbook.openpyxl_book import OpenpyxlBook
+import importlib, sys
 from ims_xl.workbook.layout import BOE
-book = OpenpyxlBook(sys.argv[1], quiet=True)
+module, name, times = sys.argv[2], sys.argv[3], int(sys.argv[4])
+book = getattr(importlib.import_module(module), name)(sys.argv[1], quiet=True)
 rows = book.read_table(BOE)
-book.write_table(BOE, rows * 40)
+book.write_table(BOE, rows * times)
 print("saving", flush=True)
 book.save()
 """
 
 
-def test_killed_mid_save_leaves_the_previous_workbook_intact(tmp_path):
+# Each writer gets enough rows that its save lasts long enough to be killed halfway.
+@pytest.mark.parametrize("writer", [("ims_xl.workbook.openpyxl_book", "OpenpyxlBook", "40"),
+                                    ("ims_xl.workbook.stream_book", "StreamBook", "3000")],
+                         ids=["openpyxl", "stream"])
+def test_killed_mid_save_leaves_the_previous_workbook_intact(tmp_path, writer):
     book = tmp_path / "book.xlsx"
     for args in (("template", str(book), "--gstin", GSTIN),
                  ("load", str(book), "--gstr2b", str(DATA / "gstr2b_102025.json"),
@@ -242,8 +246,8 @@ def test_killed_mid_save_leaves_the_previous_workbook_intact(tmp_path):
         assert run_cli(*args).returncode == 0
     before = book.read_bytes()
     rows_before = len(table_rows(book, "BoE"))
-    proc = subprocess.Popen([sys.executable, "-c", KILLER, str(book)], stdout=subprocess.PIPE,
-                            text=True)
+    proc = subprocess.Popen([sys.executable, "-c", KILLER, str(book), *writer],
+                            stdout=subprocess.PIPE, text=True)
     assert proc.stdout.readline().strip() == "saving"
     deadline = time.monotonic() + 30
     while not list(tmp_path.glob(".book.xlsx.*.tmp")) and time.monotonic() < deadline:

@@ -105,6 +105,8 @@ def _set_actions(path: Path, changes: dict[str, tuple]) -> None:
             ws.cell(r, col["Action"]).value = action
             ws.cell(r, col["Action Date"]).value = when
             ws.cell(r, col["Remark"]).value = remark
+            if isinstance(remark, str) and remark.startswith("="):
+                ws.cell(r, col["Remark"]).data_type = "s"  # typed as text ('=...), as in Excel
     wb.save(path)
 
 

@@ -64,3 +64,23 @@ class Book(Protocol):
     def alert(self, text: str) -> None: ...
 
     def save(self) -> None: ...
+
+
+WRITER_ENV = "IMS_XL_WRITER"
+
+
+def open_book(path, *, confirm=None, quiet: bool = False) -> Book:
+    """The workbook file for a command that changes it.
+
+    :class:`~ims_xl.workbook.stream_book.StreamBook` rewrites only the tables and cells that
+    change (a 100,000-BoE recompute in about 30 s and 1 GB instead of 180 s and 3 GB through
+    openpyxl). ``IMS_XL_WRITER=openpyxl`` in the environment chooses
+    :class:`~ims_xl.workbook.openpyxl_book.OpenpyxlBook` instead, for support.
+    """
+    import os
+
+    if os.environ.get(WRITER_ENV, "").strip().lower() == "openpyxl":
+        from .openpyxl_book import OpenpyxlBook
+        return OpenpyxlBook(path, confirm=confirm, quiet=quiet)
+    from .stream_book import StreamBook
+    return StreamBook(path, confirm=confirm, quiet=quiet)

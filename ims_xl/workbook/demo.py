@@ -13,7 +13,8 @@ from pathlib import Path
 
 from ..periods import Period
 from .loading import load_data
-from .openpyxl_book import OpenpyxlBook, check_not_open_in_excel
+from .book import open_book
+from .openpyxl_book import check_not_open_in_excel
 from .ops import fetch, recompute
 
 __all__ = ["DEMO_AS_OF", "DEMO_GSTIN", "demo_data_dir", "run_demo"]
@@ -34,22 +35,22 @@ def run_demo(out_dir: str | Path, say=print) -> tuple[Path, Period]:
     out = Path(out_dir) / "ims-xl-demo.xlsx"
     check_not_open_in_excel(out)
     build_template(out, gstin=DEMO_GSTIN)
-    book = OpenpyxlBook(out, quiet=True)
+    book = open_book(out, quiet=True)
     book.write_name("IMS_AS_OF", DEMO_AS_OF)
     book.save()
     say(f"1. New workbook {out} (GSTIN {DEMO_GSTIN}, as of {DEMO_AS_OF:%d-%m-%Y})")
-    report = load_data(OpenpyxlBook(out, quiet=True),
+    report = load_data(open_book(out, quiet=True),
                        gstr2b=[data / "gstr2b_102025.json", data / "gstr2b_112025.json"],
                        books=data / "books.csv", boe_list=data / "boe_list.csv",
                        actions=data / "actions.csv", now=DEMO_NOW)
     say(f"2. Loaded GSTR-2B for October and November, books, BoE list, actions: "
         f"{report.summary()}")
-    first = recompute(OpenpyxlBook(out, quiet=True), now=DEMO_NOW)
+    first = recompute(open_book(out, quiet=True), now=DEMO_NOW)
     say(f"3. Recomputed: {first.versions} BoE versions, {first.errors} with errors")
-    fetched = fetch(OpenpyxlBook(out, quiet=True), today=DEMO_AS_OF)
+    fetched = fetch(open_book(out, quiet=True), today=DEMO_AS_OF)
     say(f"4. Fetch BoE: {fetched.filled} missing BoE(s) filled from the BoE list, "
         f"{fetched.to_request} to request on the portal")
-    final = recompute(OpenpyxlBook(out, quiet=True), now=DEMO_NOW)
+    final = recompute(open_book(out, quiet=True), now=DEMO_NOW)
     counts = ", ".join(f"{n} {label.lower()}" for label, n in sorted(final.by_status.items()))
     say(f"5. Recomputed: {final.versions} BoE versions ({counts})")
     return out, Period.parse(final.review_period)

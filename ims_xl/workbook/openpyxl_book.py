@@ -21,7 +21,7 @@ from ..problems import InputError
 from .book import check_columns, table_missing
 from .layout import LISTS_SHEET, Formula, TableSpec
 
-__all__ = ["OpenpyxlBook", "check_not_open_in_excel"]
+__all__ = ["OpenpyxlBook", "TerminalTalk", "check_not_open_in_excel"]
 
 Row = dict[str, Any]
 EXCEL_TEXT_LIMIT = 32767
@@ -53,7 +53,27 @@ def open_workbook(path: Path):
                          "Open it in Excel and save it again as .xlsx.") from None
 
 
-class OpenpyxlBook:
+class TerminalTalk:
+    """How a command-line Book talks to the accountant: progress on a terminal only, questions
+    through ``self._confirm`` (yes when there is nobody to ask), alerts on stderr."""
+
+    _confirm: Callable[[str], bool] | None = None
+    _quiet: bool = False
+
+    def progress(self, text: str, done: int = 0, total: int = 0) -> None:
+        if not self._quiet and sys.stderr.isatty():
+            tail = f" {done}/{total}" if total else ""
+            print(f"\r{text}{tail}   ", end="", file=sys.stderr, flush=True)
+
+    def confirm(self, question: str) -> bool:
+        return True if self._confirm is None else self._confirm(question)
+
+    def alert(self, text: str) -> None:
+        if not self._quiet:
+            print(text, file=sys.stderr)
+
+
+class OpenpyxlBook(TerminalTalk):
     def __init__(self, path: str | Path, *, confirm: Callable[[str], bool] | None = None,
                  quiet: bool = False):
         self.path = Path(path)
@@ -195,19 +215,6 @@ class OpenpyxlBook:
             cell.number_format = "@"
         last = max(len(values), 1) + 1
         self.wb.defined_names[name] = DefinedName(name, attr_text=f"'{LISTS_SHEET}'!$A$2:$A${last}")
-
-    # --- talking to the user ---------------------------------------------------------------
-    def progress(self, text: str, done: int = 0, total: int = 0) -> None:
-        if not self._quiet and sys.stderr.isatty():
-            tail = f" {done}/{total}" if total else ""
-            print(f"\r{text}{tail}   ", end="", file=sys.stderr, flush=True)
-
-    def confirm(self, question: str) -> bool:
-        return True if self._confirm is None else self._confirm(question)
-
-    def alert(self, text: str) -> None:
-        if not self._quiet:
-            print(text, file=sys.stderr)
 
     def save(self) -> None:
         check_not_open_in_excel(self.path)

@@ -1,0 +1,696 @@
+"""A :class:`~ims_xl.workbook.book.Book` for the command line that rewrites only what changed.
+
+openpyxl turns every cell of a workbook into a Python object to load it and back to XML to
+save it: a 100,000-BoE workbook (six million cells) takes about 150 s and 2.8 GB for that
+alone. A recompute changes a few tables. So this Book reads values with python-calamine
+(as :class:`~ims_xl.workbook.fast_book.FastBook` does) and, on :meth:`StreamBook.save`, copies
+every part of the file as it is except:
+
+- the ``<sheetData>`` rows of the tables written, streamed as text; every other row, every
+  cell outside the tables and every cell whose value did not change keeps its XML, and each
+  cell keeps its style (new rows take the column's usual style);
+- single cells written through a defined name (``IMS_PERIOD``) and the period list;
+- the table parts' ``ref`` and the sheets' ``dimension``;
+- ``workbook.xml``: the ``IMS_PERIODS`` name, and ``fullCalcOnLoad`` so Excel recalculates the
+  GSTR-2B and 3B sheets on opening; ``calcChain.xml`` is dropped (Excel rebuilds it; a stale
+  one makes Excel "repair" the file).
+
+Text is written as inline strings: data text can never become a formula. Where a file is
+built in a way this writer does not handle (cells without references, a sheet without
+``<sheetData>``, a missing period list) it says so and :meth:`save` hands the same writes to
+:class:`~ims_xl.workbook.openpyxl_book.OpenpyxlBook`: slower, never wrong.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import shutil
+import zipfile
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from defusedxml import ElementTree as ET
+from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH, to_excel
+
+from ..atomic import atomic_path
+from ..problems import InputError
+from .book import check_columns, table_missing
+from .fast_book import NS, R_ID, FastBook, _rels
+from .layout import LISTS_SHEET, Formula, TableSpec
+from .openpyxl_book import (EXCEL_TEXT_LIMIT, ILLEGAL_CHARACTERS_RE, TerminalTalk, _cell_value,
+                            check_not_open_in_excel)
+
+__all__ = ["StreamBook", "Unstreamable"]
+
+Row = dict[str, Any]
+MAIN_NS = NS["m"]
+CALC_CHAIN_TYPE = "/calcChain"
+
+
+class Unstreamable(Exception):
+    """The file has a shape the streaming writer does not handle: use openpyxl instead."""
+
+
+@dataclass
+class _Table:
+    name: str
+    sheet: str
+    part: str                   # the table part, e.g. xl/tables/table1.xml
+    ref: str
+    columns: list[str]          # header of each column, left to right
+
+
+@dataclass
+class _SheetEdit:
+    """What :meth:`StreamBook.save` changes in one sheet part."""
+    tables: list[tuple[_Table, list[Row]]] = field(default_factory=list)
+    cells: dict[tuple[int, int], Any] = field(default_factory=dict)   # (row, col) -> value
+    clear_below: dict[int, int] = field(default_factory=dict)         # col -> first row cleared
+    style_like: dict[int, int] = field(default_factory=dict)   # col -> row new cells copy style
+
+
+class StreamBook(TerminalTalk, FastBook):
+    def __init__(self, path: str | Path, *, confirm: Callable[[str], bool] | None = None,
+                 quiet: bool = False):
+        path = Path(path)
+        if not path.exists():
+            raise InputError(f"{path}: no such workbook. Create one with: ims-xl template {path}")
+        super().__init__(path)
+        self._confirm = confirm
+        self._quiet = quiet
+        try:
+            with zipfile.ZipFile(self.path) as zf:
+                self._sheet_parts, self._table_parts = _layout(zf)
+        except Exception as exc:
+            raise InputError(f"{self.label}: cannot be read as an Excel workbook ({exc})") \
+                from None
+        self._writes: list[tuple[str, Any, Any]] = []   # in order, for the openpyxl fallback
+        self._written: dict[str, list[Row]] = {}
+        self._names_written: dict[str, Any] = {}
+        self._lists: dict[str, list[str]] = {}
+        self.fell_back: str | None = None   # why the last save went through openpyxl
+
+    # --- reading what was written -----------------------------------------------------------
+    def read_table(self, spec: TableSpec) -> list[Row]:
+        if spec.name in self._written:
+            return [dict(r) for r in self._written[spec.name]]
+        return super().read_table(spec)
+
+    def read_names(self, names: Sequence[str]) -> dict[str, Any]:
+        out = super().read_names(names)
+        out.update((n, self._names_written[n]) for n in names if n in self._names_written)
+        return out
+
+    # --- writing (remembered; done by save) ---------------------------------------------------
+    def write_table(self, spec: TableSpec, rows: Sequence[Row]) -> None:
+        table = self._table_parts.get(spec.name)
+        if table is None:
+            raise table_missing(self.label, spec)
+        check_columns(self.label, spec, set(table.columns))
+        rows = list(rows)
+        self._written[spec.name] = rows
+        self._writes.append(("table", spec, rows))
+
+    def write_name(self, name: str, value: Any) -> None:
+        if name not in self._names:
+            raise InputError(f"{self.label}: the defined name {name} is missing. Start a new "
+                             "workbook with 'ims-xl template'.")
+        self._names_written[name] = value
+        self._writes.append(("name", name, value))
+
+    def set_list(self, name: str, values: Sequence[str]) -> None:
+        self._lists[name] = list(values)
+        self._writes.append(("list", name, list(values)))
+
+    # --- saving -------------------------------------------------------------------------------
+    def save(self) -> None:
+        check_not_open_in_excel(self.path)
+        try:
+            plan = self._plan()
+        except Unstreamable as why:
+            self._save_with_openpyxl(str(why))
+            return
+        try:
+            with atomic_path(self.path, backup=True) as tmp:
+                self._write(tmp, plan)
+        except Unstreamable as why:  # found while streaming: the file was not replaced
+            self._save_with_openpyxl(str(why))
+            return
+        self.fell_back = None
+
+    def _save_with_openpyxl(self, why: str) -> None:
+        from .openpyxl_book import OpenpyxlBook
+
+        self.fell_back = why
+        book = OpenpyxlBook(self.path, confirm=self._confirm, quiet=self._quiet)
+        for kind, a, b in self._writes:
+            {"table": book.write_table, "name": book.write_name, "list": book.set_list}[kind](a, b)
+        book.save()
+
+    def _plan(self) -> dict[str, _SheetEdit]:
+        """Which sheet parts change, and how; Unstreamable when this writer cannot do it."""
+        edits: dict[str, _SheetEdit] = {}
+
+        def edit(sheet: str) -> _SheetEdit:
+            part = self._sheet_parts.get(sheet)
+            if part is None:
+                raise Unstreamable(f"sheet {sheet!r} not found")
+            return edits.setdefault(part, _SheetEdit())
+
+        for name, rows in self._written.items():
+            table = self._table_parts[name]
+            edit(table.sheet).tables.append((table, rows))
+        for name, value in self._names_written.items():
+            sheet, col, row = self._names[name]
+            edit(sheet).cells[(row, col)] = value
+        for name, values in self._lists.items():
+            if LISTS_SHEET not in self._sheet_parts:
+                raise Unstreamable(f"no {LISTS_SHEET} sheet for the list {name}")
+            e = edit(LISTS_SHEET)
+            for r, value in enumerate(values, start=2):
+                e.cells[(r, 1)] = value
+            e.clear_below[1] = len(values) + 2
+            e.style_like[1] = 2  # the list's first cell carries its text format
+        return edits
+
+    def _write(self, tmp: Path, edits: dict[str, _SheetEdit]) -> None:
+        with zipfile.ZipFile(self.path) as zin:
+            workbook_xml = zin.read("xl/workbook.xml")
+            epoch = MAC_EPOCH if re.search(rb'date1904="(1|true)"', workbook_xml) else WINDOWS_EPOCH
+            calc_chains = {p for p in _rels(zin, "xl/_rels/workbook.xml.rels", "xl",
+                                            CALC_CHAIN_TYPE).values()}
+            table_refs: dict[str, str] = {}
+            with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as zout:
+                for info in zin.infolist():
+                    name = info.filename
+                    if name in calc_chains:
+                        continue
+                    if name in edits:
+                        self.progress(f"Writing {_sheet_of(self._sheet_parts, name)}")
+                        writer = _SheetWriter(self, name, edits[name], epoch)
+                        with zout.open(_info_like(info), "w", force_zip64=True) as out:
+                            writer.write(zin.read(name), out)
+                        table_refs.update(writer.new_refs)
+                        continue
+                    if name in self._table_parts_by_path and \
+                            self._table_parts_by_path[name] in self._written:
+                        continue  # written after the sheets, with their new ref
+                    if name == "xl/workbook.xml":
+                        data = self._workbook_xml(workbook_xml)
+                    elif name == "xl/_rels/workbook.xml.rels" and calc_chains:
+                        data = _drop_relationships(zin.read(name), CALC_CHAIN_TYPE)
+                    elif name == "[Content_Types].xml" and calc_chains:
+                        data = _drop_overrides(zin.read(name), calc_chains)
+                    else:
+                        with zin.open(info) as src, zout.open(_info_like(info), "w",
+                                                              force_zip64=True) as dst:
+                            shutil.copyfileobj(src, dst, 1 << 20)
+                        continue
+                    zout.writestr(_info_like(info), data)
+                for part, name in self._table_parts_by_path.items():
+                    if name in self._written:
+                        xml = zin.read(part)
+                        zout.writestr(_info_like(zin.getinfo(part)),
+                                      _set_table_ref(xml, table_refs[name]))
+
+    @property
+    def _table_parts_by_path(self) -> dict[str, str]:
+        return {t.part: t.name for t in self._table_parts.values()}
+
+    def _workbook_xml(self, xml: bytes) -> bytes:
+        for name, values in self._lists.items():
+            ref = f"'{LISTS_SHEET}'!$A$2:$A${max(len(values), 1) + 1}"
+            pattern = re.compile(rb'(<definedName\b(?![^>]*localSheetId)[^>]*\bname="'
+                                 + re.escape(name.encode()) + rb'"[^>]*>)(.*?)(</definedName>)',
+                                 re.S)
+            xml, n = pattern.subn(lambda m: m.group(1) + escape(ref).encode() + m.group(3), xml,
+                                  count=1)
+            if not n:
+                raise Unstreamable(f"the defined name {name} is missing")
+        return _full_calc_on_load(xml)
+
+
+# --- the sheet writer ---------------------------------------------------------------------------
+
+ROW_RE = re.compile(rb'<row\b[^>]*?\br="(\d+)"[^>]*?(/?)>')
+CELL_RE = re.compile(rb'<c\b[^>]*?(?:/>|>.*?</c>)', re.S)
+CELL_REF_RE = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})(\d+)"')
+STYLE_RE = re.compile(rb'\ss="(\d+)"')
+# The usual cell start, as Excel, LibreOffice and openpyxl write it: reference, then style.
+QUICK_CELL_RE = re.compile(rb'<c r="([A-Z]{1,3})\d+"(?: s="(\d+)")?')
+ROW_ATTRS_DROP_RE = re.compile(rb'\s(?:spans|r)="[^"]*"')
+DIMENSION_RE = re.compile(rb'<dimension\b[^>]*?\bref="([^"]*)"[^>]*?/>')
+EXCEL_ORDINAL = date(1899, 12, 30).toordinal()
+_COLUMN_INDEX: dict[bytes, int] = {}
+
+
+def _col_index(letters: bytes) -> int:
+    n = _COLUMN_INDEX.get(letters)
+    if n is None:
+        n = 0
+        for ch in letters:
+            n = n * 26 + ch - 64
+        _COLUMN_INDEX[letters] = n
+    return n
+
+
+@dataclass
+class _Block:
+    """One written table in its sheet: old and new body rows, columns, the rows to write."""
+    table: _Table
+    rows: list[Row]
+    min_col: int
+    max_col: int
+    first: int          # first body row
+    old_last: int
+    new_last: int
+    columns: list[tuple[str, int, str]]   # (header, column, letters)
+    styles: dict[int, int] = field(default_factory=dict)   # column -> usual style
+
+    def covers(self, r: int) -> bool:
+        return self.first <= r <= max(self.old_last, self.new_last)
+
+
+class _SheetWriter:
+    """Rewrites one sheet part: the written tables' body rows, the single cells, the
+    dimension; every other byte as it was."""
+
+    def __init__(self, book: StreamBook, part: str, edit: _SheetEdit, epoch: datetime):
+        self.book = book
+        self.part = part
+        self.edit = edit
+        self.epoch = epoch
+        self.new_refs: dict[str, str] = {}
+        self.blocks: list[_Block] = []
+        self.update_styles: dict[int, int] = {}
+        for table, rows in edit.tables:
+            min_col, min_row, max_col, max_row = range_boundaries(table.ref)
+            new_last = min_row + max(len(rows), 1)
+            columns = [(h, min_col + j, get_column_letter(min_col + j))
+                       for j, h in enumerate(table.columns) if h]
+            self.blocks.append(_Block(table, rows, min_col, max_col, min_row + 1, max_row,
+                                      new_last, columns))
+            self.new_refs[table.name] = (f"{get_column_letter(min_col)}{min_row}:"
+                                         f"{get_column_letter(max_col)}{new_last}")
+
+    def write(self, xml: bytes, out) -> None:
+        start = xml.find(b"<sheetData")
+        if start < 0 or xml.find(b"<sheetData", start + 10) >= 0:
+            raise Unstreamable(f"{self.part} has no single <sheetData>")
+        open_end = xml.index(b">", start) + 1
+        if xml[open_end - 2:open_end] == b"/>":  # <sheetData/>: an empty sheet
+            head, close = xml[:start] + b"<sheetData>", open_end
+            tail = b"</sheetData>" + xml[open_end:]
+        else:
+            close = xml.find(b"</sheetData>", open_end)
+            if close < 0:
+                raise Unstreamable(f"{self.part}: <sheetData> is not closed")
+            head, tail = xml[:open_end], xml[close:]
+        old_rows = {r: (attrs, s, e) for r, attrs, s, e in self._old_rows(xml, open_end, close)}
+        self._learn_styles(xml, old_rows)
+        self.update_styles = {}
+        for c, r in self.edit.style_like.items():
+            old = old_rows.get(r)
+            for col, style, _x in (_cells(xml[old[1]:old[2]]) if old else ()):
+                if col == c:
+                    self.update_styles[c] = style
+
+        updates: dict[int, dict[int, Any]] = {}
+        for (r, c), value in self.edit.cells.items():
+            updates.setdefault(r, {})[c] = value
+        for c, first in self.edit.clear_below.items():  # the old period list's leftovers
+            for r in old_rows:
+                if r >= first:
+                    updates.setdefault(r, {}).setdefault(c, None)
+        wanted = set(updates)
+        for b in self.blocks:
+            wanted.update(range(b.first, b.new_last + 1))
+            wanted.update(r for r in old_rows if b.first <= r <= b.old_last)
+
+        order = sorted(wanted.union(old_rows))
+        # The dimension sits before <sheetData>: every row that will be written is known now
+        # (rows the tables leave are written only when they keep other cells).
+        kept = [r for r in order if r not in wanted or self._has_content(r, xml, old_rows,
+                                                                           updates)]
+        head = self._dimension(head, kept)
+        out.write(head)
+        parts: list[str] = []
+        size = 0
+        for r in order:
+            old = old_rows.get(r)
+            if r not in wanted:
+                if parts:
+                    out.write("".join(parts).encode("utf-8"))
+                    parts, size = [], 0
+                out.write(xml[old[1]:old[2]])
+                continue
+            text = self._row(r, xml[old[1]:old[2]] if old else b"", old[0] if old else b"",
+                             updates.get(r))
+            if text:
+                parts.append(text)
+                size += len(text)
+                if size > 1 << 20:
+                    out.write("".join(parts).encode("utf-8"))
+                    parts, size = [], 0
+        out.write("".join(parts).encode("utf-8"))
+        out.write(tail)
+
+    def _old_rows(self, xml: bytes, start: int, end: int) -> Iterator[tuple[int, bytes, int, int]]:
+        """(row number, its other attributes, start, end) of every <row> in the sheet data."""
+        pos, last = start, 0
+        while True:
+            m = ROW_RE.search(xml, pos, end)
+            if m is None:
+                if xml.find(b"<row", pos, end) >= 0:
+                    raise Unstreamable(f"{self.part}: a row without its number")
+                return
+            if xml.find(b"<row", pos, m.start()) >= 0:
+                raise Unstreamable(f"{self.part}: a row without its number")
+            r = int(m.group(1))
+            if r <= last:
+                raise Unstreamable(f"{self.part}: rows out of order")
+            last = r
+            if m.group(2):  # <row .../>
+                row_end = m.end()
+                attrs = m.group(0)[4:-2]
+            else:
+                row_end = xml.find(b"</row>", m.end(), end)
+                if row_end < 0:
+                    raise Unstreamable(f"{self.part}: a row is not closed")
+                row_end += 6
+                attrs = m.group(0)[4:-1]
+            yield r, ROW_ATTRS_DROP_RE.sub(b"", attrs).strip(), m.start(), row_end
+            pos = row_end
+
+    def _learn_styles(self, xml: bytes, old_rows: dict) -> None:
+        """Each table column's usual style: the most common among its first old body rows
+        (a new row takes it; a row the accountant coloured does not set it)."""
+        for b in self.blocks:
+            counts: dict[int, Counter] = {}
+            seen = 0
+            for r in range(b.first, b.old_last + 1):
+                old = old_rows.get(r)
+                if old is None:
+                    continue
+                for c, style, _x in _cells(xml[old[1]:old[2]]):
+                    if b.min_col <= c <= b.max_col:
+                        counts.setdefault(c, Counter())[style] += 1
+                seen += 1
+                if seen >= 200:
+                    break
+            b.styles = {c: cnt.most_common(1)[0][0] for c, cnt in counts.items()}
+
+    def _has_content(self, r: int, xml: bytes, old_rows: dict, updates: dict) -> bool:
+        if any(b.first <= r <= b.new_last for b in self.blocks):
+            return True
+        old = old_rows.get(r)
+        return bool(self._row(r, xml[old[1]:old[2]] if old else b"", old[0] if old else b"",
+                              updates.get(r)))
+
+    def _dimension(self, head: bytes, rows: list[int]) -> bytes:
+        m = DIMENSION_RE.search(head)
+        if m is None:
+            return head
+        try:
+            min_col, _r, max_col, _R = range_boundaries(m.group(1).decode())
+        except (TypeError, ValueError):
+            min_col, max_col = 1, 1
+        min_col = min([min_col or 1] + [b.min_col for b in self.blocks])
+        max_col = max([max_col or 1] + [b.max_col for b in self.blocks]
+                      + [c for (_r, c) in self.edit.cells])
+        first, last = (rows[0], rows[-1]) if rows else (1, 1)
+        ref = f"{get_column_letter(min_col)}{first}:{get_column_letter(max_col)}{last}"
+        return head[:m.start()] + f'<dimension ref="{ref}"/>'.encode() + head[m.end():]
+
+    def _row(self, r: int, old: bytes, attrs: bytes, updates: dict[int, Any] | None) -> str:
+        """One <row>: the tables' cells for row r, the single-cell updates, and every other
+        old cell as it was; "" when nothing is left."""
+        cover = [b for b in self.blocks if b.covers(r)]
+        if len(cover) == 1 and not updates:
+            b = cover[0]
+            styles = _quick_styles(old, b) if old else {}
+            if styles is not None:  # the common case: a plain row of one table
+                if r > b.new_last:  # the table shrank past this row
+                    return f'<row r="{r}" {attrs.decode("utf-8")}/>' if attrs else ""
+                return self._table_row(b, r, styles, attrs)
+        writing = [b for b in cover if r <= b.new_last]
+        result: dict[int, str] = {}
+        old_styles, formulas = {}, {}
+        for c, style, cell_xml in (_cells(old) if old else ()):
+            old_styles[c] = style
+            if any(b.min_col <= c <= b.max_col for b in cover):
+                if b"<f" in cell_xml:
+                    formulas[c] = cell_xml
+            elif not updates or c not in updates:
+                result[c] = cell_xml.decode("utf-8")
+        epoch = self.epoch
+        rs = str(r)
+        for b in writing:
+            i = r - b.first
+            row = b.rows[i] if i < len(b.rows) else {}
+            for header, c, letters in b.columns:
+                value = row.get(header)
+                if c in formulas and self._unchanged(b, r, c, value):
+                    result[c] = formulas[c].decode("utf-8")  # a formula we did not change
+                    continue
+                style = old_styles.get(c)
+                text = _cell_xml(letters + rs, value,
+                                 b.styles.get(c, 0) if style is None else style, epoch)
+                if text:
+                    result[c] = text
+        for c, value in (updates or {}).items():
+            style = old_styles.get(c, self.update_styles.get(c, 0))
+            text = _cell_xml(get_column_letter(c) + rs, value, style, epoch)
+            if text:
+                result[c] = text
+            else:
+                result.pop(c, None)
+        if not result and not attrs:
+            return ""
+        attr_text = " " + attrs.decode("utf-8") if attrs else ""
+        return f'<row r="{rs}"{attr_text}>' + "".join(result[c] for c in sorted(result)) \
+            + "</row>"
+
+    def _table_row(self, b: _Block, r: int, old_styles: dict[int, int], attrs: bytes) -> str:
+        """A row that holds nothing but the table's cells (the hot loop of a big save): each
+        cell keeps its old style, a new one takes the column's usual style."""
+        i = r - b.first
+        row = b.rows[i] if i < len(b.rows) else {}
+        rs = str(r)
+        usual = b.styles
+        epoch = self.epoch
+        out = [f'<row r="{rs}" {attrs.decode("utf-8")}>' if attrs else f'<row r="{rs}">']
+        for header, c, letters in b.columns:
+            value = row.get(header)
+            style = old_styles.get(c)
+            if style is None:
+                style = usual.get(c, 0)
+            kind = type(value)
+            if kind is str and value:
+                s = _S.get(style) or _style_attr(style)
+                out.append(f'<c r="{letters}{rs}"{s} t="inlineStr"><is>{_text_xml(value)}</is></c>')
+            elif value is None or kind is str:
+                if style:
+                    out.append(f'<c r="{letters}{rs}"{_S.get(style) or _style_attr(style)}/>')
+            elif kind is Decimal and value.is_finite():
+                out.append(f'<c r="{letters}{rs}"{_S.get(style) or _style_attr(style)}>'
+                           f'<v>{value:f}</v></c>')
+            else:
+                out.append(_cell_xml(letters + rs, value, style, epoch))
+        out.append("</row>")
+        return "".join(out)
+
+    def _unchanged(self, b: _Block, r: int, c: int, value: Any) -> bool:
+        """Whether the value written is the value the formula showed when read: then the
+        formula stays (an accountant's formula in an input column is not flattened)."""
+        if isinstance(value, Formula):
+            return False
+        grid = self.book._sheets.get(b.table.sheet)
+        if grid is None or r - 1 >= len(grid):
+            return False
+        line = grid[r - 1]
+        old = line[c - 1] if c - 1 < len(line) else None
+        return (None if old == "" else old) == value
+
+
+_SHAPES: dict[tuple, dict[int, int]] = {}
+
+
+def _quick_styles(old: bytes, b: _Block) -> dict[int, int] | None:
+    """The old cells' styles (column -> style) when the row holds nothing but plain cells of
+    the table ``b`` (the common case: no formula, nothing beside the table); else None."""
+    if b"<f" in old:
+        return None
+    found = QUICK_CELL_RE.findall(old)
+    # Every cell must have been seen, with its style: else take the careful path.
+    if len(found) != old.count(b"<c ") or old.count(b' s="') != len(found) - \
+            sum(1 for _c, s in found if not s):
+        return None
+    shape = (b.min_col, b.max_col, *found)
+    styles = _SHAPES.get(shape)
+    if styles is None:
+        styles = {}
+        for letters, s in found:
+            c = _col_index(letters)
+            if not b.min_col <= c <= b.max_col:
+                return None
+            styles[c] = int(s) if s else 0
+        if len(_SHAPES) < 10000:
+            _SHAPES[shape] = styles
+    return styles
+
+
+_S: dict[int, str] = {}
+
+
+def _style_attr(style: int) -> str:
+    _S[style] = f' s="{style}"' if style else ""
+    return _S[style]
+
+
+def _text_xml(value: str) -> str:
+    """<t> of an inline string: control characters XML cannot hold removed, Excel's length
+    limit kept, &, < and > escaped, edge spaces preserved."""
+    if not value.isprintable():  # \n and \t too: then the careful regex decides
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if len(value) > EXCEL_TEXT_LIMIT:
+        value = _cell_value(value)
+    if "&" in value or "<" in value or ">" in value:
+        value = escape(value)
+    if value and (value[0].isspace() or value[-1].isspace()):
+        return f'<t xml:space="preserve">{value}</t>'
+    return f"<t>{value}</t>"
+
+
+def _cell_xml(ref: str, value: Any, style: int, epoch: datetime) -> str:
+    """One cell; "" for an empty cell without a style. Text is always an inline string."""
+    s = f' s="{style}"' if style else ""
+    kind = type(value)
+    if value is None or (kind is str and not value):
+        return f'<c r="{ref}"{s}/>' if style else ""
+    if kind is str:
+        return f'<c r="{ref}"{s} t="inlineStr"><is>{_text_xml(value)}</is></c>'
+    if kind is Decimal:
+        if not value.is_finite():
+            return f'<c r="{ref}"{s} t="e"><v>#NUM!</v></c>'
+        return f'<c r="{ref}"{s}><v>{value:f}</v></c>'
+    if kind is bool:
+        return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
+    if kind is int:
+        return f'<c r="{ref}"{s}><v>{value}</v></c>'
+    if kind is float:
+        if value != value or value in (float("inf"), float("-inf")):
+            return f'<c r="{ref}"{s} t="e"><v>#NUM!</v></c>'
+        return f'<c r="{ref}"{s}><v>{value!r}</v></c>'
+    if kind is date:
+        if value.year > 1900 and epoch is WINDOWS_EPOCH:
+            return f'<c r="{ref}"{s}><v>{value.toordinal() - EXCEL_ORDINAL}</v></c>'
+        return f'<c r="{ref}"{s}><v>{to_excel(value, epoch)!r}</v></c>'
+    if isinstance(value, (datetime, date, time, timedelta)):
+        return f'<c r="{ref}"{s}><v>{to_excel(value, epoch)!r}</v></c>'
+    if isinstance(value, Formula):
+        return f'<c r="{ref}"{s}><f>{escape(value.text)}</f></c>'
+    if isinstance(value, bool):
+        return _cell_xml(ref, bool(value), style, epoch)
+    if isinstance(value, int):
+        return _cell_xml(ref, int(value), style, epoch)
+    if isinstance(value, float):
+        return _cell_xml(ref, float(value), style, epoch)
+    if isinstance(value, Decimal):
+        return _cell_xml(ref, Decimal(value), style, epoch)
+    return _cell_xml(ref, str(value), style, epoch)
+
+
+def _cells(row_xml: bytes) -> list[tuple[int, int, bytes]]:
+    """(column, style, cell XML) of each cell of a row; Unstreamable without references."""
+    out = []
+    for m in CELL_RE.finditer(row_xml):
+        cell = m.group(0)
+        ref = CELL_REF_RE.match(cell)
+        if ref is None:
+            raise Unstreamable("a cell without its reference")
+        style = STYLE_RE.search(cell, 0, cell.find(b">"))
+        out.append((_col_index(ref.group(1)), int(style.group(1)) if style else 0, cell))
+    return out
+
+
+# --- small XML edits ------------------------------------------------------------------------------
+
+def _layout(zf: zipfile.ZipFile) -> tuple[dict[str, str], dict[str, _Table]]:
+    """Sheet name -> sheet part, and table name -> its part, ref and column headers."""
+    wb_xml = ET.fromstring(zf.read("xl/workbook.xml"))
+    rels = _rels(zf, "xl/_rels/workbook.xml.rels", "xl")
+    sheets = {}
+    for s in wb_xml.iterfind("m:sheets/m:sheet", NS):
+        target = rels.get(s.get(R_ID))
+        if target:
+            sheets[s.get("name")] = target
+    names = zf.namelist()
+    tables = {}
+    for sheet_name, part in sheets.items():
+        rel_part = posixpath.join(posixpath.dirname(part), "_rels",
+                                  posixpath.basename(part) + ".rels")
+        if rel_part not in names:
+            continue
+        for table_part in _rels(zf, rel_part, posixpath.dirname(part), "/table").values():
+            t = ET.fromstring(zf.read(table_part))
+            columns = [(c.get("name") or "").strip()
+                       for c in t.iterfind("m:tableColumns/m:tableColumn", NS)]
+            name = t.get("displayName") or t.get("name")
+            tables[name] = _Table(name, sheet_name, table_part, t.get("ref"), columns)
+    return sheets, tables
+
+
+def _sheet_of(sheet_parts: dict[str, str], part: str) -> str:
+    return next((n for n, p in sheet_parts.items() if p == part), part)
+
+
+def _info_like(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
+    new = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+    new.compress_type = zipfile.ZIP_DEFLATED
+    new.external_attr = info.external_attr
+    return new
+
+
+def _set_table_ref(xml: bytes, ref: str) -> bytes:
+    """The table's ref and its autoFilter's ref (the filter covers the header and body)."""
+    new = ref.encode()
+    xml, n = re.subn(rb'(<table\b[^>]*?\bref=")[^"]*(")', lambda m: m.group(1) + new + m.group(2),
+                     xml, count=1)
+    if not n:
+        raise Unstreamable("a table part without a ref")
+    return re.sub(rb'(<autoFilter\b[^>]*?\bref=")[^"]*(")', lambda m: m.group(1) + new + m.group(2),
+                  xml, count=1)
+
+
+def _full_calc_on_load(xml: bytes) -> bytes:
+    m = re.search(rb"<calcPr\b([^>]*?)(/?)>", xml)
+    if m is None:
+        end = xml.find(b"</definedNames>")
+        if end < 0:
+            raise Unstreamable("workbook.xml has no calcPr and no definedNames")
+        end += len(b"</definedNames>")
+        return xml[:end] + b'<calcPr fullCalcOnLoad="1"/>' + xml[end:]
+    attrs = re.sub(rb'\sfullCalcOnLoad="[^"]*"', b"", m.group(1))
+    return xml[:m.start()] + b"<calcPr" + attrs + b' fullCalcOnLoad="1"' + m.group(2) + b">" \
+        + xml[m.end():]
+
+
+def _drop_relationships(xml: bytes, kind: str) -> bytes:
+    return re.sub(rb'<Relationship\b[^>]*Type="[^"]*' + re.escape(kind.encode()) + rb'"[^>]*/>',
+                  b"", xml)
+
+
+def _drop_overrides(xml: bytes, parts: set[str]) -> bytes:
+    for part in parts:
+        xml = re.sub(rb'<Override\b[^>]*PartName="/' + re.escape(part.encode()) + rb'"[^>]*/>',
+                     b"", xml)
+    return xml

@@ -1,0 +1,315 @@
+"""StreamBook, the command line's writer: it must leave the same workbook OpenpyxlBook leaves
+(values, styles, tables, names), keep every part it does not change byte for byte, keep what
+the accountant did to the sheets (colours, formulas, notes beside a table), and fall back to
+openpyxl where it cannot stream. Checked by reopening files with openpyxl and reading their
+zip parts, and on a workbook LibreOffice saved (shared strings, its own XML)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import zipfile
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from openpyxl.styles import PatternFill
+
+from conftest import GSTIN
+from ims_xl.problems import InputError
+from ims_xl.workbook import stream_book as SB
+from ims_xl.workbook.book import open_book
+from ims_xl.workbook.demo import DEMO_AS_OF, DEMO_GSTIN, DEMO_NOW, demo_data_dir
+from ims_xl.workbook.layout import ACTION_LOG, BOE, BOOKS, HISTORY
+from ims_xl.workbook.loading import load_data
+from ims_xl.workbook.openpyxl_book import OpenpyxlBook
+from ims_xl.workbook.ops import fetch, recompute
+from ims_xl.workbook.stream_book import StreamBook
+from lo_recalc import recalculate
+from workbook_helpers import table_rows
+from workbook_template.template import build_template
+
+
+def _demo_steps(cls, path: Path) -> None:
+    """The demo's main job, each step through a fresh Book of class ``cls``."""
+    build_template(path, gstin=DEMO_GSTIN)
+    book = cls(path, quiet=True)
+    book.write_name("IMS_AS_OF", DEMO_AS_OF)
+    book.save()
+    data = demo_data_dir()
+    load_data(cls(path, quiet=True),
+              gstr2b=[data / "gstr2b_102025.json", data / "gstr2b_112025.json"],
+              books=data / "books.csv", boe_list=data / "boe_list.csv",
+              actions=data / "actions.csv", now=DEMO_NOW)
+    recompute(cls(path, quiet=True), now=DEMO_NOW)
+    fetch(cls(path, quiet=True), today=DEMO_AS_OF)
+    recompute(cls(path, quiet=True), now=DEMO_NOW)
+
+
+def _cells(path: Path) -> dict:
+    """Every cell's value and visible style, by sheet and coordinate."""
+    wb = load_workbook(path)
+    out = {}
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if c.value is None and not c.has_style:
+                    continue
+                out[(ws.title, c.coordinate)] = (
+                    c.value, c.number_format, c.fill.fgColor.rgb, c.font.b, c.font.color.rgb
+                    if c.font.color is not None else None, c.protection.locked,
+                    c.alignment.wrap_text)
+    return out
+
+
+def _structure(path: Path) -> dict:
+    wb = load_workbook(path)
+    return {
+        "tables": {(ws.title, n): ws.tables[n].ref for ws in wb.worksheets for n in ws.tables},
+        "names": {n: wb.defined_names[n].attr_text for n in wb.defined_names},
+        "validations": {ws.title: sorted((str(dv.sqref), dv.formula1)
+                                         for dv in ws.data_validations.dataValidation)
+                        for ws in wb.worksheets},
+        "conditional": {ws.title: sorted(str(r.sqref) for r in ws.conditional_formatting)
+                        for ws in wb.worksheets},
+        "panes": {ws.title: ws.freeze_panes for ws in wb.worksheets},
+        "states": {ws.title: ws.sheet_state for ws in wb.worksheets},
+    }
+
+
+@pytest.fixture(scope="module")
+def both(tmp_path_factory) -> tuple[Path, Path]:
+    folder = tmp_path_factory.mktemp("both")
+    a, b = folder / "openpyxl.xlsx", folder / "stream.xlsx"
+    _demo_steps(OpenpyxlBook, a)
+    _demo_steps(StreamBook, b)
+    return a, b
+
+
+def test_the_demo_job_leaves_the_same_workbook_as_openpyxl(both):
+    a, b = both
+    cells_a, cells_b = _cells(a), _cells(b)
+    assert len(cells_b) > 1500  # the demo fills every sheet
+    different = {k: (cells_a.get(k), cells_b.get(k)) for k in cells_a.keys() | cells_b.keys()
+                 if cells_a.get(k) != cells_b.get(k)}
+    assert different == {}
+    assert _structure(a) == _structure(b)
+    boe = table_rows(b, "BoE")
+    assert {r["Status"] for r in boe} >= {"Accepted", "Pending", "Deemed accepted"}
+    assert all(isinstance(r["ITC IGST"], (int, float)) or r["ITC IGST"] is None for r in boe)
+
+
+def test_parts_it_does_not_change_are_byte_identical(both, tmp_path):
+    _, b = both
+    before = tmp_path / "before.xlsx"
+    shutil.copy(b, before)
+    book = StreamBook(b, quiet=True)
+    recompute(book, now=DEMO_NOW)
+    assert book.fell_back is None
+    with zipfile.ZipFile(before) as old, zipfile.ZipFile(b) as new:
+        names_old, names_new = set(old.namelist()), set(new.namelist())
+        assert names_old == names_new
+        changed = {n for n in names_old if old.read(n) != new.read(n)}
+        parts = book._sheet_parts
+        written = {parts[s] for s in ("BoE", "Action Log", "History", "Reconciliation",
+                                      "GSTR-3B", "_lists")}
+        assert changed <= written | {"xl/workbook.xml"} | {
+            t.part for t in book._table_parts.values()}
+        for name in ("xl/styles.xml", parts["Settings"], parts["GSTR-2B"], parts["Start"],
+                     "[Content_Types].xml"):
+            assert name not in changed
+        wb_xml = new.read("xl/workbook.xml").decode()
+        assert re.search(r'<calcPr[^>]*fullCalcOnLoad="1"', wb_xml)
+        boe_xml = new.read(parts["BoE"]).decode()
+        assert "<f>" not in boe_xml and 't="s"' not in boe_xml
+        # the dimension covers exactly the rows written
+        last = int(re.search(r'<dimension ref="A1:X(\d+)"', boe_xml).group(1))
+        assert last == len(table_rows(b, "BoE")) + 1
+        assert re.findall(r'<row r="(\d+)"', boe_xml)[-1] == str(last)
+
+
+def test_what_the_accountant_did_to_the_sheets_survives(both, tmp_path):
+    _, b = both
+    path = tmp_path / "edited.xlsx"
+    shutil.copy(b, path)
+    wb = load_workbook(path)
+    ws = wb["BoE"]
+    yellow = PatternFill("solid", fgColor="FFFFFF00")
+    ws["L3"].fill = yellow                       # a supplier name coloured
+    ws["P4"] = '=CONCATENATE("see ","file")'     # a formula typed as a remark
+    ws["Z5"] = "ask the CHA"                     # a note beside the table
+    ws["A200"] = "notes below the table"
+    ws.row_dimensions[6].height = 40
+    wb.save(path)
+    book = StreamBook(path, quiet=True)
+    recompute(book, now=DEMO_NOW)
+    assert book.fell_back is None
+    wb = load_workbook(path)
+    ws = wb["BoE"]
+    assert ws["L3"].fill.fgColor.rgb == "FFFFFF00"
+    assert ws["L4"].fill.fgColor.rgb != "FFFFFF00"   # the colour did not spread
+    assert ws["P4"].value == '=CONCATENATE("see ","file")' and ws["P4"].data_type == "f"
+    assert ws["Z5"].value == "ask the CHA"
+    assert ws["A200"].value == "notes below the table"
+    assert ws.row_dimensions[6].height == 40
+    assert ws["S3"].value in ("Accepted", "Deemed accepted", "Pending", "Rejected",
+                              "Superseded", "Open", "Time-barred")
+
+
+def test_a_table_that_shrinks_loses_its_old_rows_only(both, tmp_path):
+    _, b = both
+    path = tmp_path / "shrink.xlsx"
+    shutil.copy(b, path)
+    history = table_rows(path, "History")
+    assert len(history) > 10
+    wb = load_workbook(path)
+    wb["History"]["J3"] = "kept beside"
+    wb.save(path)
+    book = StreamBook(path, quiet=True)
+    book.write_table(HISTORY, history[:3])
+    book.save()
+    assert table_rows(path, "History") == history[:3]
+    wb = load_workbook(path)
+    ws = wb["History"]
+    assert ws.tables["History"].ref == "A1:F4"
+    assert ws["J3"].value == "kept beside"
+    assert ws.max_row == 4  # no cell below the shrunk table (reading cells would add them)
+
+
+def test_text_that_looks_like_a_formula_is_written_as_text(tmp_path):
+    path = tmp_path / "inj.xlsx"
+    build_template(path, gstin=GSTIN)
+    texts = ['=HYPERLINK("http://x","y")', "+cmd", "-2+3", "@SUM(A1:A9)", " edge ",
+             "a & b < c", "bell\x07char"]
+    book = StreamBook(path, quiet=True)
+    book.write_table(BOOKS, [{"Voucher No": t, "IGST": Decimal("10.50"), "BoE Date":
+                              date(2025, 10, 3)} for t in texts])
+    book.save()
+    with zipfile.ZipFile(path) as zf:
+        xml = zf.read(book._sheet_parts["Books"]).decode()
+    assert "<f>" not in xml
+    assert xml.count('t="inlineStr"') >= len(texts) + len(BOOKS.headers)  # header + body
+    rows = table_rows(path, "Books")
+    assert [r["Voucher No"] for r in rows] == texts[:-1] + ["bellchar"]
+    assert all(r["IGST"] == 10.5 and r["BoE Date"] == datetime(2025, 10, 3) for r in rows)
+    assert load_workbook(path)["Books"]["G2"].data_type == "s"
+
+
+def test_dates_in_a_1904_workbook(tmp_path):
+    path = tmp_path / "mac.xlsx"
+    build_template(path, gstin=GSTIN)
+    _rewrite_part(path, "xl/workbook.xml",
+                  lambda x: x.replace(b"<workbookPr/>", b'<workbookPr date1904="1"/>'))
+    book = StreamBook(path, quiet=True)
+    book.write_table(BOOKS, [{"BoE No": "1234567", "BoE Date": date(2025, 10, 3)}])
+    book.save()
+    wb = load_workbook(path)
+    assert wb.epoch.year == 1904
+    assert wb["Books"]["C2"].value == datetime(2025, 10, 3)
+
+
+def test_a_file_it_cannot_stream_goes_through_openpyxl(both, tmp_path):
+    _, b = both
+    path = tmp_path / "odd.xlsx"
+    shutil.copy(b, path)
+    book = StreamBook(path, quiet=True)
+    part = book._sheet_parts["History"]
+    # Cells without their references are valid XML that only the careful writer takes.
+    _rewrite_part(path, part, lambda x: re.sub(rb'(<c) r="[A-Z]+\d+"', rb"\1", x))
+    book = StreamBook(path, quiet=True)
+    report = recompute(book, now=DEMO_NOW)
+    assert book.fell_back and "reference" in book.fell_back
+    assert report.versions > 30
+    assert len(table_rows(path, "History")) > 30
+    assert table_rows(path, "BoE") == table_rows(b, "BoE")
+
+
+def test_a_failed_save_leaves_the_workbook_as_it_was(both, tmp_path, monkeypatch):
+    _, b = both
+    path = tmp_path / "fail.xlsx"
+    shutil.copy(b, path)
+    before = path.read_bytes()
+    book = StreamBook(path, quiet=True)
+    rows = book.read_table(BOE)
+
+    def broken(self, xml, out):
+        out.write(xml[:1000])
+        raise OSError("disk full")
+    monkeypatch.setattr(SB._SheetWriter, "write", broken)
+    book.write_table(BOE, rows)
+    with pytest.raises(OSError):
+        book.save()
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fail.xlsx"]
+
+
+def test_reads_what_it_wrote_and_checks_tables(tmp_path):
+    path = tmp_path / "t.xlsx"
+    build_template(path, gstin=GSTIN)
+    book = StreamBook(path, quiet=True)
+    book.write_table(ACTION_LOG, [{"BoE Identity": "X", "New Action": "Accept"}])
+    assert book.read_table(ACTION_LOG)[0]["New Action"] == "Accept"
+    book.write_name("IMS_PERIOD", "102025")
+    assert book.read_names(["IMS_PERIOD"]) == {"IMS_PERIOD": "102025"}
+    with pytest.raises(InputError, match="IMS_NOPE"):
+        book.write_name("IMS_NOPE", 1)
+    book.save()
+    assert load_workbook(path)["GSTR-2B"]["B3"].value == "102025"
+    with pytest.raises(InputError, match="no such workbook"):
+        StreamBook(tmp_path / "missing.xlsx")
+
+
+def test_the_environment_can_choose_openpyxl(tmp_path, monkeypatch):
+    path = tmp_path / "t.xlsx"
+    build_template(path, gstin=GSTIN)
+    assert isinstance(open_book(path), StreamBook)
+    monkeypatch.setenv("IMS_XL_WRITER", "openpyxl")
+    assert isinstance(open_book(path), OpenpyxlBook)
+
+
+def test_a_workbook_libreoffice_saved(libreoffice, both, tmp_path):
+    """LibreOffice writes shared strings and its own attributes; an accountant's formula in
+    Remark keeps its cached value there, which is what the Action Log records."""
+    _, b = both
+    typed = tmp_path / "typed.xlsx"
+    shutil.copy(b, typed)
+    wb = load_workbook(typed)
+    ws = wb["BoE"]
+    ws["N3"] = "Accept"
+    ws["P3"] = '=CONCATENATE("chk ","ok")'
+    wb.save(typed)
+    saved = recalculate(libreoffice, typed, tmp_path / "lo")
+    with zipfile.ZipFile(saved) as zf:
+        assert b't="s"' in zf.read("xl/worksheets/sheet3.xml")  # shared strings indeed
+    a_path, b_path = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    shutil.copy(saved, a_path)
+    shutil.copy(saved, b_path)
+    recompute(OpenpyxlBook(a_path, quiet=True), now=DEMO_NOW)
+    book = StreamBook(b_path, quiet=True)
+    recompute(book, now=DEMO_NOW)
+    assert book.fell_back is None
+    for table in ("BoE", "Reconciliation", "History", "Books", "BoEList", "FetchBoE"):
+        assert table_rows(b_path, table) == table_rows(a_path, table), table
+    ws = load_workbook(b_path)["BoE"]
+    assert ws["P3"].data_type == "f" and "CONCATENATE" in ws["P3"].value
+    log = table_rows(b_path, "ActionLog")
+    identity = ws["D3"].value
+    assert any(e["Remark"] == "chk ok" and identity in e["BoE Identity"] for e in log)
+    # and LibreOffice opens the result and recalculates the same figures
+    again = recalculate(libreoffice, b_path, tmp_path / "lo2")
+    values = load_workbook(again, data_only=True)["GSTR-3B"]
+    expected = load_workbook(recalculate(libreoffice, a_path, tmp_path / "lo3"),
+                             data_only=True)["GSTR-3B"]
+    assert [[c.value for c in r] for r in values.iter_rows(max_row=30)] == \
+        [[c.value for c in r] for r in expected.iter_rows(max_row=30)]
+
+
+def _rewrite_part(path: Path, part: str, change) -> None:
+    tmp = path.with_suffix(".tmp")
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            zout.writestr(info, change(data) if info.filename == part else data)
+    tmp.replace(path)
