@@ -151,9 +151,11 @@ def _summary(args: argparse.Namespace) -> int:
     from .engine_json import dumps, period_to_json
     from .workbook.ops import period_figures
     from .workbook.fast_book import FastBook
-    from .workbook.state import read_state
+    from .workbook.state import read_state, sheets_read
 
-    state = read_state(FastBook(args.workbook), as_of=args.as_of, with_books=False)
+    # only the sheets summary reads are unpacked by the safety check (others on demand)
+    book = FastBook(args.workbook, sheets=sheets_read(with_books=False))
+    state = read_state(book, as_of=args.as_of, with_books=False)
     _, figures = period_figures(state, args.period)
     if figures is None:
         raise InputError(f"{args.workbook}: period {args.period} is not in the workbook on "

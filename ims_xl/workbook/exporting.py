@@ -15,14 +15,15 @@ from . import rows as R
 from .book import Book
 from .fast_book import FastBook
 from .ops import evaluate_book
-from .state import read_state
+from .state import read_state, sheets_read
 
 __all__ = ["export", "export_book"]
 
 
 def export(workbook: str | Path, period: Period, **options) -> str:
     """Export from a workbook file (read with the fast read-only reader)."""
-    return export_book(FastBook(workbook), period, **options)
+    sheets = sheets_read(with_books=bool(options.get("reconciliation")))
+    return export_book(FastBook(workbook, sheets=sheets), period, **options)
 
 
 def export_book(book: Book, period: Period, *, as_of: date | None = None,

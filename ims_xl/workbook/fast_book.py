@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import posixpath
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -30,16 +30,16 @@ R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
 
 class FastBook:
-    def __init__(self, path: str | Path):
-        from ..io.xlsx import check_workbook
-
+    def __init__(self, path: str | Path, *, sheets: Collection[str] | None = None):
+        """``sheets``: the sheets the caller expects to read. The safety check then unpacks
+        only their worksheet parts (see :func:`~ims_xl.io.xlsx.check_workbook`); any other
+        sheet is checked before its first read. ``None`` checks every sheet up front."""
         self.path = Path(path)
         self.label = self.path.name
         if not self.path.exists():
             raise InputError(f"{path}: no such workbook")
-        problems = check_workbook(self.path)
-        if problems:
-            raise InputError(f"{self.label}: {problems[0].message} {problems[0].fix}", problems)
+        self._checked: set[str] | None = None if sheets is None else set(sheets)
+        self._check(sheets)
         try:
             import python_calamine
             self._wb = python_calamine.CalamineWorkbook.from_path(str(self.path))
@@ -50,8 +50,19 @@ class FastBook:
             raise InputError(f"{self.label}: cannot be read as an Excel workbook ({exc})") from None
         self._sheets: dict[str, list[list[Any]]] = {}
 
+    def _check(self, sheets: Collection[str] | None) -> None:
+        from ..io.xlsx import check_workbook
+
+        problems = check_workbook(self.path, sheets=sheets)
+        if problems:
+            raise InputError(f"{self.label}: {problems[0].message} {problems[0].fix}", problems)
+
     def _grid(self, sheet: str) -> list[list[Any]]:
         if sheet not in self._sheets:
+            if self._checked is not None and sheet not in self._checked:
+                # a table or name on a sheet not announced: check it before calamine reads it
+                self._check([sheet])
+                self._checked.add(sheet)
             self._sheets[sheet] = self._wb.get_sheet_by_name(sheet).to_python(
                 skip_empty_area=False)
         return self._sheets[sheet]

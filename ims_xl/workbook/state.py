@@ -15,7 +15,7 @@ from . import rows as R
 from .book import Book
 from .layout import (ACTION_LOG, BOE, BOE_LIST, BOOKS, FILED_3B, GENERATED_2B, SETTINGS_NAMES)
 
-__all__ = ["WorkbookState", "read_state", "version_ids", "actions_from_log"]
+__all__ = ["WorkbookState", "read_state", "version_ids", "actions_from_log", "sheets_read"]
 
 Row = dict[str, Any]
 
@@ -33,6 +33,12 @@ class WorkbookState:
     boe_list: list[BoeVersion] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     row_problems: dict[int, list[Problem]] = field(default_factory=dict)
+
+
+def sheets_read(with_books: bool = True) -> list[str]:
+    """The sheets :func:`read_state` reads (the Settings names live on the Settings sheet)."""
+    specs = [FILED_3B, GENERATED_2B, BOE, ACTION_LOG] + ([BOOKS, BOE_LIST] if with_books else [])
+    return list(dict.fromkeys(["Settings"] + [s.sheet for s in specs]))
 
 
 def version_ids(keys: list[str]) -> list[str]:
