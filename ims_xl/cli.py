@@ -151,12 +151,17 @@ def _summary(args: argparse.Namespace) -> int:
     from .engine_json import dumps, period_to_json
     from .workbook.ops import period_figures
     from .workbook.fast_book import FastBook
-    from .workbook.state import read_state, sheets_read
+    from .gcpause import gc_paused
+    from .workbook.state import LOG_COLUMNS, VERSION_COLUMNS, read_state, sheets_read
 
-    # only the sheets summary reads are unpacked by the safety check (others on demand)
-    book = FastBook(args.workbook, sheets=sheets_read(with_books=False))
-    state = read_state(book, as_of=args.as_of, with_books=False)
-    _, figures = period_figures(state, args.period)
+    # only the sheets summary reads are unpacked by the safety check (others on demand),
+    # only the columns the rules need are read, and the collector stays paused throughout:
+    # the objects all live until the process ends moments later
+    with gc_paused():
+        book = FastBook(args.workbook, sheets=sheets_read(with_books=False))
+        state = read_state(book, as_of=args.as_of, with_books=False,
+                           boe_columns=VERSION_COLUMNS, log_columns=LOG_COLUMNS)
+        _, figures = period_figures(state, args.period)
     if figures is None:
         raise InputError(f"{args.workbook}: period {args.period} is not in the workbook on "
                          f"{state.as_of:%d-%m-%Y} (periods run from the earliest BoE to the "

@@ -13,9 +13,11 @@ import pytest
 from ims_xl.io import Codes, Limits
 from ims_xl.io import xlsx
 from ims_xl.problems import InputError
-from ims_xl.workbook.fast_book import FastBook
+from ims_xl.workbook.fast_book import FastBook, _some_columns
 from ims_xl.workbook.layout import ACTION_LOG, BOE
-from ims_xl.workbook.state import read_state, sheets_read
+from ims_xl.workbook.rows import version_key
+from ims_xl.workbook.state import (LOG_COLUMNS, VERSION_COLUMNS, actions_from_log, read_state,
+                                   sheets_read)
 
 from test_io_support import LAUGHS, codes, one, patch_declared_size, raw_xlsx, sheet_xml, sst_xml
 from workbook_helpers import demo_workbook
@@ -118,3 +120,39 @@ def test_fast_book_checks_another_sheet_before_reading_it(demo, tmp_path):
     with pytest.raises(InputError, match="reaches cell row") as caught:
         book._grid("History")                            # a read outside them: checked first
     assert codes(caught.value.problems) == [Codes.SHEET_TOO_BIG]
+
+
+# --- read_table(spec, columns=...) and read_state(..., boe_columns=..., log_columns=...) -------
+
+def test_some_columns_are_the_same_cells_as_all_columns(demo):
+    book = FastBook(demo)
+    for spec, columns in ((BOE, VERSION_COLUMNS + ("Action", "Remark")),
+                          (ACTION_LOG, LOG_COLUMNS), (BOE, ("Remark", "No Such Column"))):
+        full = book.read_table(spec)
+        assert full
+        assert book.read_table(spec, columns=columns) == [
+            {c: r[c] for c in columns if c in r} for r in full]
+
+
+def test_a_row_blank_only_in_the_chosen_columns_is_kept():
+    grid = [["Port Code", "BoE No", "Remark"],
+            ["INNSA1", 123.0, ""],
+            ["", "", "typed a remark only"],     # not empty: the table has a value in it
+            ["", "", ""],                        # empty: left out, as read_table does
+            ["INMAA1"]]                          # a short line: the missing cells are blank
+    headers = {"Port Code": 1, "BoE No": 2, "Remark": 3}
+    assert _some_columns(grid, 1, 5, headers, ["BoE No", "Port Code"]) == [
+        {"BoE No": 123.0, "Port Code": "INNSA1"}, {"BoE No": None, "Port Code": None},
+        {"BoE No": None, "Port Code": "INMAA1"}]
+
+
+def test_read_state_with_some_columns_reads_the_same_state(demo):
+    full = read_state(FastBook(demo), with_books=False)
+    lean = read_state(FastBook(demo, sheets=SUMMARY_SHEETS), with_books=False,
+                      boe_columns=VERSION_COLUMNS, log_columns=LOG_COLUMNS)
+    assert lean.versions == full.versions and lean.keys == full.keys
+    assert lean.row_problems == full.row_problems and lean.problems == full.problems
+    assert actions_from_log(lean) == actions_from_log(full)
+    assert all(set(r) == set(VERSION_COLUMNS) for r in lean.boe_rows)
+    # keys built with the date cache are the keys version_key gives one by one
+    assert lean.keys == [version_key(v) for v in full.versions]

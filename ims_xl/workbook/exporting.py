@@ -15,7 +15,7 @@ from . import rows as R
 from .book import Book
 from .fast_book import FastBook
 from .ops import evaluate_book
-from .state import read_state, sheets_read
+from .state import LOG_COLUMNS, VERSION_COLUMNS, read_state, sheets_read
 
 __all__ = ["export", "export_book"]
 
@@ -31,7 +31,10 @@ def export_book(book: Book, period: Period, *, as_of: date | None = None,
                 actions_csv: str | None = None, gstr3b_json: str | None = None,
                 reconciliation: str | None = None) -> str:
     """Export from any :class:`Book` (a file, or the live workbook in Excel)."""
-    state = read_state(book, as_of=as_of, today=today, with_books=bool(reconciliation))
+    # the BoE rows' Action and Remark are read below; nothing else beyond the versions
+    state = read_state(book, as_of=as_of, today=today, with_books=bool(reconciliation),
+                       boe_columns=VERSION_COLUMNS + ("Action", "Remark"),
+                       log_columns=LOG_COLUMNS)
     period = period.for_filing(state.settings.filing)
     evaluation, _ = evaluate_book(state)
     if reconciliation:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import posixpath
 import zipfile
 from collections.abc import Collection, Sequence
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -74,7 +75,10 @@ class FastBook:
             return None if value == "" else value
         return None
 
-    def read_table(self, spec: TableSpec) -> list[Row]:
+    def read_table(self, spec: TableSpec, *, columns: Sequence[str] | None = None) -> list[Row]:
+        """The table's non-empty rows as dicts by header. ``columns``: only these keys in
+        each dict (those the table has; the rest of the header is still checked, and a row
+        still counts as empty only when all its cells are); ``None``, every column."""
         found = self._tables.get(spec.name)
         if found is None:
             raise table_missing(self.label, spec)
@@ -87,6 +91,8 @@ class FastBook:
                 headers[str(value).strip()] = c
         check_columns(self.label, spec, headers)
         grid = self._grid(sheet)
+        if columns is not None:
+            return _some_columns(grid, min_row, max_row, headers, columns)
         rows = []
         for r in range(min_row + 1, min(max_row, len(grid)) + 1):
             line = grid[r - 1]
@@ -118,6 +124,37 @@ class FastBook:
 
     def alert(self, text: str) -> None:
         pass
+
+
+def _some_columns(grid: list[list[Any]], min_row: int, max_row: int, headers: dict[str, int],
+                  columns: Sequence[str]) -> list[Row]:
+    """read_table's rows with only ``columns``, built column by column: at 100,000 rows a
+    dict of every column per row was half a second of summary."""
+    if not headers:
+        return []
+    lines = grid[min_row:min(max_row, len(grid))]
+    cols = sorted(set(headers.values()))
+    first, last = cols[0], cols[-1]
+    if cols == list(range(first, last + 1)):
+        # a row is empty when all the table's cells are "" (calamine's empty) or missing
+        keep = [line for line in lines if len(cut := line[first - 1:last]) != cut.count("")]
+    else:
+        keep = [line for line in lines
+                if any(c - 1 < len(line) and line[c - 1] != "" for c in cols)]
+    names = [h for h in columns if h in headers]
+    full = not keep or min(map(len, keep)) >= last   # calamine's rows are all as wide
+    values = []
+    for h in names:
+        i = headers[h] - 1
+        if full:
+            col = list(map(itemgetter(i), keep))
+            if "" in col:   # most columns have no blank cell: no per-cell pass for them
+                col = [None if v == "" else v for v in col]
+        else:
+            col = [None if (v := line[i] if i < len(line) else "") == "" else v
+                   for line in keep]
+        values.append(col)
+    return [dict(zip(names, row)) for row in zip(*values)] if names else [{} for _ in keep]
 
 
 def _structure(path: Path) -> tuple[dict[str, tuple[str, str]], dict[str, tuple[str, int, int]]]:

@@ -54,11 +54,30 @@ def boe_identity(section: Section, port: str, number: str, boe_date: date | None
     return f"{section.value}/{port.strip().upper()}/{key_number}/{when}"
 
 
-def version_key(v: BoeVersion) -> str:
-    """A version's identity as the Action Log shows it: the BoE, then which version."""
-    ref = dates.format_date(v.ref_date) if v.ref_date else "no ref date"
-    kind = "amendment" if v.amendment else "original"
-    return f"{boe_identity(v.section, v.port_code, v.boe_number, v.boe_date)} {kind} {ref}"
+def version_key(v: BoeVersion, day_text: dict[date, str] | None = None) -> str:
+    """A version's identity as the Action Log shows it: the BoE, then which version.
+
+    ``day_text``: a cache of formatted dates, for keying many versions (same text)."""
+    if day_text is None:
+        ref = dates.format_date(v.ref_date) if v.ref_date else "no ref date"
+        kind = "amendment" if v.amendment else "original"
+        return f"{boe_identity(v.section, v.port_code, v.boe_number, v.boe_date)} {kind} {ref}"
+    boe_date, ref_date = v.boe_date, v.ref_date
+    if boe_date:
+        when = day_text.get(boe_date)
+        if when is None:
+            when = day_text[boe_date] = dates.format_date(boe_date)
+    else:
+        when = "no date"
+    if ref_date:
+        ref = day_text.get(ref_date)
+        if ref is None:
+            ref = day_text[ref_date] = dates.format_date(ref_date)
+    else:
+        ref = "no ref date"
+    number = v.boe_number.strip().lstrip("0") or "0"
+    return (f"{v.section.value}/{v.port_code.strip().upper()}/{number}/{when} "
+            f"{'amendment' if v.amendment else 'original'} {ref}")
 
 
 def _section(value: Any) -> Section:

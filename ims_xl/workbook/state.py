@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -15,7 +17,8 @@ from . import rows as R
 from .book import Book
 from .layout import (ACTION_LOG, BOE, BOE_LIST, BOOKS, FILED_3B, GENERATED_2B, SETTINGS_NAMES)
 
-__all__ = ["WorkbookState", "read_state", "version_ids", "actions_from_log", "sheets_read"]
+__all__ = ["WorkbookState", "read_state", "version_ids", "actions_from_log", "sheets_read",
+           "VERSION_COLUMNS", "LOG_COLUMNS"]
 
 Row = dict[str, Any]
 
@@ -33,6 +36,14 @@ class WorkbookState:
     boe_list: list[BoeVersion] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     row_problems: dict[int, list[Problem]] = field(default_factory=dict)
+
+
+# The BoE columns a version is built from (rows.version_from_row) and the Action Log columns
+# actions_from_log reads: what the read-only commands need (see read_state's *_columns).
+VERSION_COLUMNS = ("Section", "Amendment", "Port Code", "BoE No", "BoE Date", "Reference Date",
+                   "Period", "Taxable Value", "IGST", "Cess", "Supplier GSTIN", "Supplier Name",
+                   "Importer GSTIN", "Source")
+LOG_COLUMNS = ("BoE Identity", "New Action", "Action Date", "Remark", "Source")
 
 
 def sheets_read(with_books: bool = True) -> list[str]:
@@ -55,13 +66,14 @@ def version_ids(keys: list[str]) -> list[str]:
 def read_versions(rows: list[Row], sheet: str) -> tuple[list[BoeVersion], list[str],
                                                         dict[int, list[Problem]]]:
     versions, keys, problems = [], [], {}
+    day_text: dict = {}   # a year of BoEs has a few hundred dates: format each once
     for i, row in enumerate(rows):
         found: list[Problem] = []
         v = R.version_from_row(row, vid=str(i), sheet=sheet, line=i + 2, problems=found)
         if found:
             problems[i] = found
         versions.append(v)
-        keys.append(R.version_key(v))
+        keys.append(R.version_key(v, day_text))
     ids = version_ids(keys)
     for v, vid in zip(versions, ids):
         # The id comes from the version's own key, known only once it is built; setting it
@@ -72,15 +84,19 @@ def read_versions(rows: list[Row], sheet: str) -> tuple[list[BoeVersion], list[s
 
 @without_gc  # see ims_xl.gcpause: 100,000 rows make many objects that all live on
 def read_state(book: Book, *, as_of: date | None = None, today: date | None = None,
-               with_books: bool = True) -> WorkbookState:
+               with_books: bool = True, boe_columns: Sequence[str] | None = None,
+               log_columns: Sequence[str] | None = None) -> WorkbookState:
+    """``boe_columns``/``log_columns``: read only these columns of the BoE and Action Log
+    tables into ``boe_rows``/``log`` (at least VERSION_COLUMNS and LOG_COLUMNS), for the
+    commands that only read; ``None``, every column (recompute writes the rows back)."""
     names = book.read_names([n for n, *_ in SETTINGS_NAMES])
     filed = book.read_table(FILED_3B)
     generated = book.read_table(GENERATED_2B)
     settings, sheet_as_of, tolerance, problems = R.settings_from_names(names, filed, generated)
     when = as_of or sheet_as_of or today or date.today()
-    boe_rows = book.read_table(BOE)
+    boe_rows = _read_table(book, BOE, boe_columns)
     versions, keys, row_problems = read_versions(boe_rows, BOE.sheet)
-    log = book.read_table(ACTION_LOG)
+    log = _read_table(book, ACTION_LOG, log_columns)
     state = WorkbookState(settings, when, tolerance, boe_rows, versions, keys, log,
                           problems=problems, row_problems=row_problems)
     if with_books:
@@ -93,6 +109,14 @@ def read_state(book: Book, *, as_of: date | None = None, today: date | None = No
     return state
 
 
+def _read_table(book: Book, spec, columns: Sequence[str] | None) -> list[Row]:
+    """Only ``columns`` when the book can (FastBook); other books give every column, which
+    reads the same."""
+    if columns is not None and "columns" in inspect.signature(book.read_table).parameters:
+        return book.read_table(spec, columns=columns)
+    return book.read_table(spec)
+
+
 def actions_from_log(state: WorkbookState, log: list[Row] | None = None) -> tuple[list[Action],
                                                                                  list[Problem]]:
     """The Action Log as the rules' action history (each entry applies to its version)."""
@@ -100,23 +124,37 @@ def actions_from_log(state: WorkbookState, log: list[Row] | None = None) -> tupl
     for key, v in zip(state.keys, state.versions):
         first_id.setdefault(key, v.id)
     actions, problems = [], []
+    # A log has a few distinct action words and dates: each is read once (keyed by type too,
+    # as True == 1 == 1.0).
+    codes: dict[str, Any] = {}
+    days: dict[tuple[type, Any], date | None] = {}
+    text = R.text
     for seq, entry in enumerate(log if log is not None else state.log):
-        key = R.text(entry.get("BoE Identity"))
+        cell = entry.get("BoE Identity")
+        key = cell.strip() if cell.__class__ is str else text(cell)   # R.text, inlined
         vid = first_id.get(key)
         if vid is None:
             continue  # the version is no longer in the BoE sheet: its history stays in the log
-        raw = R.text(entry.get("New Action"))
-        try:
-            when = R.as_date(entry.get("Action Date"))
-        except ValueError:
-            when = None
+        cell = entry.get("New Action")
+        raw = cell.strip() if cell.__class__ is str else text(cell)
+        cell = entry.get("Action Date")
+        day_key = (cell.__class__, cell)
+        when = days.get(day_key, False)
+        if when is False:
+            try:
+                when = days[day_key] = R.as_date(cell)
+            except ValueError:
+                when = None
         if when is None:
             problems.append(Problem(ACTION_LOG.sheet, "an Action Log entry has no valid "
                                     "Action Date: it is ignored", "Correct the date in the log.",
                                     row=seq + 2, column="Action Date",
                                     value=R.text(entry.get("Action Date"))))
             continue
-        actions.append(Action(record_id=vid, code=parse_action(raw), date=when,
+        code = codes.get(raw, False)
+        if code is False:
+            code = codes[raw] = parse_action(raw)
+        actions.append(Action(record_id=vid, code=code, date=when,
                               remark=R.text(entry.get("Remark")), raw=raw,
                               source=R.text(entry.get("Source")), seq=seq))
     return actions, problems
