@@ -66,17 +66,17 @@ def version_messages(v: BoeVersion, *, own_gstin: str | None, as_of: date,
         out.append(message("DATE_ORDER", problem=(
             f"The reference date {format_date(v.ref_date)} is after the as-of date "
             f"{format_date(as_of)}: this BoE cannot be acted on yet.")))
-    elif origin > current:
+    elif origin._key > current._key:  # origin > current, without the call
         out.append(message("DATE_ORDER", problem=(
             f"This BoE belongs to period {origin}, after the as-of date "
             f"{format_date(as_of)}: it cannot be acted on yet.")))
 
-    for field_name, raw in v.amount_problems:
+    for field_name, raw in v.amount_problems:  # usually none
         name = _AMOUNT_NAMES.get(field_name, field_name)
         out.append(message("AMOUNT_INVALID", problem=(
             f"{name} {raw!r} is not an amount: it counts as 0. Correct it from the Bill of "
             "Entry.")))
-    if not v.amendment:
+    if not v.amendment and (v.taxable_value < ZERO or v.igst < ZERO or v.cess < ZERO):
         for field_name in ("taxable_value", "igst", "cess"):
             value = getattr(v, field_name)
             if value < ZERO:

@@ -46,19 +46,18 @@ def evaluate(records: list[BoeVersion], actions: list[Action], settings: Setting
     # The identity is BoeVersion.key as a plain tuple (same fields, same normalisation):
     # building and hashing it is much cheaper than the named tuple, for every version.
     chains: dict[tuple, list[int]] = {}
-    seen: set[tuple] = set()
     for i, v in enumerate(records):
         key = (v.section, v.port_code.strip().upper(), v.boe_number.strip().lstrip("0") or "0",
                v.boe_date)
-        dup_key = (key, v.amendment, v.ref_date)
-        if dup_key in seen:
-            results[i].status = Status.DUPLICATE
-            results[i].messages.append(message("DUPLICATE_RECORD"))
-            continue
-        seen.add(dup_key)
         chain = chains.get(key)
         if chain is None:
             chains[key] = [i]
+            continue
+        for j in chain:  # the BoE's versions so far, duplicates left out
+            if records[j].amendment == v.amendment and records[j].ref_date == v.ref_date:
+                results[i].status = Status.DUPLICATE
+                results[i].messages.append(message("DUPLICATE_RECORD"))
+                break
         else:
             chain.append(i)
 
@@ -90,6 +89,7 @@ def evaluate(records: list[BoeVersion], actions: list[Action], settings: Setting
 
 
 _NO_ACTIONS: list[Action] = []
+_NO_TIMELINE = Timeline([])  # shared: a timeline is never changed once built
 _period_key = attrgetter("_key")
 
 
@@ -123,20 +123,21 @@ def _valid_actions(actions: list[Action], records: list[BoeVersion], index: dict
 def _walk_one(version: BoeVersion, result: VersionResult, origin: PeriodFacts,
               actions: list[Action], later_origin: tuple[int, int] | None,
               ctx: Context) -> None:
-    timeline = Timeline(actions)
+    timeline = Timeline(actions) if actions else _NO_TIMELINE
     walk = walk_version(origin, timeline, ctx, later_origin=later_origin,
                         boe_date=version.boe_date)
-    result.status = walk.status
+    status = result.status = walk.status
     result.history = walk.history
     result.deemed_on = walk.deemed_on
     msgs = result.messages
 
-    if walk.status.gives_credit:
+    if status is Status.ACCEPTED or status is Status.DEEMED_ACCEPTED:  # gives credit
         result.itc_period = walk.period
-    elif walk.status is Status.REJECTED:
+    elif status is Status.REJECTED:
         result.rejected_period = walk.period
 
-    if walk.status in (Status.ACCEPTED, Status.DEEMED_ACCEPTED, Status.REJECTED):
+    if status is Status.ACCEPTED or status is Status.DEEMED_ACCEPTED or \
+            status is Status.REJECTED:
         closed = ctx.close(walk.period)  # type: ignore[arg-type]
         if closed is not None:
             for late in timeline.after(closed):
