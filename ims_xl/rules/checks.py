@@ -49,11 +49,14 @@ def _gstin_messages(value: str, role: str, own: str | None) -> tuple[Message, ..
 
 def version_messages(v: BoeVersion, *, own_gstin: str | None, as_of: date,
                      origin: Period, current: Period) -> list[Message]:
-    out: list[Message] = []
-    out += _port_messages(v.port_code)
-    out += _boe_number_messages(v.boe_number)
-    out += _gstin_messages(v.importer_gstin, "Importer", own_gstin)
-    out += _gstin_messages(v.supplier_gstin, "Supplier", None)
+    number = v.boe_number
+    out: list[Message] = [
+        *_port_messages(v.port_code),
+        # the common case inline, as _boe_number_messages takes it
+        *(() if 4 <= len(number) <= 7 and number.isascii() and number.isdigit()
+          else _boe_number_messages(number)),
+        *_gstin_messages(v.importer_gstin, "Importer", own_gstin),
+        *_gstin_messages(v.supplier_gstin, "Supplier", None)]
 
     if v.boe_date is None:
         out.append(message("DATE_ORDER", problem="The BoE date is missing: type it from the "

@@ -21,19 +21,19 @@ class PeriodFacts:
 
     ``key`` orders periods (``Period._key``); ``close`` is ``C(P)`` (``None`` while P is open)
     and ``moment`` the date its action is read at (``C(P)``, or ``T`` while P is open).
-    ``g`` is ``G(P)``, computed on first use. ``step(status)`` gives a shared
+    ``g`` is ``G(P)``, computed on first use. ``steps[status]`` is a shared
     :class:`PeriodStep` (immutable, so one per period and status is enough).
     """
 
-    __slots__ = ("period", "key", "close", "moment", "_g", "_steps", "_next", "_ctx")
+    __slots__ = ("period", "key", "close", "moment", "steps", "_g", "_next", "_ctx")
 
     def __init__(self, period: Period, ctx: Context):
         self.period = period
         self.key = period._key
         self.close = gst_calendar.close_of(period, ctx.settings, ctx.as_of)
         self.moment = self.close if self.close is not None else ctx.as_of
+        self.steps = {status: PeriodStep(period, status) for status in Status}
         self._g: date | None = None
-        self._steps: dict[Status, PeriodStep] = {}
         self._next: PeriodFacts | None = None
         self._ctx = ctx
 
@@ -48,12 +48,6 @@ class PeriodFacts:
         if self._next is None:
             self._next = self._ctx.facts(self._ctx.next(self.period))
         return self._next
-
-    def step(self, status: Status) -> PeriodStep:
-        step = self._steps.get(status)
-        if step is None:
-            step = self._steps[status] = PeriodStep(self.period, status)
-        return step
 
 
 class Context:

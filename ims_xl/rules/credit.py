@@ -41,6 +41,7 @@ def period_figures(records: list[BoeVersion], results: list[VersionResult], orde
     by_key = {p._key: fig for p, fig in figures.items()}  # hashed without a Python call
     for i in order:
         result = results[i]
+        itc = result.itc
         for step in result.history:
             fig = by_key.get(step.period._key)
             if fig is None:
@@ -50,14 +51,16 @@ def period_figures(records: list[BoeVersion], results: list[VersionResult], orde
                 _count(fig.pending, records[i])
             elif status is Status.REJECTED:
                 _count(fig.rejected, records[i])
-            elif status in _CREDIT and result.itc is not None:
+            elif status in _CREDIT and itc is not None:
                 version = records[i]
                 totals = fig.gstr2b[_GSTR2B_SECTION[version.section, version.amendment]]
                 totals.count += 1
                 totals.taxable_value += version.taxable_value
-                totals.igst += result.itc.igst
-                totals.cess += result.itc.cess
-                fig.net.add(result.itc.igst, result.itc.cess)
+                totals.igst += itc.igst
+                totals.cess += itc.cess
+                net = fig.net  # N(P), as Heads.add, without the call
+                net.igst += itc.igst
+                net.cess += itc.cess
     return figures
 
 

@@ -80,7 +80,8 @@ def evaluate(records: list[BoeVersion], actions: list[Action], settings: Setting
                 later_origin = origin.key
         itc_effects(records, results, chain)
         for i in chain:
-            _differential_message(records[i], results[i])
+            if records[i].amendment:  # only an amendment carries a differential
+                _differential_message(records[i], results[i])
         order += chain
 
     first = min(origins, key=_period_key, default=current)

@@ -22,9 +22,12 @@ class Timeline:
     __slots__ = ("actions", "_dates")
 
     def __init__(self, actions: list[Action]):
-        # most versions have no action or one: nothing to sort
-        self.actions = sorted(actions, key=_ORDER) if len(actions) > 1 else list(actions)
-        self._dates = [a.date for a in self.actions]
+        if len(actions) == 1:  # most versions with an action have one: nothing to sort
+            self.actions = list(actions)
+            self._dates = [actions[0].date]
+        else:
+            self.actions = sorted(actions, key=_ORDER)
+            self._dates = [a.date for a in self.actions]
 
     def in_force(self, moment: date) -> ActionCode:
         i = bisect_right(self._dates, moment)

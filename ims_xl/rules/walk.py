@@ -70,14 +70,14 @@ def walk_version(origin: PeriodFacts, timeline: Timeline, ctx: Context, *,
     while facts.key <= current:
         period = facts.period
         if carried and later_origin is not None and later_origin <= facts.key:
-            history.append(facts.step(Status.SUPERSEDED))
+            history.append(facts.steps[Status.SUPERSEDED])
             previous_close = ctx.close(_previous(history))
             return Walk(Status.SUPERSEDED, period, history, superseded_at=previous_close)
 
         closed_on = facts.close
         moment = facts.moment  # the close, or T while the period is open
         if bar is not None and moment >= bar:
-            history.append(facts.step(Status.TIME_BARRED))
+            history.append(facts.steps[Status.TIME_BARRED])
             return Walk(Status.TIME_BARRED, period, history, time_bar=bar)
 
         action = timeline.in_force(moment)
@@ -86,22 +86,22 @@ def walk_version(origin: PeriodFacts, timeline: Timeline, ctx: Context, *,
             not_honoured = period
 
         if action is ActionCode.ACCEPT:
-            history.append(facts.step(Status.ACCEPTED))
+            history.append(facts.steps[Status.ACCEPTED])
             return Walk(Status.ACCEPTED, period, history, pending_limit_period=not_honoured)
         if action is ActionCode.REJECT:
-            history.append(facts.step(Status.REJECTED))
+            history.append(facts.steps[Status.REJECTED])
             return Walk(Status.REJECTED, period, history, pending_limit_period=not_honoured)
         if action is ActionCode.NO_ACTION:
             generated = facts.g
             if ctx.as_of >= generated:
-                history.append(facts.step(Status.DEEMED_ACCEPTED))
+                history.append(facts.steps[Status.DEEMED_ACCEPTED])
                 return Walk(Status.DEEMED_ACCEPTED, period, history,
                             pending_limit_period=not_honoured)
-            history.append(facts.step(Status.OPEN))
+            history.append(facts.steps[Status.OPEN])
             return Walk(Status.OPEN, period, history, deemed_on=generated,
                         pending_limit_period=not_honoured)
 
-        history.append(facts.step(Status.PENDING))
+        history.append(facts.steps[Status.PENDING])
         if closed_on is None:
             break
         facts = facts.next
