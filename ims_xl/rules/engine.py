@@ -13,13 +13,13 @@ from operator import attrgetter
 from ..dates import format_date
 from ..gcpause import without_gc
 from ..messages import message
-from ..models import (Action, ActionCode, BoeVersion, Evaluation, RejectPolicy, Settings,
-                      Status, VersionResult)
+from ..models import (Action, ActionCode, BoeVersion, Evaluation, PendingLimit, RejectPolicy,
+                      Settings, Status, VersionResult)
 from .checks import version_messages
 from .context import Context, PeriodFacts
 from .credit import itc_effects, period_figures
 from .timeline import Timeline
-from .walk import walk_version
+from .walk import Walk, walk_version
 
 __all__ = ["evaluate"]
 
@@ -64,6 +64,11 @@ def evaluate(records: list[BoeVersion], actions: list[Action], settings: Setting
     by_record = _valid_actions(actions, records, index, results, settings, as_of)
 
     facts = ctx.facts
+    # Versions with the same origin, later origin and at most one action (same date and
+    # code) walk alike, and most versions are such: each such walk is done once.
+    # (Under the section 16(4) limit the walk also hangs on the BoE date: no sharing then.)
+    walks: dict[tuple, Walk] | None = (
+        None if settings.pending_limit is PendingLimit.SECTION_16_4 else {})
     order: list[int] = []   # every walked version, each BoE's chain in version order
     for chain in chains.values():
         if len(chain) > 1:
@@ -75,7 +80,7 @@ def evaluate(records: list[BoeVersion], actions: list[Action], settings: Setting
         for i in reversed(chain):
             origin = facts(origins[i])
             _walk_one(records[i], results[i], origin, by_record.get(i, _NO_ACTIONS),
-                      later_origin, ctx)
+                      later_origin, ctx, walks)
             if later_origin is None or origin.key < later_origin:
                 later_origin = origin.key
         itc_effects(records, results, chain)
@@ -123,12 +128,20 @@ def _valid_actions(actions: list[Action], records: list[BoeVersion], index: dict
 
 def _walk_one(version: BoeVersion, result: VersionResult, origin: PeriodFacts,
               actions: list[Action], later_origin: tuple[int, int] | None,
-              ctx: Context) -> None:
+              ctx: Context, walks: dict[tuple, Walk] | None) -> None:
     timeline = Timeline(actions) if actions else _NO_TIMELINE
-    walk = walk_version(origin, timeline, ctx, later_origin=later_origin,
-                        boe_date=version.boe_date)
+    if walks is not None and len(actions) <= 1:
+        same = ((origin.key, later_origin, actions[0].date, actions[0].code) if actions
+                else (origin.key, later_origin))
+        walk = walks.get(same)
+        if walk is None:
+            walk = walks[same] = walk_version(origin, timeline, ctx, later_origin=later_origin,
+                                              boe_date=version.boe_date)
+    else:
+        walk = walk_version(origin, timeline, ctx, later_origin=later_origin,
+                            boe_date=version.boe_date)
     status = result.status = walk.status
-    result.history = walk.history
+    result.history = list(walk.history)  # the result's own list: a walk may be shared
     result.deemed_on = walk.deemed_on
     msgs = result.messages
 
