@@ -504,12 +504,14 @@ def _match(ims: list[BoeVersion], books: list[BookLine], boe_list: list[BoeVersi
              ims_amounts: Amounts | None = None) -> MatchResult:
         latest = boe.latest
         assert latest is not None and boe.mkey is not None
+        # positional (keywords cost a third more, on every BoE): status, port_code,
+        # boe_number, boe_date, key, version_ids, latest_id, ref_date, ims, books, boe_list,
+        # differences, book_rows, suggested_action, note, sources
         return MatchResult(
-            status=status, port_code=boe.mkey[0], boe_number=_display_number(latest.boe_number),
-            boe_date=latest.boe_date, key=boe.key, version_ids=[v.id for v in boe.versions],
-            latest_id=latest.id, ref_date=latest.ref_date,
-            ims=_amounts(latest) if ims_amounts is None else ims_amounts, note=note,
-            sources=("ims",))
+            status, boe.mkey[0], _display_number(latest.boe_number), latest.boe_date, boe.key,
+            [v.id for v in boe.versions], latest.id, latest.ref_date,
+            _amounts(latest) if ims_amounts is None else ims_amounts, None, None, [], [], None,
+            note, ("ims",))
 
     # --- pass 1: exact keys ---
     for boe in boes.values():
@@ -550,9 +552,11 @@ def _match(ims: list[BoeVersion], books: list[BookLine], boe_list: list[BoeVersi
     # --- pass 2: probable matches among the book keys left ---
     by_port_number: dict[tuple[str, str], list[MatchKey]] = defaultdict(list)
     by_number_date: dict[tuple[str, date], list[MatchKey]] = defaultdict(list)
+    left: list[MatchKey] = []  # the book keys no exact match took, in book order
     for mk in book_groups:
         if mk in used_books:
             continue
+        left.append(mk)
         by_port_number[(mk[0], mk[1])].append(mk)
         if mk[2] is not None:
             by_number_date[(mk[1], mk[2])].append(mk)
@@ -601,9 +605,10 @@ def _match(ims: list[BoeVersion], books: list[BookLine], boe_list: list[BoeVersi
 
     # --- not in IMS: book keys never used, then BoE-list keys IMS lacks ---
     missing: dict[MatchKey, MatchResult] = {}
-    for mk, lines in book_groups.items():
+    for mk in left:
         if mk in used_books or mk in ims_mkeys:
             continue
+        lines = book_groups[mk]
         first = lines[0]
         missing[mk] = MatchResult(
             status=MatchStatus.NOT_IN_IMS, port_code=mk[0],
