@@ -392,6 +392,8 @@ def _swapped(d: date) -> date | None:
 
 
 def _rows(lines: list[BookLine]) -> list[tuple[str, int | None]]:
+    if len(lines) == 1:  # the usual case, without a comprehension's frame
+        return [(lines[0].file, lines[0].row)]
     return [(line.file, line.row) for line in lines]
 
 
@@ -509,7 +511,8 @@ def _match(ims: list[BoeVersion], books: list[BookLine], boe_list: list[BoeVersi
         # differences, book_rows, suggested_action, note, sources
         return MatchResult(
             status, boe.mkey[0], _display_number(latest.boe_number), latest.boe_date, boe.key,
-            [v.id for v in boe.versions], latest.id, latest.ref_date,
+            [v.id for v in boe.versions] if len(boe.versions) > 1 else [latest.id],
+            latest.id, latest.ref_date,
             _amounts(latest) if ims_amounts is None else ims_amounts, None, None, [], [], None,
             note, ("ims",))
 
