@@ -86,3 +86,22 @@ def test_days_to_cutoff():
     p = Period.parse("102025")
     assert days_to_cutoff(p, Settings(), date(2025, 11, 12)) == 2
     assert days_to_cutoff(p, Settings(), date(2025, 11, 15)) == -1
+
+
+def test_period_is_an_ordered_frozen_value():
+    import dataclasses
+    import pickle
+
+    a, b = Period(2025, 12), Period(2026, 1)
+    assert a < b and a <= b and b > a and b >= a and a != b and not a < a
+    assert a == Period(2025, 12) and hash(a) == hash(Period(2025, 12)) and a != (2025, 12)
+    assert sorted([b, a]) == [a, b] and len({a, Period(2025, 12), b}) == 2
+    assert [f.name for f in dataclasses.fields(Period)] == ["year", "month"]
+    assert dataclasses.replace(a, month=3) == Period(2025, 3)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        a.month = 1  # type: ignore[misc]
+    assert pickle.loads(pickle.dumps(a)) == a
+    # a pickle of the frozen slotted dataclass Period was: state [year, month]
+    old = Period.__new__(Period)
+    old.__setstate__([2025, 12])
+    assert old == a and hash(old) == hash(a) and old < b

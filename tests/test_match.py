@@ -362,3 +362,20 @@ def test_hundred_thousand_boes_match_counts():
     assert len(results) == n
     assert counts[MatchStatus.NOT_IN_BOOKS] == n // 10
     assert counts[MatchStatus.VALUE_MISMATCH] == sum(1 for i in range(n) if i % 10 and i % 7 == 0)
+
+
+def test_taxable_note_is_the_same_however_the_note_is_reached():
+    import copy
+    import dataclasses
+    r = one(match_boes([ims(taxable="100000")], [book(taxable="82000")]), MatchStatus.MATCHED)
+    text = ("IMS agrees with the books (IGST and cess within Rs 1.00). Accept. Taxable value "
+            "differs (IMS 1,00,000.00, books 82,000.00): normal for imports, as IGST is charged "
+            "on assessable value plus customs duty; it does not affect the match.")
+    assert copy.copy(r).note == text and dataclasses.replace(r).note == text
+    assert r.note == text and f"note={text!r}" in repr(r)
+    r.note += " More."
+    assert r.note == text + " More."
+    # a BoE list that lacks it: the taxable sentence stays before the BoE-list sentence
+    r = one(match_boes([ims(taxable="100000", igst="17000")],
+                       [book(taxable="82000")], []), MatchStatus.VALUE_MISMATCH)
+    assert r.note.index("Taxable value differs") < r.note.index("BoE list you loaded lacks")
