@@ -148,7 +148,7 @@ def _print_problems(problems, limit: int = 30) -> None:
 
 @command("summary")
 def _summary(args: argparse.Namespace) -> int:
-    from .engine_json import dumps, period_to_json
+    from .json_out import dumps, period_to_json
     from .workbook.ops import period_figures
     from .workbook.fast_book import FastBook
     from .gcpause import gc_paused

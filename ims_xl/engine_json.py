@@ -9,8 +9,6 @@ and written back as JSON numbers with exactly two decimals.
 from __future__ import annotations
 
 import json
-import re
-import secrets
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
@@ -22,11 +20,12 @@ from . import dates
 from .actions import parse_action
 from .identifiers import boe_number as boe_number_id
 from .identifiers import gstin as gstin_id
-from .models import (GSTR2B_SECTIONS, Action, BoeVersion, Evaluation, PendingLimit,
+from .models import (Action, BoeVersion, Evaluation, PendingLimit,
                      RejectPolicy, Section, Settings)
-from .money import round2, to_decimal
+from .money import to_decimal
 from .periods import Filing, Period
 from .problems import InputError
+from .json_out import dumps, period_to_json, result_to_json  # noqa: F401 (the JSON engine's output)
 from .rules import evaluate
 
 __all__ = ["Scenario", "read_scenario", "evaluate_scenario", "result_to_json", "period_to_json",
@@ -232,55 +231,3 @@ def evaluate_scenario(scenario: Scenario, today: date | None = None) -> Evaluati
     return evaluate(records, actions, settings, as_of)
 
 
-def _money(value: Decimal) -> Decimal:
-    return round2(value)
-
-
-def result_to_json(evaluation: Evaluation) -> dict[str, Any]:
-    """The output shape of rules.md section 7 (amounts as Decimal, see :func:`dumps`)."""
-    records = []
-    for r in evaluation.records:
-        records.append({
-            "id": r.id,
-            "status": r.status.value,
-            "itc_period": str(r.itc_period) if r.itc_period and r.itc else None,
-            "itc": _heads(r.itc) if r.itc is not None else None,
-            "history": [{"period": str(s.period), "status": s.status.value} for s in r.history],
-            "messages": [{"code": m.code, "severity": m.severity.value, "text": m.text}
-                         for m in r.messages],
-        })
-    periods = {str(p): period_to_json(f) for p, f in sorted(evaluation.periods.items())}
-    return {"records": records, "periods": periods}
-
-
-def _heads(h) -> dict[str, Decimal]:
-    return {"igst": _money(h.igst), "cess": _money(h.cess)}
-
-
-def period_to_json(f) -> dict[str, Any]:
-    """One period's figures in the shape of rules.md section 7."""
-    return {
-        "state": f.state,
-        "gstr2b": {s: {"count": f.gstr2b[s].count,
-                       "taxable_value": _money(f.gstr2b[s].taxable_value),
-                       "igst": _money(f.gstr2b[s].igst), "cess": _money(f.gstr2b[s].cess)}
-                   for s in GSTR2B_SECTIONS},
-        "gstr3b": {"4A1": _heads(f.table_4a1), "4B2": _heads(f.table_4b2)},
-        "pending": {"count": f.pending.count, **_heads(f.pending)},
-        "rejected": {"count": f.rejected.count, **_heads(f.rejected)},
-    }
-
-
-def dumps(data: Any, indent: int | None = 2) -> str:
-    """JSON text with every Decimal written as an exact number (``18000.00``), never a float."""
-    token = "@@dec" + secrets.token_hex(4) + "@@"
-
-    def default(obj: Any) -> Any:
-        if isinstance(obj, Decimal):
-            return f"{token}{obj:f}"
-        if isinstance(obj, (date, Period)):
-            return str(obj)
-        raise TypeError(f"cannot write {type(obj).__name__} as JSON")
-
-    text = json.dumps(data, indent=indent, default=default, ensure_ascii=False)
-    return re.sub(f'"{re.escape(token)}(-?[0-9.]+)"', r"\1", text)

@@ -8,6 +8,7 @@ XML parts, parsed with defusedxml.
 from __future__ import annotations
 
 import posixpath
+import threading
 import zipfile
 from collections.abc import Collection, Sequence
 from operator import itemgetter
@@ -15,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from defusedxml import ElementTree as ET
-from openpyxl.utils import column_index_from_string, range_boundaries
 
 from ..problems import InputError
+from .cellref import column_number, range_bounds
 from .book import check_columns, table_missing
 from .layout import TableSpec
 
@@ -50,6 +51,23 @@ class FastBook:
         except Exception as exc:
             raise InputError(f"{self.label}: cannot be read as an Excel workbook ({exc})") from None
         self._sheets: dict[str, list[list[Any]]] = {}
+        self._reading: dict[str, tuple[threading.Thread, dict]] = {}
+
+    def prefetch(self, sheets: Sequence[str]) -> None:
+        """Start reading these sheets in background threads, each with its own calamine
+        reader: calamine parses without holding Python's lock, so the BoE sheet and the
+        Action Log are read side by side (at 100,000 BoEs, 2.6 s one after the other, 2.0 s
+        together). :meth:`_grid` waits for a sheet it needs."""
+        for sheet in dict.fromkeys(sheets):
+            if sheet in self._sheets or sheet in self._reading:
+                continue
+            if self._checked is not None and sheet not in self._checked:
+                continue  # checked, then read, when first needed
+            box: dict = {}
+            thread = threading.Thread(target=_read_grid, args=(self.path, sheet, box),
+                                      name=f"read {sheet}", daemon=True)
+            thread.start()
+            self._reading[sheet] = (thread, box)
 
     def _check(self, sheets: Collection[str] | None) -> None:
         from ..io.xlsx import check_workbook
@@ -64,8 +82,13 @@ class FastBook:
                 # a table or name on a sheet not announced: check it before calamine reads it
                 self._check([sheet])
                 self._checked.add(sheet)
-            self._sheets[sheet] = self._wb.get_sheet_by_name(sheet).to_python(
-                skip_empty_area=False)
+            reading = self._reading.pop(sheet, None)
+            if reading is not None:
+                reading[0].join()
+                if "grid" not in reading[1]:  # the thread failed: read it here, as below
+                    reading = None
+            self._sheets[sheet] = reading[1]["grid"] if reading is not None else \
+                self._wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
         return self._sheets[sheet]
 
     def _cell(self, sheet: str, row: int, col: int) -> Any:
@@ -83,7 +106,7 @@ class FastBook:
         if found is None:
             raise table_missing(self.label, spec)
         sheet, ref = found
-        min_col, min_row, max_col, max_row = range_boundaries(ref)
+        min_col, min_row, max_col, max_row = range_bounds(ref)
         headers = {}
         for c in range(min_col, max_col + 1):
             value = self._cell(sheet, min_row, c)
@@ -101,6 +124,24 @@ class FastBook:
             if any(v is not None for v in row.values()):
                 rows.append(row)
         return rows
+
+    def read_columns(self, spec: TableSpec, columns: Sequence[str]
+                     ) -> tuple[list[str], list[list[Any]]]:
+        """The same cells as ``read_table(spec, columns=columns)``, as one list per column
+        (the names of the columns the table has, and their values): for the read-only
+        commands, which build BoE versions straight from columns."""
+        found = self._tables.get(spec.name)
+        if found is None:
+            raise table_missing(self.label, spec)
+        sheet, ref = found
+        min_col, min_row, max_col, max_row = range_bounds(ref)
+        headers = {}
+        for c in range(min_col, max_col + 1):
+            value = self._cell(sheet, min_row, c)
+            if value is not None:
+                headers[str(value).strip()] = c
+        check_columns(self.label, spec, headers)
+        return _column_values(self._grid(sheet), min_row, max_row, headers, columns)
 
     def read_names(self, names: Sequence[str]) -> dict[str, Any]:
         out = {}
@@ -126,21 +167,49 @@ class FastBook:
         pass
 
 
+def _read_grid(path: Path, sheet: str, box: dict) -> None:
+    """A sheet's cells, read by a background thread into ``box["grid"]`` (on any failure
+    nothing: the sheet is then read again in the caller's thread, which reports it)."""
+    try:
+        import python_calamine
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        box["grid"] = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    except Exception:  # noqa: BLE001 - reported by the caller's own read
+        pass
+
+
 def _some_columns(grid: list[list[Any]], min_row: int, max_row: int, headers: dict[str, int],
                   columns: Sequence[str]) -> list[Row]:
     """read_table's rows with only ``columns``, built column by column: at 100,000 rows a
     dict of every column per row was half a second of summary."""
-    if not headers:
-        return []
+    names, values = _column_values(grid, min_row, max_row, headers, columns)
+    if not values:
+        return [{} for _ in range(_count_kept(grid, min_row, max_row, headers))]
+    return [dict(zip(names, row)) for row in zip(*values)]
+
+
+def _count_kept(grid, min_row, max_row, headers) -> int:
+    return len(_kept_lines(grid, min_row, max_row, headers)) if headers else 0
+
+
+def _kept_lines(grid, min_row, max_row, headers) -> list[list[Any]]:
     lines = grid[min_row:min(max_row, len(grid))]
     cols = sorted(set(headers.values()))
     first, last = cols[0], cols[-1]
     if cols == list(range(first, last + 1)):
         # a row is empty when all the table's cells are "" (calamine's empty) or missing
-        keep = [line for line in lines if len(cut := line[first - 1:last]) != cut.count("")]
-    else:
-        keep = [line for line in lines
-                if any(c - 1 < len(line) and line[c - 1] != "" for c in cols)]
+        return [line for line in lines if len(cut := line[first - 1:last]) != cut.count("")]
+    return [line for line in lines if any(c - 1 < len(line) and line[c - 1] != "" for c in cols)]
+
+
+def _column_values(grid: list[list[Any]], min_row: int, max_row: int, headers: dict[str, int],
+                   columns: Sequence[str]) -> tuple[list[str], list[list[Any]]]:
+    """The non-empty rows' cells of ``columns`` (those the table has), one list per column
+    (None for an empty cell)."""
+    if not headers:
+        return [], []
+    keep = _kept_lines(grid, min_row, max_row, headers)
+    last = max(headers.values())
     names = [h for h in columns if h in headers]
     full = not keep or min(map(len, keep)) >= last   # calamine's rows are all as wide
     values = []
@@ -154,7 +223,7 @@ def _some_columns(grid: list[list[Any]], min_row: int, max_row: int, headers: di
             col = [None if (v := line[i] if i < len(line) else "") == "" else v
                    for line in keep]
         values.append(col)
-    return [dict(zip(names, row)) for row in zip(*values)] if names else [{} for _ in keep]
+    return names, values
 
 
 def _structure(path: Path) -> tuple[dict[str, tuple[str, str]], dict[str, tuple[str, int, int]]]:
@@ -187,7 +256,7 @@ def _structure(path: Path) -> tuple[dict[str, tuple[str, str]], dict[str, tuple[
             letters = "".join(ch for ch in first if ch.isalpha())
             digits = "".join(ch for ch in first if ch.isdigit())
             if letters and digits:
-                names[dn.get("name")] = (sheet, column_index_from_string(letters), int(digits))
+                names[dn.get("name")] = (sheet, column_number(letters), int(digits))
     return tables, names
 
 
