@@ -156,3 +156,36 @@ def test_read_state_with_some_columns_reads_the_same_state(demo):
     assert all(set(r) == set(VERSION_COLUMNS) for r in lean.boe_rows)
     # keys built with the date cache are the keys version_key gives one by one
     assert lean.keys == [version_key(v) for v in full.versions]
+
+
+# --- reading side by side, and versions straight from the columns ------------------------------
+
+def test_prefetched_sheets_are_the_sheets_read_in_turn(demo):
+    plain = FastBook(demo)
+    book = FastBook(demo)
+    book.prefetch(["BoE", "Action Log", "No Such Sheet"])
+    assert book._grid("BoE") == plain._grid("BoE")
+    assert book._grid("Action Log") == plain._grid("Action Log")
+    with pytest.raises(Exception):   # a failed background read is read (and reported) again
+        book._grid("No Such Sheet")
+
+
+def test_versions_from_columns_match_versions_from_rows_with_bad_cells(demo, tmp_path):
+    from openpyxl import load_workbook
+
+    from ims_xl.workbook.state import ColumnRows
+    path = tmp_path / "bad.xlsx"
+    wb = load_workbook(demo)
+    ws = wb["BoE"]
+    ws["E3"] = "31-02-2025"          # not a date: the careful path and its problem
+    ws["I4"] = "12,000.50"           # an amount typed as text
+    ws["A5"] = "IMPGA"               # a section word the plain path does not take
+    wb.save(path)
+    full = read_state(FastBook(path), with_books=False)
+    lean = read_state(FastBook(path, sheets=SUMMARY_SHEETS), with_books=False,
+                      boe_columns=VERSION_COLUMNS, log_columns=LOG_COLUMNS)
+    assert isinstance(lean.boe_rows, ColumnRows) and len(lean.boe_rows) == len(full.boe_rows)
+    assert lean.versions == full.versions and lean.keys == full.keys
+    assert lean.row_problems == full.row_problems and 1 in lean.row_problems
+    assert lean.boe_rows[1] == {c: full.boe_rows[1][c] for c in lean.boe_rows.names}
+    assert list(lean.boe_rows)[2] == lean.boe_rows[2] == lean.boe_rows[:3][2]

@@ -186,23 +186,39 @@ def _plain_amount(value: Any) -> Decimal | None:
 def plain_version(cells: dict[str, Any], vid: str) -> BoeVersion | None:
     """The row as a version when every cell is plain, else None (take the full path)."""
     get = cells.get
-    raw_section, raw_amendment = get("Section"), get("Amendment")
+    return plain_version_values(
+        vid, get("Section"), get("Amendment"), get("Port Code"), get("BoE No"),
+        get("BoE Date"), get("Reference Date"), get("Period"), get("Taxable Value"),
+        get("IGST"), get("Cess"), get("Supplier GSTIN"), get("Supplier Name"),
+        get("Importer GSTIN"), get("Source"))
+
+
+# The cells plain_version_values takes, in its order (state.VERSION_COLUMNS is the same set).
+PLAIN_COLUMNS = ("Section", "Amendment", "Port Code", "BoE No", "BoE Date", "Reference Date",
+                 "Period", "Taxable Value", "IGST", "Cess", "Supplier GSTIN", "Supplier Name",
+                 "Importer GSTIN", "Source")
+
+
+def plain_version_values(vid: str, raw_section: Any, raw_amendment: Any, port: Any,
+                         number: Any, raw_boe_date: Any, raw_ref_date: Any, raw_period: Any,
+                         raw_taxable: Any, raw_igst: Any, raw_cess: Any, raw_supplier: Any,
+                         raw_name: Any, raw_importer: Any, raw_source: Any) -> BoeVersion | None:
+    """:func:`plain_version` from the cells themselves (PLAIN_COLUMNS order): the read-only
+    commands build versions straight from the columns, without a dict per row."""
     section = _SECTIONS.get(raw_section) if raw_section.__class__ is str else None
     amendment = (_YES_NO.get(raw_amendment)
                  if raw_amendment is None or raw_amendment.__class__ is str else None)
     if section is None or amendment is None:
         return None
-    number = get("BoE No")
     if number.__class__ is str and number.isascii() and number.isdigit():
         pass
     elif number.__class__ is float and number.is_integer():
         number = str(int(number))
     else:
         return None
-    boe_date, ref_date = _plain_date(get("BoE Date")), _plain_date(get("Reference Date"))
+    boe_date, ref_date = _plain_date(raw_boe_date), _plain_date(raw_ref_date)
     if boe_date is False or ref_date is False:
         return None
-    raw_period = get("Period")
     if raw_period is None or raw_period == "":
         period = None
     elif raw_period.__class__ is str:
@@ -215,12 +231,10 @@ def plain_version(cells: dict[str, Any], vid: str) -> BoeVersion | None:
             _PERIODS[raw_period] = period
     else:
         return None
-    taxable, igst, cess = (_plain_amount(get("Taxable Value")), _plain_amount(get("IGST")),
-                           _plain_amount(get("Cess")))
-    port, supplier, name, importer = (_plain_text(get("Port Code")),
-                                      _plain_text(get("Supplier GSTIN")),
-                                      _plain_text(get("Supplier Name")),
-                                      _plain_text(get("Importer GSTIN")))
+    taxable, igst, cess = (_plain_amount(raw_taxable), _plain_amount(raw_igst),
+                           _plain_amount(raw_cess))
+    port, supplier, name, importer = (_plain_text(port), _plain_text(raw_supplier),
+                                      _plain_text(raw_name), _plain_text(raw_importer))
     if (taxable is None or igst is None or cess is None or port is None or supplier is None
             or name is None or importer is None):
         return None
@@ -229,7 +243,7 @@ def plain_version(cells: dict[str, Any], vid: str) -> BoeVersion | None:
                       port_code=port, boe_number=number, boe_date=boe_date,
                       ref_date=ref_date, period=period, taxable_value=taxable, igst=igst,
                       cess=cess, supplier_gstin=supplier, supplier_name=name,
-                      importer_gstin=importer, source=_plain_text(get("Source")) or "")
+                      importer_gstin=importer, source=_plain_text(raw_source) or "")
 
 
 def row_from_version(v: BoeVersion) -> Row:

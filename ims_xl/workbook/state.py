@@ -17,7 +17,7 @@ from . import rows as R
 from .book import Book
 from .layout import (ACTION_LOG, BOE, BOE_LIST, BOOKS, FILED_3B, GENERATED_2B, SETTINGS_NAMES)
 
-__all__ = ["WorkbookState", "read_state", "version_ids", "actions_from_log", "sheets_read",
+__all__ = ["WorkbookState", "ColumnRows", "read_state", "version_ids", "actions_from_log", "sheets_read",
            "VERSION_COLUMNS", "LOG_COLUMNS"]
 
 Row = dict[str, Any]
@@ -28,7 +28,7 @@ class WorkbookState:
     settings: Settings
     as_of: date
     tolerance: Decimal
-    boe_rows: list[Row]
+    boe_rows: Sequence[Row]              # a list, or ColumnRows for the read-only commands
     versions: list[BoeVersion]           # one per BoE row, same order
     keys: list[str]                      # each row's version identity (Action Log key)
     log: list[Row]
@@ -63,15 +63,48 @@ def version_ids(keys: list[str]) -> list[str]:
     return out
 
 
-def read_versions(rows: list[Row], sheet: str) -> tuple[list[BoeVersion], list[str],
-                                                        dict[int, list[Problem]]]:
+class ColumnRows(Sequence[Row]):
+    """Table rows held as one list per column; a row's dict is made when it is asked for
+    (the read-only commands rarely ask)."""
+
+    def __init__(self, names: list[str], values: list[list[Any]]):
+        self.names = names
+        self.values = values
+
+    def __len__(self) -> int:
+        return len(self.values[0]) if self.values else 0
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        return {name: column[i] for name, column in zip(self.names, self.values)}
+
+    def __iter__(self):
+        names = self.names
+        return (dict(zip(names, cells)) for cells in zip(*self.values))
+
+    def columns(self, names: Sequence[str]) -> list[list[Any]]:
+        index = {n: k for k, n in enumerate(self.names)}
+        return [self.values[index[n]] for n in names]
+
+
+def read_versions(rows: Sequence[Row], sheet: str) -> tuple[list[BoeVersion], list[str],
+                                                            dict[int, list[Problem]]]:
     versions, keys, problems = [], [], {}
     day_text: dict = {}   # a year of BoEs has a few hundred dates: format each once
-    for i, row in enumerate(rows):
-        found: list[Problem] = []
-        v = R.version_from_row(row, vid=str(i), sheet=sheet, line=i + 2, problems=found)
-        if found:
-            problems[i] = found
+    if isinstance(rows, ColumnRows):
+        plain = R.plain_version_values
+        cells = zip(*rows.columns(R.PLAIN_COLUMNS))
+    else:
+        plain, cells = None, None
+    for i in range(len(rows)):
+        v = plain(str(i), *next(cells)) if plain is not None else None
+        if v is None:  # the careful path, with a problem for each unreadable cell
+            found: list[Problem] = []
+            v = R.version_from_row(rows[i], vid=str(i), sheet=sheet, line=i + 2,
+                                   problems=found)
+            if found:
+                problems[i] = found
         versions.append(v)
         keys.append(R.version_key(v, day_text))
     ids = version_ids(keys)
@@ -89,14 +122,27 @@ def read_state(book: Book, *, as_of: date | None = None, today: date | None = No
     """``boe_columns``/``log_columns``: read only these columns of the BoE and Action Log
     tables into ``boe_rows``/``log`` (at least VERSION_COLUMNS and LOG_COLUMNS), for the
     commands that only read; ``None``, every column (recompute writes the rows back)."""
+    prefetch = getattr(book, "prefetch", None)
+    if prefetch is not None:  # FastBook: the big sheets are read side by side
+        prefetch([BOE.sheet, ACTION_LOG.sheet] + ([BOOKS.sheet, BOE_LIST.sheet] if with_books
+                                                 else []))
     names = book.read_names([n for n, *_ in SETTINGS_NAMES])
     filed = book.read_table(FILED_3B)
     generated = book.read_table(GENERATED_2B)
     settings, sheet_as_of, tolerance, problems = R.settings_from_names(names, filed, generated)
     when = as_of or sheet_as_of or today or date.today()
-    boe_rows = _read_table(book, BOE, boe_columns)
-    versions, keys, row_problems = read_versions(boe_rows, BOE.sheet)
+    # The Action Log first: its sheet is read sooner, and its rows are built while the
+    # bigger BoE sheet is still being read (see prefetch above).
     log = _read_table(book, ACTION_LOG, log_columns)
+    read_columns = getattr(book, "read_columns", None)
+    if boe_columns is not None and read_columns is not None:
+        # the read-only commands: versions straight from the columns, no dict per row
+        boe_rows = ColumnRows(*read_columns(BOE, list(dict.fromkeys(
+            [*R.PLAIN_COLUMNS, *boe_columns]))))
+        versions, keys, row_problems = read_versions(boe_rows, BOE.sheet)
+    else:
+        boe_rows = _read_table(book, BOE, boe_columns)
+        versions, keys, row_problems = read_versions(boe_rows, BOE.sheet)
     state = WorkbookState(settings, when, tolerance, boe_rows, versions, keys, log,
                           problems=problems, row_problems=row_problems)
     if with_books:
