@@ -515,7 +515,10 @@ class _SheetWriter:
         formula stays (an accountant's formula in an input column is not flattened)."""
         if isinstance(value, Formula):
             return False
-        grid = self.book._sheets.get(b.table.sheet)
+        sheet = b.table.sheet
+        grid = self.book._sheets.get(sheet)
+        if grid is None and sheet in self.book._reading:  # read in the background: wait
+            grid = self.book._grid(sheet)
         if grid is None or r - 1 >= len(grid):
             return False
         line = grid[r - 1]
