@@ -473,7 +473,11 @@ def _match(ims: list[BoeVersion], books: list[BookLine], boe_list: list[BoeVersi
     for key, boe in boes.items():
         latest = boe.latest = _latest(boe.versions)
         boe.key = BoeKey._make(key)  # latest.key: every version of the BoE has this identity
-        boe.mkey = match_key(latest.port_code, latest.boe_number, latest.boe_date)
+        port, number = latest.port_code, latest.boe_number
+        if port.isascii() and port.isalnum() and number.isascii() and number.isdigit():
+            boe.mkey = key[1:]  # what match_key gives: the identity without its section
+        else:
+            boe.mkey = match_key(port, number, latest.boe_date)
         ims_mkeys.add(boe.mkey)
 
     # --- books: group lines by key (split vouchers) ---
