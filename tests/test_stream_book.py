@@ -226,6 +226,33 @@ def test_a_file_it_cannot_stream_goes_through_openpyxl(both, tmp_path):
     assert table_rows(path, "BoE") == table_rows(b, "BoE")
 
 
+def test_a_formula_filled_down_goes_through_openpyxl(both, tmp_path):
+    """Excel stores a formula filled down a column once, shared by the cells below it;
+    rewriting one of them alone could orphan the others."""
+    _, b = both
+    path = tmp_path / "shared.xlsx"
+    shutil.copy(b, path)
+    part = StreamBook(path, quiet=True)._sheet_parts["BoE"]
+
+    def share(xml: bytes) -> bytes:
+        for ref, formula in ((b"P2", b'<f t="shared" ref="P2:P3" si="0">"note"</f>'),
+                             (b"P3", b'<f t="shared" si="0"/>')):
+            xml = re.sub(rb'<c r="' + ref + rb'"(?: s="(\d+)")?[^>]*?(?:/>|>.*?</c>)',
+                         lambda m: b'<c r="' + ref + b'" s="' + (m.group(1) or b"0")
+                         + b'" t="str">' + formula + b"<v>note</v></c>", xml, count=1,
+                         flags=re.S)
+        return xml
+    _rewrite_part(path, part, share)
+    book = StreamBook(path, quiet=True)
+    recompute(book, now=DEMO_NOW)
+    assert book.fell_back and "shared" in book.fell_back
+    ws = load_workbook(path)["BoE"]
+    # the formula becomes the value it showed, as through the ribbon (docs/decisions.md,
+    # items 23 and 25); the other rows are as the streaming writer leaves them
+    assert ws["P2"].value == ws["P3"].value == "note"
+    assert len(table_rows(path, "BoE")) == len(table_rows(b, "BoE"))
+
+
 def test_a_failed_save_leaves_the_workbook_as_it_was(both, tmp_path, monkeypatch):
     _, b = both
     path = tmp_path / "fail.xlsx"

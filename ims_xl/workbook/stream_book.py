@@ -454,6 +454,10 @@ class _SheetWriter:
             old_styles[c] = style
             if any(b.min_col <= c <= b.max_col for b in cover):
                 if b"<f" in cell_xml:
+                    if b't="shared"' in cell_xml or b't="array"' in cell_xml:
+                        # a formula filled down shares its text with others: rewriting one
+                        # cell could orphan the rest; openpyxl expands them one by one
+                        raise Unstreamable("a shared or array formula in a table")
                     formulas[c] = cell_xml
             elif not updates or c not in updates:
                 result[c] = cell_xml.decode("utf-8")
