@@ -10,7 +10,7 @@ from __future__ import annotations
 import posixpath
 import threading
 import zipfile
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -98,10 +98,8 @@ class FastBook:
             return None if value == "" else value
         return None
 
-    def read_table(self, spec: TableSpec, *, columns: Sequence[str] | None = None) -> list[Row]:
-        """The table's non-empty rows as dicts by header. ``columns``: only these keys in
-        each dict (those the table has; the rest of the header is still checked, and a row
-        still counts as empty only when all its cells are); ``None``, every column."""
+    def _header(self, spec: TableSpec) -> tuple[str, int, int, dict[str, int]]:
+        """The table's sheet, header row, last row and header -> column (checked)."""
         found = self._tables.get(spec.name)
         if found is None:
             raise table_missing(self.label, spec)
@@ -113,6 +111,13 @@ class FastBook:
             if value is not None:
                 headers[str(value).strip()] = c
         check_columns(self.label, spec, headers)
+        return sheet, min_row, max_row, headers
+
+    def read_table(self, spec: TableSpec, *, columns: Sequence[str] | None = None) -> list[Row]:
+        """The table's non-empty rows as dicts by header. ``columns``: only these keys in
+        each dict (those the table has; the rest of the header is still checked, and a row
+        still counts as empty only when all its cells are); ``None``, every column."""
+        sheet, min_row, max_row, headers = self._header(spec)
         grid = self._grid(sheet)
         if columns is not None:
             return _some_columns(grid, min_row, max_row, headers, columns)
@@ -130,17 +135,7 @@ class FastBook:
         """The same cells as ``read_table(spec, columns=columns)``, as one list per column
         (the names of the columns the table has, and their values): for the read-only
         commands, which build BoE versions straight from columns."""
-        found = self._tables.get(spec.name)
-        if found is None:
-            raise table_missing(self.label, spec)
-        sheet, ref = found
-        min_col, min_row, max_col, max_row = range_bounds(ref)
-        headers = {}
-        for c in range(min_col, max_col + 1):
-            value = self._cell(sheet, min_row, c)
-            if value is not None:
-                headers[str(value).strip()] = c
-        check_columns(self.label, spec, headers)
+        sheet, min_row, max_row, headers = self._header(spec)
         return _column_values(self._grid(sheet), min_row, max_row, headers, columns)
 
     def read_names(self, names: Sequence[str]) -> dict[str, Any]:
@@ -226,25 +221,37 @@ def _column_values(grid: list[list[Any]], min_row: int, max_row: int, headers: d
     return names, values
 
 
+def sheet_parts(zf: zipfile.ZipFile) -> tuple[Any, dict[str, str]]:
+    """workbook.xml parsed, and sheet name -> its worksheet part."""
+    wb_xml = ET.fromstring(zf.read("xl/workbook.xml"))
+    rels = _rels(zf, "xl/_rels/workbook.xml.rels", "xl")
+    sheets = {}
+    for s in wb_xml.iterfind("m:sheets/m:sheet", NS):
+        target = rels.get(s.get(R_ID))
+        if target:
+            sheets[s.get("name")] = target
+    return wb_xml, sheets
+
+
+def table_parts(zf: zipfile.ZipFile, sheets: dict[str, str]) -> Iterator[tuple[str, str, Any]]:
+    """(sheet name, table part, the table's parsed XML) of every table of the sheets."""
+    names = set(zf.namelist())
+    for sheet_name, part in sheets.items():
+        rel_part = posixpath.join(posixpath.dirname(part), "_rels",
+                                  posixpath.basename(part) + ".rels")
+        if rel_part not in names:
+            continue
+        for table_part in _rels(zf, rel_part, posixpath.dirname(part), "/table").values():
+            yield sheet_name, table_part, ET.fromstring(zf.read(table_part))
+
+
 def _structure(path: Path) -> tuple[dict[str, tuple[str, str]], dict[str, tuple[str, int, int]]]:
     """Table name -> (sheet, ref) and defined name -> (sheet, column, row)."""
     with zipfile.ZipFile(path) as zf:
-        wb_xml = ET.fromstring(zf.read("xl/workbook.xml"))
-        rels = _rels(zf, "xl/_rels/workbook.xml.rels", "xl")
-        sheets = {}
-        for s in wb_xml.iterfind("m:sheets/m:sheet", NS):
-            target = rels.get(s.get(R_ID))
-            if target:
-                sheets[s.get("name")] = target
+        wb_xml, sheets = sheet_parts(zf)
         tables = {}
-        for sheet_name, part in sheets.items():
-            rel_part = posixpath.join(posixpath.dirname(part), "_rels",
-                                      posixpath.basename(part) + ".rels")
-            if rel_part not in zf.namelist():
-                continue
-            for table_part in _rels(zf, rel_part, posixpath.dirname(part), "/table").values():
-                t = ET.fromstring(zf.read(table_part))
-                tables[t.get("displayName") or t.get("name")] = (sheet_name, t.get("ref"))
+        for sheet_name, _part, t in table_parts(zf, sheets):
+            tables[t.get("displayName") or t.get("name")] = (sheet_name, t.get("ref"))
         names = {}
         for dn in wb_xml.iterfind("m:definedNames/m:definedName", NS):
             text = (dn.text or "").strip()

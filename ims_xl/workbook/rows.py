@@ -54,6 +54,11 @@ def boe_identity(section: Section, port: str, number: str, boe_date: date | None
     return f"{section.value}/{port.strip().upper()}/{key_number}/{when}"
 
 
+def _day_text(cache: dict[date, str], day: date) -> str:
+    text = cache[day] = dates.format_date(day)
+    return text
+
+
 def version_key(v: BoeVersion, day_text: dict[date, str] | None = None) -> str:
     """A version's identity as the Action Log shows it: the BoE, then which version.
 
@@ -63,18 +68,9 @@ def version_key(v: BoeVersion, day_text: dict[date, str] | None = None) -> str:
         kind = "amendment" if v.amendment else "original"
         return f"{boe_identity(v.section, v.port_code, v.boe_number, v.boe_date)} {kind} {ref}"
     boe_date, ref_date = v.boe_date, v.ref_date
-    if boe_date:
-        when = day_text.get(boe_date)
-        if when is None:
-            when = day_text[boe_date] = dates.format_date(boe_date)
-    else:
-        when = "no date"
-    if ref_date:
-        ref = day_text.get(ref_date)
-        if ref is None:
-            ref = day_text[ref_date] = dates.format_date(ref_date)
-    else:
-        ref = "no ref date"
+    when = (day_text.get(boe_date) or _day_text(day_text, boe_date)) if boe_date else "no date"
+    ref = (day_text.get(ref_date) or _day_text(day_text, ref_date)) if ref_date else \
+        "no ref date"
     number = v.boe_number.strip().lstrip("0") or "0"
     return (f"{v.section.value}/{v.port_code.strip().upper()}/{number}/{when} "
             f"{'amendment' if v.amendment else 'original'} {ref}")

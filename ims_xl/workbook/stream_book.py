@@ -23,7 +23,6 @@ built in a way this writer does not handle (cells without references, a sheet wi
 
 from __future__ import annotations
 
-import posixpath
 import re
 import shutil
 import zipfile
@@ -36,14 +35,13 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from defusedxml import ElementTree as ET
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH, to_excel
 
 from ..atomic import atomic_path
 from ..problems import InputError
 from .book import check_columns, table_missing
-from .fast_book import NS, R_ID, FastBook, _rels
+from .fast_book import NS, FastBook, _rels, sheet_parts, table_parts
 from .layout import LISTS_SHEET, Formula, TableSpec
 from .openpyxl_book import (EXCEL_TEXT_LIMIT, ILLEGAL_CHARACTERS_RE, TerminalTalk, _cell_value,
                             check_not_open_in_excel)
@@ -634,26 +632,13 @@ def _cells(row_xml: bytes) -> list[tuple[int, int, bytes]]:
 
 def _layout(zf: zipfile.ZipFile) -> tuple[dict[str, str], dict[str, _Table]]:
     """Sheet name -> sheet part, and table name -> its part, ref and column headers."""
-    wb_xml = ET.fromstring(zf.read("xl/workbook.xml"))
-    rels = _rels(zf, "xl/_rels/workbook.xml.rels", "xl")
-    sheets = {}
-    for s in wb_xml.iterfind("m:sheets/m:sheet", NS):
-        target = rels.get(s.get(R_ID))
-        if target:
-            sheets[s.get("name")] = target
-    names = zf.namelist()
+    _wb, sheets = sheet_parts(zf)
     tables = {}
-    for sheet_name, part in sheets.items():
-        rel_part = posixpath.join(posixpath.dirname(part), "_rels",
-                                  posixpath.basename(part) + ".rels")
-        if rel_part not in names:
-            continue
-        for table_part in _rels(zf, rel_part, posixpath.dirname(part), "/table").values():
-            t = ET.fromstring(zf.read(table_part))
-            columns = [(c.get("name") or "").strip()
-                       for c in t.iterfind("m:tableColumns/m:tableColumn", NS)]
-            name = t.get("displayName") or t.get("name")
-            tables[name] = _Table(name, sheet_name, table_part, t.get("ref"), columns)
+    for sheet_name, part, t in table_parts(zf, sheets):
+        columns = [(c.get("name") or "").strip()
+                   for c in t.iterfind("m:tableColumns/m:tableColumn", NS)]
+        name = t.get("displayName") or t.get("name")
+        tables[name] = _Table(name, sheet_name, part, t.get("ref"), columns)
     return sheets, tables
 
 
