@@ -340,3 +340,75 @@ def _rewrite_part(path: Path, part: str, change) -> None:
             data = zin.read(info.filename)
             zout.writestr(info, change(data) if info.filename == part else data)
     tmp.replace(path)
+
+
+def test_what_excel_adds_to_a_file(both, tmp_path):
+    """Excel writes row spans and its own namespaced attributes, and a calcChain.xml part
+    listing every formula cell; the streamed file keeps the attributes (spans are recounted
+    by Excel), drops calcChain.xml with its relationship and content type, and still opens."""
+    _, b = both
+    path = tmp_path / "excel.xlsx"
+    shutil.copy(b, path)
+    book = StreamBook(path, quiet=True)
+    part = book._sheet_parts["BoE"]
+    x14ac = (b' xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"'
+             b' mc:Ignorable="x14ac"'
+             b' xmlns:x14ac="http://schemas.microsoft.com/office/spreadsheetml/2009/9/ac"')
+    chain_type = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/calcChain"
+    tmp = path.with_suffix(".tmp")
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == part:
+                data = data.replace(b"<worksheet ", b"<worksheet" + x14ac + b" ", 1)
+                data = re.sub(rb'<row r="(\d+)"', rb'<row r="\1" spans="1:24" '
+                              rb'x14ac:dyDescent="0.25"', data)
+            elif info.filename == "[Content_Types].xml":
+                data = data.replace(b"</Types>", b'<Override PartName="/xl/calcChain.xml" '
+                                    b'ContentType="application/vnd.openxmlformats-officedocument.'
+                                    b'spreadsheetml.calcChain+xml"/></Types>')
+            elif info.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace(b"</Relationships>", b'<Relationship Id="rId99" Type="'
+                                    + chain_type.encode() + b'" Target="calcChain.xml"/>'
+                                    b"</Relationships>")
+            zout.writestr(info, data)
+        zout.writestr("xl/calcChain.xml", '<calcChain xmlns="http://schemas.openxmlformats.org/'
+                      'spreadsheetml/2006/main"><c r="B6" i="10"/></calcChain>')
+    tmp.replace(path)
+    book = StreamBook(path, quiet=True)
+    recompute(book, now=DEMO_NOW)
+    assert book.fell_back is None
+    with zipfile.ZipFile(path) as zf:
+        assert "xl/calcChain.xml" not in zf.namelist()
+        assert b"calcChain" not in zf.read("[Content_Types].xml")
+        assert b"calcChain" not in zf.read("xl/_rels/workbook.xml.rels")
+        xml = zf.read(part)
+    rows = re.findall(rb"<row [^>]*>", xml)
+    assert len(rows) == len(table_rows(b, "BoE")) + 1
+    assert all(b'x14ac:dyDescent="0.25"' in r and b"spans=" not in r for r in rows[1:])
+    assert table_rows(path, "BoE") == table_rows(b, "BoE")
+
+
+def test_a_column_the_accountant_added_to_the_table_keeps_its_values(both, tmp_path):
+    from openpyxl.worksheet.table import TableColumn
+
+    _, b = both
+    path = tmp_path / "extra.xlsx"
+    shutil.copy(b, path)
+    wb = load_workbook(path)
+    ws = wb["BoE"]
+    table = ws.tables["BoE"]
+    last = int(table.ref.split(":")[1][1:])
+    table.ref = f"A1:Y{last}"
+    table.autoFilter.ref = table.ref
+    table.tableColumns.append(TableColumn(id=25, name="My Note"))
+    ws["Y1"] = "My Note"
+    ws["Y3"] = "called the CHA"
+    wb.save(path)
+    book = StreamBook(path, quiet=True)
+    recompute(book, now=DEMO_NOW)
+    assert book.fell_back is None
+    rows = table_rows(path, "BoE")
+    assert rows[1]["My Note"] == "called the CHA"
+    assert [r["Status"] for r in rows] == [r["Status"] for r in table_rows(b, "BoE")]
+    assert load_workbook(path)["BoE"].tables["BoE"].ref == f"A1:Y{last}"
