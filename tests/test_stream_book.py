@@ -412,3 +412,27 @@ def test_a_column_the_accountant_added_to_the_table_keeps_its_values(both, tmp_p
     assert rows[1]["My Note"] == "called the CHA"
     assert [r["Status"] for r in rows] == [r["Status"] for r in table_rows(b, "BoE")]
     assert load_workbook(path)["BoE"].tables["BoE"].ref == f"A1:Y{last}"
+
+
+def test_each_kind_of_value_as_cell_xml():
+    from datetime import time as clock
+
+    from ims_xl.workbook.layout import Formula
+    from openpyxl.utils.datetime import WINDOWS_EPOCH
+    cell = SB._cell_xml
+    assert cell("A1", Decimal("1234.50"), 3, WINDOWS_EPOCH) == '<c r="A1" s="3"><v>1234.50</v></c>'
+    assert cell("A1", Decimal("1E+2"), 0, WINDOWS_EPOCH) == '<c r="A1"><v>100</v></c>'
+    assert cell("A1", 7, 0, WINDOWS_EPOCH) == '<c r="A1"><v>7</v></c>'
+    assert cell("A1", True, 0, WINDOWS_EPOCH) == '<c r="A1" t="b"><v>1</v></c>'
+    assert cell("A1", float("nan"), 0, WINDOWS_EPOCH) == '<c r="A1" t="e"><v>#NUM!</v></c>'
+    assert cell("A1", float("inf"), 0, WINDOWS_EPOCH) == '<c r="A1" t="e"><v>#NUM!</v></c>'
+    assert cell("A1", date(2025, 10, 3), 5, WINDOWS_EPOCH) == '<c r="A1" s="5"><v>45933</v></c>'
+    assert cell("A1", datetime(2025, 10, 3, 12), 0, WINDOWS_EPOCH) == \
+        '<c r="A1"><v>45933.5</v></c>'
+    assert cell("A1", clock(6), 0, WINDOWS_EPOCH) == '<c r="A1"><v>0.25</v></c>'
+    assert cell("A1", Formula("SUM(B1:B2)"), 0, WINDOWS_EPOCH) == \
+        '<c r="A1"><f>SUM(B1:B2)</f></c>'
+    assert cell("A1", "", 4, WINDOWS_EPOCH) == '<c r="A1" s="4"/>'
+    assert cell("A1", None, 0, WINDOWS_EPOCH) == ""
+    assert cell("A1", " a<b ", 0, WINDOWS_EPOCH) == \
+        '<c r="A1" t="inlineStr"><is><t xml:space="preserve"> a&lt;b </t></is></c>'

@@ -23,6 +23,7 @@ built in a way this writer does not handle (cells without references, a sheet wi
 
 from __future__ import annotations
 
+import math
 import re
 import shutil
 import zipfile
@@ -592,8 +593,8 @@ def _cell_xml(ref: str, value: Any, style: int, epoch: datetime) -> str:
         return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
     if kind is int:
         return f'<c r="{ref}"{s}><v>{value}</v></c>'
-    if kind is float:
-        if value != value or value in (float("inf"), float("-inf")):
+    if kind is float:  # a number read from a cell, written back as it was (money is Decimal)
+        if not math.isfinite(value):
             return f'<c r="{ref}"{s} t="e"><v>#NUM!</v></c>'
         return f'<c r="{ref}"{s}><v>{value!r}</v></c>'
     if kind is date:
@@ -608,8 +609,8 @@ def _cell_xml(ref: str, value: Any, style: int, epoch: datetime) -> str:
         return _cell_xml(ref, bool(value), style, epoch)
     if isinstance(value, int):
         return _cell_xml(ref, int(value), style, epoch)
-    if isinstance(value, float):
-        return _cell_xml(ref, float(value), style, epoch)
+    if isinstance(value, float):  # a subclass (numpy's, say) as the plain float it is
+        return _cell_xml(ref, float(value), style, epoch)  # float ok
     if isinstance(value, Decimal):
         return _cell_xml(ref, Decimal(value), style, epoch)
     return _cell_xml(ref, str(value), style, epoch)
