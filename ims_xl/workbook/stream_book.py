@@ -190,6 +190,8 @@ class StreamBook(TerminalTalk, FastBook):
             calc_chains = {p for p in _rels(zin, "xl/_rels/workbook.xml.rels", "xl",
                                             CALC_CHAIN_TYPE).values()}
             table_refs: dict[str, str] = {}
+            # the parts of the tables written: their ref is known once their sheet is written
+            written_tables = {self._table_parts[n].part: n for n in self._written}
             with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=ZIP_LEVEL) as zout:
                 for info in zin.infolist():
                     name = info.filename
@@ -202,8 +204,7 @@ class StreamBook(TerminalTalk, FastBook):
                             writer.write(zin.read(name), out)
                         table_refs.update(writer.new_refs)
                         continue
-                    if name in self._table_parts_by_path and \
-                            self._table_parts_by_path[name] in self._written:
+                    if name in written_tables:
                         continue  # written after the sheets, with their new ref
                     if name == "xl/workbook.xml":
                         data = self._workbook_xml(workbook_xml)
@@ -217,15 +218,9 @@ class StreamBook(TerminalTalk, FastBook):
                             shutil.copyfileobj(src, dst, 1 << 20)
                         continue
                     zout.writestr(_info_like(info), data)
-                for part, name in self._table_parts_by_path.items():
-                    if name in self._written:
-                        xml = zin.read(part)
-                        zout.writestr(_info_like(zin.getinfo(part)),
-                                      _set_table_ref(xml, table_refs[name]))
-
-    @property
-    def _table_parts_by_path(self) -> dict[str, str]:
-        return {t.part: t.name for t in self._table_parts.values()}
+                for part, name in written_tables.items():
+                    zout.writestr(_info_like(zin.getinfo(part)),
+                                  _set_table_ref(zin.read(part), table_refs[name]))
 
     def _workbook_xml(self, xml: bytes) -> bytes:
         for name, values in self._lists.items():
