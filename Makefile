@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 
 demo: $(STAMP)
-	$(VENV)/bin/ims-xl demo --out out
+	$(VENV)/bin/ims-xl demo --out out --force
 
 test: $(STAMP)
 	$(PY) -m pytest -q

@@ -1,14 +1,16 @@
 """The ``ims-xl`` command line.
 
-Exit status: 0 done, 2 bad input (a message on stderr naming the file, field or row and what
-to do; nothing on stdout), 1 an unexpected failure.
+Exit status: 0 done, 2 bad input or a fault of the machine (one message on stderr naming the
+file, field or row and what to do; nothing on stdout, nothing half-written), 1 an unexpected
+failure.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from . import __version__
@@ -47,6 +49,10 @@ def _evaluate(args: argparse.Namespace) -> int:
     from .atomic import write_text_atomic
     from .engine_json import dumps, evaluate_scenario, read_scenario, result_to_json
 
+    if args.output:
+        from .safety.outputs import check_output
+        check_output(args.output, inputs=[args.scenario] if args.scenario != "-" else [],
+                     force=args.force, option="-o")
     scenario = read_scenario(_read_text(args.scenario), source=args.scenario)
     text = dumps(result_to_json(evaluate_scenario(scenario))) + "\n"
     if args.output:
@@ -83,29 +89,36 @@ def _ask_on_terminal(question: str) -> bool:
     return answer in ("y", "yes")
 
 
-def _open_book(path: str, args: argparse.Namespace | None = None):
+@contextlib.contextmanager
+def _changing(args: argparse.Namespace) -> Iterator:
+    """The workbook of a command that changes it, held for this command alone from the first
+    read to the final replace (docs/data-safety.md): refused at once when another ims-xl,
+    Excel or LibreOffice has it, or when it is read-only, before any work is done."""
+    from .safety.lock import workbook_lock
+    from .safety.office_locks import check_not_open
+    from .safety.replace import check_writable
     from .workbook.book import open_book
-    return open_book(path, confirm=_ask_on_terminal)
+
+    with workbook_lock(args.workbook, wait=args.wait, command=args.command) as real:
+        check_not_open(real)
+        check_writable(real)
+        yield open_book(args.workbook, confirm=_ask_on_terminal)
 
 
 @command("template")
 def _template(args: argparse.Namespace) -> int:
     from .identifiers import gstin as gstin_id
-    from workbook_template.template import build_template
 
     if args.gstin:
         problem = gstin_id.problem(args.gstin)
         if problem:
             raise InputError(f"--gstin {args.gstin}: {problem}")
+    from .workbook.new_workbook import new_workbook
+
     out = Path(args.out)
-    if out.exists() and not args.force:
-        raise InputError(f"{out} exists already: choose another name, or add --force to "
-                         "replace it (a .bak copy is not kept for templates)")
-    from .workbook.openpyxl_book import check_not_open_in_excel
-    check_not_open_in_excel(out)
-    build_template(out, gstin=gstin_id.compact(args.gstin) if args.gstin else None,
-                   filing=args.filing)
-    print(f"Wrote {out}")
+    backup = new_workbook(out, gstin=gstin_id.compact(args.gstin) if args.gstin else None,
+                          filing=args.filing, replace=args.force)
+    print(f"Wrote {out}" + (f" (the file it replaced is kept as {backup.path})" if backup else ""))
     return 0
 
 
@@ -116,9 +129,14 @@ def _load(args: argparse.Namespace) -> int:
     if not any([args.gstr2b, args.gstr2b_excel, args.boe_list, args.books, args.actions]):
         raise InputError("name at least one file to load: --gstr2b, --gstr2b-excel, "
                          "--boe-list, --books or --actions")
-    report = load_data(_open_book(args.workbook), gstr2b=args.gstr2b or [],
-                       gstr2b_excel=args.gstr2b_excel, boe_list=args.boe_list,
-                       books=args.books, actions=args.actions, mapping=args.mapping)
+    if args.mapping and len(args.mapping) > 1:
+        raise InputError("--mapping is given " + str(len(args.mapping)) + " times: give one "
+                         "mapping file (it names your books' column headers)")
+    with _changing(args) as book:
+        report = load_data(book, gstr2b=args.gstr2b or [], gstr2b_excel=args.gstr2b_excel or [],
+                           boe_list=args.boe_list or [], books=args.books or [],
+                           actions=args.actions or [],
+                           mapping=args.mapping[0] if args.mapping else None)
     _print_problems(report.problems)
     print(f"Loaded into {args.workbook}: {report.summary()}.")
     return 0
@@ -128,8 +146,8 @@ def _load(args: argparse.Namespace) -> int:
 def _recompute(args: argparse.Namespace) -> int:
     from .workbook.ops import recompute
 
-    book = _open_book(args.workbook)
-    report = recompute(book, as_of=args.as_of)
+    with _changing(args) as book:
+        report = recompute(book, as_of=args.as_of)
     _print_problems(report.problems)
     counts = ", ".join(f"{n} {label.lower()}" for label, n in sorted(report.by_status.items()))
     print(f"Recomputed {args.workbook} as of {report.as_of:%d-%m-%Y}: {report.versions} BoE "
@@ -192,7 +210,13 @@ def _summary_text(f, as_of) -> str:
 
 @command("export")
 def _export(args: argparse.Namespace) -> int:
+    from .safety.outputs import check_output
     from .workbook.exporting import export
+
+    for option in ("ims_json", "actions_csv", "gstr3b_json", "reconciliation"):
+        if getattr(args, option):
+            check_output(getattr(args, option), inputs=[args.workbook], force=args.force,
+                         option="--" + option.replace("_", "-"))
     message = export(args.workbook, args.period, as_of=args.as_of, ims_json=args.ims_json,
                      actions_csv=args.actions_csv, gstr3b_json=args.gstr3b_json,
                      reconciliation=args.reconciliation)
@@ -203,7 +227,8 @@ def _export(args: argparse.Namespace) -> int:
 @command("fetch")
 def _fetch(args: argparse.Namespace) -> int:
     from .workbook.ops import fetch
-    report = fetch(_open_book(args.workbook), today=args.today)
+    with _changing(args) as book:
+        report = fetch(book, today=args.today)
     print(f"Fetch BoE: {report.checked} row(s) checked, {report.invalid} invalid, "
           f"{report.filled} filled from the BoE list, {report.to_request} to request on the "
           f"portal in {report.batches} batch(es) of at most 10.")
@@ -234,13 +259,45 @@ def _demo(args: argparse.Namespace) -> int:
     from .workbook.ops import period_figures
     from .workbook.state import read_state
 
-    out, period = run_demo(args.out)
+    out, period = run_demo(args.out, replace=args.force)
     state = read_state(FastBook(out), with_books=False)
     _, figures = period_figures(state, period)
     print()
     print(_summary_text(figures, DEMO_AS_OF))
     print(f"\nOpen {out.resolve()} in Excel or LibreOffice: start on the 'Start' sheet.")
     return 0
+
+
+@command("restore")
+def _restore(args: argparse.Namespace) -> int:
+    from .safety.backups import backup_folder, list_backups
+    from .safety.lock import real_path, workbook_lock
+    from .safety.restore import restore_backup
+
+    real = real_path(args.workbook)
+    if args.list:
+        backups = list_backups(real)
+        if not backups:
+            print(f"No backups of {args.workbook} (ims-xl keeps them in "
+                  f"{backup_folder(real)} when it changes the workbook).")
+            return 0
+        print(f"Backups of {args.workbook} in {backup_folder(real)}, newest first:")
+        for b in backups:
+            print(f"  {b.stamp}  {b.made:%d-%m-%Y %H:%M:%S}  {b.size:>12,} bytes")
+        print(f"Restore one with: ims-xl restore {args.workbook} --from STAMP")
+        return 0
+    with workbook_lock(args.workbook, wait=args.wait, command="restore"):
+        chosen = restore_backup(args.workbook, args.from_stamp)
+    print(f"Restored {args.workbook} from the backup {chosen.stamp} "
+          f"({chosen.made:%d-%m-%Y %H:%M:%S}); the file it replaced was backed up first "
+          f"(ims-xl restore {args.workbook} --list).")
+    return 0
+
+
+def _wait_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--wait", type=float, default=0, metavar="SECONDS",
+                   help="when another ims-xl is changing the workbook, wait this long for it "
+                        "(default 0: refuse at once)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -253,6 +310,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("evaluate", help="evaluate a JSON scenario (rules.md section 7)")
     p.add_argument("scenario", help="the scenario JSON file ('-' for standard input)")
     p.add_argument("-o", "--output", help="write the result here instead of standard output")
+    p.add_argument("--force", action="store_true", help="replace an existing output file")
 
     p = sub.add_parser("template", help="write a new, empty workbook")
     p.add_argument("out", help="the workbook to create (.xlsx)")
@@ -262,16 +320,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("load", help="load portal files, books, a BoE list or actions")
     p.add_argument("workbook")
-    p.add_argument("--gstr2b", nargs="+", metavar="F", help="GSTR-2B JSON download(s)")
-    p.add_argument("--gstr2b-excel", metavar="F", help="the portal's GSTR-2B Excel")
-    p.add_argument("--boe-list", metavar="F", help="ICEGATE / broker BoE list (CSV or XLSX)")
-    p.add_argument("--books", metavar="F", help="purchase register (CSV or XLSX)")
-    p.add_argument("--actions", metavar="F", help="bulk actions (CSV or XLSX)")
-    p.add_argument("--mapping", metavar="F", help="JSON: books field -> your column header")
+    # every file option may be given several times (or with several files): all are used
+    p.add_argument("--gstr2b", nargs="+", action="extend", metavar="F",
+                   help="GSTR-2B JSON download(s)")
+    p.add_argument("--gstr2b-excel", nargs="+", action="extend", metavar="F",
+                   help="the portal's GSTR-2B Excel file(s)")
+    p.add_argument("--boe-list", nargs="+", action="extend", metavar="F",
+                   help="ICEGATE / broker BoE list(s) (CSV or XLSX)")
+    p.add_argument("--books", nargs="+", action="extend", metavar="F",
+                   help="purchase register(s) (CSV or XLSX)")
+    p.add_argument("--actions", nargs="+", action="extend", metavar="F",
+                   help="bulk actions (CSV or XLSX)")
+    p.add_argument("--mapping", action="append", metavar="F",
+                   help="JSON: books field -> your column header")
+    _wait_option(p)
 
     p = sub.add_parser("recompute", help="log changed actions, evaluate, match, write results")
     p.add_argument("workbook")
     p.add_argument("--as-of", type=_date_arg, help="the as-of date (default: Settings, else today)")
+    _wait_option(p)
 
     p = sub.add_parser("summary", help="one period's GSTR-2B and GSTR-3B figures")
     p.add_argument("workbook")
@@ -288,6 +355,7 @@ def build_parser() -> argparse.ArgumentParser:
     what.add_argument("--actions-csv", metavar="FILE", help="IMS actions as a CSV worklist")
     what.add_argument("--gstr3b-json", metavar="FILE", help="GSTR-3B Table 4 import lines")
     what.add_argument("--reconciliation", metavar="FILE", help="the three-way match as CSV")
+    p.add_argument("--force", action="store_true", help="replace an earlier export of that name")
 
     p = sub.add_parser("addin", help="build or install the Excel add-in ims_xl.xlam")
     addin = p.add_subparsers(dest="addin_command", required=True, metavar="build|install")
@@ -298,10 +366,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("demo", help="the main job on the bundled sample data")
     p.add_argument("--out", default="out", help="folder for the demo workbook (default: out)")
+    p.add_argument("--force", action="store_true",
+                   help="replace an existing demo workbook (a backup of it is kept first)")
 
     p = sub.add_parser("fetch", help="check the Fetch BoE sheet and fill from the BoE list")
     p.add_argument("workbook")
     p.add_argument("--today", type=_date_arg, help=argparse.SUPPRESS)
+    _wait_option(p)
+
+    p = sub.add_parser("restore", help="list the workbook's backups, or put one back")
+    p.add_argument("workbook")
+    p.add_argument("--list", action="store_true", help="list the backups, newest first")
+    p.add_argument("--from", dest="from_stamp", metavar="STAMP",
+                   help="the backup to restore (default: the newest)")
+    _wait_option(p)
     return parser
 
 
@@ -318,6 +396,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # the reader went away (| head): not our failure
         sys.stderr.close()
         return 0
+    except OSError as exc:  # a full disk, a refused permission: every write was atomic
+        from .safety.faults import fault_sentence
+        print(f"ims-xl {args.command}: {fault_sentence(exc)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("ims-xl: interrupted; no file was changed", file=sys.stderr)
         return 130

@@ -325,10 +325,9 @@ class _BookUI:
 
 @handler("new_workbook", "New workbook")
 def new_workbook(ctx: Context) -> str:
-    from workbook_template.template import build_template
-
     from .identifiers import gstin as gstin_id
-    from .workbook.openpyxl_book import check_not_open_in_excel
+    from .safety.office_locks import check_not_open
+    from .workbook.new_workbook import new_workbook
 
     path = ctx.ui.choose_save_path("New IMS Bill of Entry workbook", "IMS BoE review.xlsx",
                                    [("Excel workbook", "*.xlsx")], folder=ctx.folder)
@@ -337,11 +336,12 @@ def new_workbook(ctx: Context) -> str:
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         path = path.with_name(path.name + ".xlsx")
-    if path.exists() and not ctx.ui.confirm(
-            f"{path.name} exists already. Replace it with a new, empty workbook? Everything "
-            "in it will be lost."):
+    replace = path.exists()
+    if replace and not ctx.ui.confirm(
+            f"{path.name} exists already. Replace it with a new, empty workbook? A backup of "
+            "it is kept first (Restore brings it back)."):
         return "No workbook was created."
-    check_not_open_in_excel(path)
+    check_not_open(path)
     default = ""
     if ctx.book is not None:
         with contextlib.suppress(Exception):  # any workbook may be active: no GSTIN is fine
@@ -356,9 +356,10 @@ def new_workbook(ctx: Context) -> str:
         if problem:
             raise InputError(f"GSTIN {gstin}: {problem}. Nothing was created.")
         gstin = gstin_id.compact(gstin)
-    build_template(path, gstin=gstin)
+    backup = new_workbook(path, gstin=gstin, replace=replace)
     ctx.ui.open_workbook(path)
     return (f"Created {path.name} in {path.parent}"
+            + (f" (the file it replaced is kept as {backup.path.name})" if backup else "")
             + (f" for GSTIN {gstin}" if gstin else " (set your GSTIN on the Settings sheet)")
             + ". Next: Load data.")
 

@@ -269,7 +269,8 @@ def test_a_failed_save_leaves_the_workbook_as_it_was(both, tmp_path, monkeypatch
     with pytest.raises(OSError):
         book.save()
     assert path.read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["fail.xlsx"]
+    # nothing left but the workbook and its ims-xl lock file (kept for the next writer)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".ims-xl.fail.xlsx.lock", "fail.xlsx"]
 
 
 def test_reads_what_it_wrote_and_checks_tables(tmp_path):

@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 
 from conftest import GSTIN, run_cli
 from ims_xl.workbook.demo import demo_data_dir
+from ims_xl.safety.backups import list_backups
 from workbook_helpers import demo_workbook, table_rows
 
 DATA = demo_data_dir()
@@ -142,7 +143,9 @@ def test_typed_actions_survive_reloading(tmp_path):
     newer_file.write_text(json.dumps(newer))
     before = book.read_bytes()
     proc = cli_ok("load", str(book), "--gstr2b", str(oct_file), str(newer_file))
-    assert (tmp_path / "book.xlsx.bak").read_bytes() == before     # the previous file kept
+    newest = list_backups(book)[0]
+    assert newest.path.parent.name == "ims-xl backups"
+    assert newest.path.read_bytes() == before                     # the previous file kept
     cli_ok("load", str(book), "--gstr2b", str(newer_file))
     proc = cli_ok("recompute", str(book), "--as-of", "2025-11-12")
     assert "0 action(s) logged" in proc.stdout

@@ -12,9 +12,10 @@ from importlib import resources
 from pathlib import Path
 
 from ..periods import Period
-from .loading import load_data
+from ..safety.lock import workbook_lock
 from .book import open_book
-from .openpyxl_book import check_not_open_in_excel
+from .loading import load_data
+from .new_workbook import new_workbook
 from .ops import fetch, recompute
 
 __all__ = ["DEMO_AS_OF", "DEMO_GSTIN", "demo_data_dir", "run_demo"]
@@ -28,13 +29,21 @@ def demo_data_dir() -> Path:
     return Path(str(resources.files("ims_xl") / "data" / "demo"))
 
 
-def run_demo(out_dir: str | Path, say=print) -> tuple[Path, Period]:
-    from workbook_template.template import build_template
-
-    data = demo_data_dir()
+def run_demo(out_dir: str | Path, say=print, *, replace: bool = False) -> tuple[Path, Period]:
+    """The demo workbook in ``out_dir``: an existing one (perhaps with the accountant's own
+    tries in it) is replaced only with ``replace``, after a backup of it is kept."""
     out = Path(out_dir) / "ims-xl-demo.xlsx"
-    check_not_open_in_excel(out)
-    build_template(out, gstin=DEMO_GSTIN)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with workbook_lock(out, command="demo"):
+        return _run_demo(out, say, replace)
+
+
+def _run_demo(out: Path, say, replace: bool) -> tuple[Path, Period]:
+    data = demo_data_dir()
+    backup = new_workbook(out, gstin=DEMO_GSTIN, replace=replace,
+                          refusal="run 'ims-xl demo --force' to replace it")
+    if backup is not None:
+        say(f"0. The demo workbook that was there is kept as {backup.path}")
     book = open_book(out, quiet=True)
     book.write_name("IMS_AS_OF", DEMO_AS_OF)
     book.save()

@@ -9,6 +9,7 @@ download of the same period are kept and marked, never deleted.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -64,10 +65,22 @@ def _stop_on_file_errors(problems: list[Problem]) -> None:
         raise InputError(f"{fatal[0]}", fatal)
 
 
-def load_data(book: Book, *, gstr2b: list[str | Path] = (), gstr2b_excel: str | Path | None = None,
-              boe_list: str | Path | None = None, books: str | Path | None = None,
-              actions: str | Path | None = None, mapping: str | Path | None = None,
-              now: datetime | None = None) -> LoadReport:
+def _files(given: str | Path | Sequence[str | Path] | None) -> list[Path]:
+    """One file or several: every file option may be given more than once."""
+    if given is None:
+        return []
+    if isinstance(given, (str, Path)):
+        return [Path(given)]
+    return [Path(p) for p in given]
+
+
+def load_data(book: Book, *, gstr2b: Sequence[str | Path] = (),
+              gstr2b_excel: str | Path | Sequence[str | Path] | None = None,
+              boe_list: str | Path | Sequence[str | Path] | None = None,
+              books: str | Path | Sequence[str | Path] | None = None,
+              actions: str | Path | Sequence[str | Path] | None = None,
+              mapping: str | Path | None = None, now: datetime | None = None) -> LoadReport:
+    """Load every file given (each option takes one file or several) into the workbook."""
     report = LoadReport()
     incoming: list[BoeVersion] = []
     periods_loaded: set[str] = set()
@@ -80,30 +93,29 @@ def load_data(book: Book, *, gstr2b: list[str | Path] = (), gstr2b_excel: str | 
         incoming += got.records
         periods_loaded |= {str(f.period) for f in got.files if f.period}
         sources += [Path(p).name for p in gstr2b]
-    if gstr2b_excel:
-        got = loaders.load_gstr2b_excel(Path(gstr2b_excel))
+    for path in _files(gstr2b_excel):
+        got = loaders.load_gstr2b_excel(path)
         _stop_on_file_errors(got.problems)
         report.problems += got.problems
         incoming += got.records
         periods_loaded |= {str(r.period) for r in got.records if r.period}
-        sources.append(Path(gstr2b_excel).name)
-    book_lines = list_rows = None
-    if books:
-        got_books = loaders.load_books(Path(books), mapping=Path(mapping) if mapping else None)
+        sources.append(path.name)
+    book_lines = list_rows = action_rows = None
+    for path in _files(books):
+        got_books = loaders.load_books(path, mapping=Path(mapping) if mapping else None)
         _stop_on_file_errors(got_books.problems)
         report.problems += got_books.problems
-        book_lines = got_books.lines
-    if boe_list:
-        got_list = loaders.load_boe_list(Path(boe_list))
+        book_lines = (book_lines or []) + got_books.lines
+    for path in _files(boe_list):
+        got_list = loaders.load_boe_list(path)
         _stop_on_file_errors(got_list.problems)
         report.problems += got_list.problems
-        list_rows = got_list.records
-    action_rows = None
-    if actions:
-        got_actions = loaders.load_actions(Path(actions))
+        list_rows = (list_rows or []) + got_list.records
+    for path in _files(actions):
+        got_actions = loaders.load_actions(path)
         _stop_on_file_errors(got_actions.problems)
         report.problems += got_actions.problems
-        action_rows = got_actions.rows
+        action_rows = (action_rows or []) + got_actions.rows
 
     book.progress("Merging")
     boe_rows = book.read_table(BOE)
@@ -118,8 +130,8 @@ def load_data(book: Book, *, gstr2b: list[str | Path] = (), gstr2b_excel: str | 
         report.boe_list = len(list_rows)
     if action_rows is not None:
         log = book.read_table(ACTION_LOG)
-        _apply_actions(boe_rows, log, action_rows, Path(actions).name,
-                       now or datetime.now().replace(microsecond=0), report)
+        _apply_actions(boe_rows, log, action_rows, now or datetime.now().replace(microsecond=0),
+                       report)
         book.write_table(BOE, boe_rows)
         book.write_table(ACTION_LOG, log)
     book.save()
@@ -174,8 +186,8 @@ def _merge(boe_rows: list[Row], incoming: list[BoeVersion], periods_loaded: set[
             report.vanished += 1
 
 
-def _apply_actions(boe_rows: list[Row], log: list[Row], action_rows, file_name: str,
-                   now: datetime, report: LoadReport) -> None:
+def _apply_actions(boe_rows: list[Row], log: list[Row], action_rows, now: datetime,
+                   report: LoadReport) -> None:
     """Bulk actions name a BoE (port, number, date), not a version: each applies to the
     latest version that existed on its date (reference date on or before it), else to the
     original."""
@@ -202,7 +214,7 @@ def _apply_actions(boe_rows: list[Row], log: list[Row], action_rows, file_name: 
         label = a.code.label if a.code is not None else a.raw
         log.append({"When": now, "BoE Identity": key, "Old Action": last_logged.get(key, ""),
                     "New Action": label, "Action Date": a.date, "Remark": a.remark,
-                    "Source": f"{file_name} row {a.row}"})
+                    "Source": f"{Path(a.file).name} row {a.row}"})
         last_logged[key] = label
         row = boe_rows[i]
         row["Action"], row["Action Date"], row["Remark"] = label, a.date, a.remark

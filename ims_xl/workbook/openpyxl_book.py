@@ -1,7 +1,7 @@
 """The workbook as a file, read and written with openpyxl (headless: CLI and CI).
 
-Writes are atomic (a temporary file beside the workbook, then one rename), keep a ``.bak``
-of the previous file, and are refused while Excel has the workbook open.
+Saving goes through :func:`~ims_xl.safety.replace.replacing_workbook`: atomic, checked
+against the file that was read, backed up, refused while Excel or LibreOffice has it open.
 """
 
 from __future__ import annotations
@@ -16,25 +16,15 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.workbook.defined_name import DefinedName
 
-from ..atomic import atomic_path
 from ..problems import InputError
+from ..safety.replace import FileSnapshot, replacing_workbook
 from .book import check_columns, table_missing
 from .layout import LISTS_SHEET, Formula, TableSpec
 
-__all__ = ["OpenpyxlBook", "TerminalTalk", "check_not_open_in_excel"]
+__all__ = ["OpenpyxlBook", "TerminalTalk"]
 
 Row = dict[str, Any]
 EXCEL_TEXT_LIMIT = 32767
-
-
-def check_not_open_in_excel(path: Path) -> None:
-    """Excel keeps a ``~$`` owner file beside an open workbook: refuse to write under it."""
-    name = path.name
-    for lock in {f"~${name}", f"~${name[2:]}"}:
-        if (path.parent / lock).exists():
-            raise InputError(
-                f"{path.name} is open in Excel (its lock file {lock} is beside it): close it "
-                "in Excel and run the command again. Nothing was changed.")
 
 
 def open_workbook(path: Path):
@@ -75,9 +65,12 @@ class TerminalTalk:
 
 class OpenpyxlBook(TerminalTalk):
     def __init__(self, path: str | Path, *, confirm: Callable[[str], bool] | None = None,
-                 quiet: bool = False):
+                 quiet: bool = False, snapshot: FileSnapshot | None = None):
         self.path = Path(path)
         self.label = self.path.name
+        if snapshot is None and self.path.exists():
+            snapshot = FileSnapshot.take(self.path)   # what save() checks is still on disk
+        self._snapshot = snapshot
         self.wb = open_workbook(self.path)
         self._confirm = confirm
         self._quiet = quiet
@@ -217,9 +210,9 @@ class OpenpyxlBook(TerminalTalk):
         self.wb.defined_names[name] = DefinedName(name, attr_text=f"'{LISTS_SHEET}'!$A$2:$A${last}")
 
     def save(self) -> None:
-        check_not_open_in_excel(self.path)
-        with atomic_path(self.path, backup=True) as tmp:
+        with replacing_workbook(self.path, self._snapshot) as tmp:
             self.wb.save(tmp)
+        self._snapshot = FileSnapshot.take(self.path)
         if not self._quiet and sys.stderr.isatty():
             print("\r", end="", file=sys.stderr)
 

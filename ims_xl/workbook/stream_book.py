@@ -39,13 +39,12 @@ from xml.sax.saxutils import escape
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH, to_excel
 
-from ..atomic import atomic_path
 from ..problems import InputError
+from ..safety.replace import FileSnapshot, replacing_workbook
 from .book import check_columns, table_missing
 from .fast_book import NS, FastBook, _rels, sheet_parts, table_parts
 from .layout import LISTS_SHEET, Formula, TableSpec
-from .openpyxl_book import (EXCEL_TEXT_LIMIT, ILLEGAL_CHARACTERS_RE, TerminalTalk, _cell_value,
-                            check_not_open_in_excel)
+from .openpyxl_book import EXCEL_TEXT_LIMIT, ILLEGAL_CHARACTERS_RE, TerminalTalk, _cell_value
 
 __all__ = ["StreamBook", "Unstreamable"]
 
@@ -85,6 +84,7 @@ class StreamBook(TerminalTalk, FastBook):
         path = Path(path)
         if not path.exists():
             raise InputError(f"{path}: no such workbook. Create one with: ims-xl template {path}")
+        self._snapshot = FileSnapshot.take(path)   # what save() checks is still on disk
         super().__init__(path)
         self._confirm = confirm
         self._quiet = quiet
@@ -134,28 +134,30 @@ class StreamBook(TerminalTalk, FastBook):
 
     # --- saving -------------------------------------------------------------------------------
     def save(self) -> None:
-        check_not_open_in_excel(self.path)
         try:
             plan = self._plan()
         except Unstreamable as why:
             self._save_with_openpyxl(str(why))
             return
         try:
-            with atomic_path(self.path, backup=True) as tmp:
+            with replacing_workbook(self.path, self._snapshot) as tmp:
                 self._write(tmp, plan)
         except Unstreamable as why:  # found while streaming: the file was not replaced
             self._save_with_openpyxl(str(why))
             return
+        self._snapshot = FileSnapshot.take(self.path)
         self.fell_back = None
 
     def _save_with_openpyxl(self, why: str) -> None:
         from .openpyxl_book import OpenpyxlBook
 
         self.fell_back = why
-        book = OpenpyxlBook(self.path, confirm=self._confirm, quiet=self._quiet)
+        book = OpenpyxlBook(self.path, confirm=self._confirm, quiet=self._quiet,
+                            snapshot=self._snapshot)   # the file as this book read it
         for kind, a, b in self._writes:
             {"table": book.write_table, "name": book.write_name, "list": book.set_list}[kind](a, b)
         book.save()
+        self._snapshot = book._snapshot
 
     def _plan(self) -> dict[str, _SheetEdit]:
         """Which sheet parts change, and how; Unstreamable when this writer cannot do it."""
