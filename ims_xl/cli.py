@@ -79,7 +79,8 @@ def _period_arg(text: str):
 
 
 def _ask_on_terminal(question: str) -> bool:
-    """Recompute asks before keeping new Rejects; without a terminal it keeps them and says so."""
+    """Recompute and load ask before keeping new typed Rejects; without a terminal they are
+    kept, and the command says so."""
     print(question, file=sys.stderr)
     if not sys.stdin or not sys.stdin.isatty():
         print("(no terminal to ask: the Rejects are kept; review them on the BoE sheet)",

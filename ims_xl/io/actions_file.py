@@ -24,8 +24,9 @@ A row with an action but no readable date cannot be placed in time: it is skippe
 ``ACTION_DATE_MISSING`` or ``DATE_INVALID``. A row naming no BoE (no number, no BoE date, no
 record id) is skipped with ``ROW_SKIPPED``. An invalid BoE number or port code gives a warning
 (it will match no record). Remarks are kept exactly as typed, also when they look like a
-formula (``=1+1``): nothing is ever evaluated. Rows keep file order; repeated rows are kept
-(the later one wins a tie, rules.md section 3).
+formula (``=1+1``): nothing is ever evaluated; a remark longer than an Excel cell holds is
+shortened to 32,767 characters with a ``TEXT_TOO_LONG`` warning. Rows keep file order;
+repeated rows are kept (the later one wins a tie, rules.md section 3).
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from .aliases import ALIASES
 from .cells import (
     Codes,
     cell_text,
+    fit_cell_texts,
     internal_problem,
     is_blank,
     raw_text,
@@ -113,6 +115,9 @@ def _read(path: Path, out: ActionsLoad, limits: xlsx.Limits, engine: str) -> Non
     file = table.where
     for number, cells in table.rows:
         raw = {f.name: table.get(cells, f.name) for f in FIELDS}
+        if is_blank(raw["action"]) and is_blank(raw["action_date"]):
+            continue
+        raw = fit_cell_texts(raw, out.problems, file=file, row=number, columns=table.headers)
 
         def add(message: str, fix: str, name: str, code: str,
                 severity: Severity = Severity.ERROR) -> None:
@@ -120,8 +125,6 @@ def _read(path: Path, out: ActionsLoad, limits: xlsx.Limits, engine: str) -> Non
                                         column=table.header(name), value=raw_text(raw[name]),
                                         severity=severity, code=code))
 
-        if is_blank(raw["action"]) and is_blank(raw["action_date"]):
-            continue
         boe, mangled = read_boe_number(raw["boe_number"])
         port = read_port_code(raw["port_code"])
         boe_date, boe_date_problem = read_date(raw["boe_date"])

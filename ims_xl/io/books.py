@@ -30,7 +30,8 @@ date is an import line that cannot be matched: ``ROW_SKIPPED`` error. A line tha
 earlier line exactly gives a ``ROW_REPEATED`` warning (both are kept: split vouchers are
 summed by the match). Since the rules do not check books, an invalid BoE number or port code
 gives a warning here (``BOE_NUMBER_INVALID``, ``PORT_CODE_INVALID``); an amount that is not a
-number is 0 with an ``AMOUNT_INVALID`` error.
+number is 0 with an ``AMOUNT_INVALID`` error. Text longer than an Excel cell holds is
+shortened to 32,767 characters with a ``TEXT_TOO_LONG`` warning.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ from .aliases import ALIASES
 from .cells import (
     Codes,
     cell_text,
+    fit_cell_texts,
     internal_problem,
     raw_text,
     read_amount,
@@ -174,6 +176,7 @@ def _read(path: Path, out: BooksLoad, mapping: Mapping[str, str], limits: xlsx.L
 
     for number, cells in table.rows:
         raw = {f.name: table.get(cells, f.name) for f in FIELDS}
+        raw = fit_cell_texts(raw, out.problems, file=file, row=number, columns=table.headers)
         boe, mangled = read_boe_number(raw["boe_number"])
         port = read_port_code(raw["port_code"])
         boe_date, date_problem = read_date(raw["boe_date"])

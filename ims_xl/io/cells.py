@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -35,11 +36,13 @@ from .. import money
 from ..dates import format_date, parse_date
 from ..identifiers import boe_number as _boe
 from ..identifiers import port_code as _port
+from ..models import Severity
 from ..problems import Problem
 
 __all__ = [
     "Codes", "cell_text", "is_blank", "raw_text", "read_boe_number", "read_port_code",
     "read_date", "read_amount", "read_yes_no", "IdMaker", "record_id", "tidy",
+    "EXCEL_TEXT_LIMIT", "fit_cell_texts",
 ]
 
 
@@ -79,6 +82,7 @@ class Codes:
     PERIOD_MISSING = "PERIOD_MISSING"        # no return period: the rules use the reference date
     PARTS_MISSING = "PARTS_MISSING"          # a multi-part download with parts missing
     ACTION_DATE_MISSING = "ACTION_DATE_MISSING"
+    TEXT_TOO_LONG = "TEXT_TOO_LONG"          # over Excel's 32,767 characters: shortened
 
 
 _SCIENTIFIC_RE = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)[eE][+-]?[0-9]+")
@@ -124,6 +128,45 @@ def cell_text(value: object) -> str:
     if isinstance(value, (time, timedelta)):
         return str(value)
     return raw_text(value).strip()
+
+
+EXCEL_TEXT_LIMIT = 32767   # the characters one Excel cell holds
+_CUT_MARK = "…"
+
+
+def fit_cell_texts(raw: Mapping[str, object], problems: list[Problem], *, file: str, row: object,
+                   columns: Mapping[str, str]) -> Mapping[str, object]:
+    """The row's raw values with every text longer than an Excel cell holds shortened to
+    :data:`EXCEL_TEXT_LIMIT` characters, the last one ``…`` so the cut shows in the cell; each
+    gets a ``TEXT_TOO_LONG`` warning naming the file, row, column and length.
+
+    Shortened rather than refused: refusing the row would drop a BoE from the portal's data or
+    an accountant's action for the sake of a name or a remark, and the workbook could not hold
+    the whole text anyway. ``columns`` maps a field to the header (or JSON key) it came from.
+
+    >>> found = []
+    >>> fitted = fit_cell_texts({"remark": "x" * 40000, "boe_number": "1"}, found,
+    ...                         file="a.csv", row=2, columns={"remark": "Remark"})
+    >>> len(fitted["remark"]), fitted["remark"][-1], fitted["boe_number"], found[0].column
+    (32767, '…', '1', 'Remark')
+    """
+    fitted = None
+    for name, value in raw.items():
+        if not (isinstance(value, str) and len(value) > EXCEL_TEXT_LIMIT):
+            continue
+        text = value.strip()
+        if len(text) <= EXCEL_TEXT_LIMIT:
+            continue  # the spaces around it go anyway (cell_text)
+        fitted = dict(raw) if fitted is None else fitted
+        fitted[name] = text[:EXCEL_TEXT_LIMIT - 1] + _CUT_MARK
+        problems.append(Problem(
+            file, f"The text is {len(text):,} characters long, more than the "
+            f"{EXCEL_TEXT_LIMIT:,} an Excel cell holds: it was shortened to "
+            f"{EXCEL_TEXT_LIMIT:,} characters (the last one '{_CUT_MARK}')",
+            "Shorten it in the file and load it again if its end matters.", row=row,
+            column=columns.get(name, name), value=text[:40] + _CUT_MARK,
+            severity=Severity.WARNING, code=Codes.TEXT_TOO_LONG))
+    return raw if fitted is None else fitted
 
 
 def read_boe_number(value: object) -> tuple[str, str | None]:

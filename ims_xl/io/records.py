@@ -10,6 +10,8 @@ whatever file it came from:
   impossible date is kept as missing with a ``DATE_INVALID`` problem.
 * An amount that is not a number is held as 0, listed in ``amount_problems`` (the rules
   report ``AMOUNT_INVALID``) and reported here with its place (``AMOUNT_INVALID``).
+* Text longer than an Excel cell holds (a supplier name) is shortened to 32,767 characters
+  with a ``TEXT_TOO_LONG`` warning (:func:`~ims_xl.io.cells.fit_cell_texts`).
 * Ids: ``SECTION:PORT:NUMBER:BOE-DATE:REF-DATE`` (``IMPGA:INNSA1:2566282:03-10-2025:06-10-2025``),
   with ``#2``, ``#3`` appended to repeats within one load.
 """
@@ -22,8 +24,8 @@ from typing import Any
 from ..models import BoeVersion, Section
 from ..periods import Period
 from ..problems import Problem
-from .cells import (Codes, IdMaker, cell_text, raw_text, read_amount, read_boe_number,
-                    read_date, read_port_code, record_id)
+from .cells import (Codes, IdMaker, cell_text, fit_cell_texts, raw_text, read_amount,
+                    read_boe_number, read_date, read_port_code, record_id)
 
 __all__ = ["AMOUNT_FIELDS", "make_version", "gstin_text"]
 
@@ -51,6 +53,7 @@ def make_version(problems: list[Problem], ids: IdMaker, *, file: str, row: Any,
     def column(name: str) -> str:
         return columns.get(name, name)
 
+    raw = fit_cell_texts(raw, problems, file=file, row=row, columns=columns)
     number, mangled = read_boe_number(raw.get("boe_number"))
     if mangled:
         problems.append(Problem(

@@ -4,6 +4,12 @@ Reloading never loses an accountant's Action, Action Date or Remark: rows merge 
 identity (rules.md section 1: section family, port code, BoE number, BoE date; then
 amendment flag and reference date). New versions are added; versions missing from a newer
 download of the same period are kept and marked, never deleted.
+
+Before a bulk actions file changes any row, the actions typed in the workbook and not yet
+recomputed are logged exactly as recompute logs them (:func:`~.ops.log_typed_actions`), so the
+file's action never silently replaces typed work. One workbook holds one GSTIN: a GSTR-2B of
+another GSTIN than Settings, or files of two GSTINs, stop the load before anything is written;
+a workbook without a GSTIN takes the first file's.
 """
 
 from __future__ import annotations
@@ -16,11 +22,15 @@ from pathlib import Path
 from typing import Any
 
 from .. import io as loaders
+from ..io.gstr2b_json import Gstr2bFile
+from ..io.records import gstin_text
 from ..models import BoeVersion, Severity
 from ..problems import InputError, Problem
 from . import rows as R
 from .book import Book
 from .layout import ACTION_LOG, BOE, BOE_LIST, BOOKS
+from .ops import log_typed_actions, messages_text
+from .state import read_versions
 
 __all__ = ["LoadReport", "load_data", "VANISHED_MARK"]
 
@@ -39,16 +49,27 @@ class LoadReport:
     books: int | None = None
     boe_list: int | None = None
     actions: int = 0
+    typed: int = 0                # typed in the workbook, logged before the actions file
+    rejects_refused: int = 0      # typed Rejects the accountant chose not to keep
+    gstin_adopted: str = ""       # the GSTIN a workbook without one took from the first file
+    gstin_from: str = ""          # ... and that file's name
     problems: list[Problem] = field(default_factory=list)
 
     def summary(self) -> str:
         parts = [f"{self.added} BoE version(s) added", f"{self.updated} updated"]
+        if self.gstin_adopted:
+            parts.append(f"the workbook's GSTIN is now {self.gstin_adopted} "
+                         f"(from {self.gstin_from})")
         if self.vanished:
             parts.append(f"{self.vanished} kept but {VANISHED_MARK}")
         if self.books is not None:
             parts.append(f"{self.books} book line(s)")
         if self.boe_list is not None:
             parts.append(f"{self.boe_list} BoE list row(s)")
+        if self.typed:
+            parts.append(f"{self.typed} typed action(s) logged first")
+        if self.rejects_refused:
+            parts.append(f"{self.rejects_refused} new Reject(s) not kept")
         if self.actions:
             parts.append(f"{self.actions} action(s) logged")
         warnings = sum(1 for p in self.problems if p.severity is Severity.WARNING)
@@ -65,9 +86,9 @@ def _stop_on_file_errors(problems: list[Problem]) -> None:
         raise InputError(f"{fatal[0]}", fatal)
 
 
-def _files(given: str | Path | Sequence[str | Path] | None) -> list[Path]:
-    """One file or several: every file option may be given more than once."""
-    if given is None:
+def _paths(given: str | Path | Sequence[str | Path] | None) -> list[Path]:
+    """One file or several (a repeated option): every one is used."""
+    if not given:
         return []
     if isinstance(given, (str, Path)):
         return [Path(given)]
@@ -82,40 +103,47 @@ def load_data(book: Book, *, gstr2b: Sequence[str | Path] = (),
               mapping: str | Path | None = None, now: datetime | None = None) -> LoadReport:
     """Load every file given (each option takes one file or several) into the workbook."""
     report = LoadReport()
+    now = now or datetime.now().replace(microsecond=0)
     incoming: list[BoeVersion] = []
     periods_loaded: set[str] = set()
     sources: list[str] = []
+    portal_files: list[Gstr2bFile] = []
     # Read every file first: a file that cannot be read stops everything, nothing half-loaded.
     if gstr2b:
-        got = loaders.load_gstr2b_json([Path(p) for p in gstr2b])
+        got = loaders.load_gstr2b_json(_paths(gstr2b))
         _stop_on_file_errors(got.problems)
         report.problems += got.problems
         incoming += got.records
+        portal_files += got.files
         periods_loaded |= {str(f.period) for f in got.files if f.period}
-        sources += [Path(p).name for p in gstr2b]
-    for path in _files(gstr2b_excel):
+        sources += [p.name for p in _paths(gstr2b)]
+    for path in _paths(gstr2b_excel):
         got = loaders.load_gstr2b_excel(path)
         _stop_on_file_errors(got.problems)
         report.problems += got.problems
         incoming += got.records
+        portal_files += got.files
         periods_loaded |= {str(r.period) for r in got.records if r.period}
         sources.append(path.name)
     book_lines = list_rows = action_rows = None
-    for path in _files(books):
+    for path in _paths(books):
         got_books = loaders.load_books(path, mapping=Path(mapping) if mapping else None)
         _stop_on_file_errors(got_books.problems)
         report.problems += got_books.problems
         book_lines = (book_lines or []) + got_books.lines
-    for path in _files(boe_list):
+    for path in _paths(boe_list):
         got_list = loaders.load_boe_list(path)
         _stop_on_file_errors(got_list.problems)
         report.problems += got_list.problems
         list_rows = (list_rows or []) + got_list.records
-    for path in _files(actions):
+    for path in _paths(actions):
         got_actions = loaders.load_actions(path)
         _stop_on_file_errors(got_actions.problems)
         report.problems += got_actions.problems
         action_rows = (action_rows or []) + got_actions.rows
+
+    if portal_files:
+        _one_gstin(book, portal_files, report)
 
     book.progress("Merging")
     boe_rows = book.read_table(BOE)
@@ -130,12 +158,67 @@ def load_data(book: Book, *, gstr2b: Sequence[str | Path] = (),
         report.boe_list = len(list_rows)
     if action_rows is not None:
         log = book.read_table(ACTION_LOG)
-        _apply_actions(boe_rows, log, action_rows, now or datetime.now().replace(microsecond=0),
-                       report)
+        unreadable = _log_typed_first(book, boe_rows, log, now, report)
+        _apply_actions(boe_rows, log, action_rows, now, report, unreadable)
         book.write_table(BOE, boe_rows)
         book.write_table(ACTION_LOG, log)
     book.save()
     return report
+
+
+def _one_gstin(book: Book, files: list[Gstr2bFile], report: LoadReport) -> None:
+    """One workbook holds one GSTIN's figures: a GSTR-2B of another GSTIN than Settings (or
+    files of two GSTINs in one load) stops the load before anything is written. A workbook
+    without a GSTIN takes the first file's."""
+    ours = gstin_text(book.read_names(["IMS_GSTIN"]).get("IMS_GSTIN"))
+    named = list(dict.fromkeys((f.file, f.gstin) for f in files if f.gstin))
+    theirs = list(dict.fromkeys(g for _, g in named))
+    what_to_do = ("Download the GSTR-2B of the right GSTIN from the GST portal, or keep one "
+                  "workbook per GSTIN (ims-xl template NEW.xlsx --gstin GSTIN) and load each "
+                  "GSTIN's files into its own workbook")
+    if len(theirs) > 1:
+        listing = "; ".join(f"{name} is for {g}" for name, g in named)
+        workbook = (f"this workbook is for GSTIN {ours}" if ours
+                    else "this workbook has no GSTIN yet")
+        raise InputError(f"the GSTR-2B files are of different GSTINs ({listing}) and "
+                         f"{workbook}: nothing was loaded. {what_to_do}.")
+    if theirs and not ours:
+        book.write_name("IMS_GSTIN", theirs[0])
+        report.gstin_adopted, report.gstin_from = theirs[0], named[0][0]
+    elif theirs and theirs[0] != ours:
+        name = named[0][0]
+        raise InputError(f"{name} is the GSTR-2B of GSTIN {theirs[0]}, but this workbook is "
+                         f"for GSTIN {ours} (Settings): nothing was loaded. {what_to_do}.")
+    gstin = report.gstin_adopted or ours
+    for f in files:
+        if gstin and not f.gstin and f.file.lower().endswith((".xlsx", ".xlsm")):
+            # (the JSON loader already warns of a file without 'gstin')
+            report.problems.append(Problem(
+                f.file, f"the file does not say which GSTIN it is for, so it could not be "
+                f"checked against the workbook's {gstin}",
+                f"Make sure it is the GSTR-2B of {gstin}", severity=Severity.WARNING))
+
+
+def _log_typed_first(book: Book, boe_rows: list[Row], log: list[Row], now: datetime,
+                     report: LoadReport) -> dict[int, str]:
+    """Actions typed in the workbook but not yet recomputed are logged before a bulk actions
+    file changes the rows, exactly as recompute logs them (source "typed in workbook"); returns
+    the rows whose typed Action Date is not a date (their action could not be logged)."""
+    names = book.read_names(["IMS_AS_OF"])
+    try:
+        as_of = R.as_date(names.get("IMS_AS_OF")) or now.date()
+    except ValueError:  # recompute reports a bad Settings date; a blank date takes today
+        as_of = now.date()
+    keys = read_versions(boe_rows, BOE.sheet)[1]
+    typed = log_typed_actions(book, boe_rows, keys, log, as_of=as_of, now=now)
+    report.typed, report.rejects_refused = typed.logged, typed.rejects_refused
+    report.problems += typed.problems
+    for i, found in typed.row_problems.items():  # shown on the row now, not only at recompute
+        line = messages_text([], found)
+        shown = R.text(boe_rows[i].get("Messages"))
+        if line not in shown:
+            boe_rows[i]["Messages"] = f"{line}\n{shown}" if shown else line
+    return typed.unreadable_dates
 
 
 def _keyed(rows: list[Row]) -> dict[tuple[str, int], int]:
@@ -187,10 +270,12 @@ def _merge(boe_rows: list[Row], incoming: list[BoeVersion], periods_loaded: set[
 
 
 def _apply_actions(boe_rows: list[Row], log: list[Row], action_rows, now: datetime,
-                   report: LoadReport) -> None:
+                   report: LoadReport, unreadable_dates: dict[int, str] | None = None) -> None:
     """Bulk actions name a BoE (port, number, date), not a version: each applies to the
     latest version that existed on its date (reference date on or before it), else to the
-    original."""
+    original. A row whose typed action could not be logged (its Action Date is not a date)
+    is not changed: the accountant's typing would be lost."""
+    unreadable_dates = unreadable_dates or {}
     versions: dict[tuple, list[tuple]] = defaultdict(list)
     for i, row in enumerate(boe_rows):
         v = R.version_from_row(row, vid=str(i), sheet=BOE.sheet, line=i + 2, problems=[])
@@ -211,6 +296,14 @@ def _apply_actions(boe_rows: list[Row], log: list[Row], action_rows, now: dateti
             continue
         existing = [c for c in chain if c[3] is None or c[3] <= a.date]
         _, i, key, _ = existing[-1] if existing else chain[0]
+        if i in unreadable_dates:
+            report.problems.append(Problem(
+                a.file, f"this action was not applied: {BOE.sheet} row {i + 2} has an action "
+                f"typed with the Action Date {unreadable_dates[i]!r}, which is not a date, and "
+                "applying this one would replace it unlogged",
+                "Type that date as DD-MM-YYYY, recompute, and load this file again.",
+                row=a.row, column="BoE No", value=a.boe_number))
+            continue
         label = a.code.label if a.code is not None else a.raw
         log.append({"When": now, "BoE Identity": key, "Old Action": last_logged.get(key, ""),
                     "New Action": label, "Action Date": a.date, "Remark": a.remark,

@@ -4,6 +4,7 @@ ribbon (xlwings), through the :class:`~ims_xl.workbook.book.Book` interface.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -25,7 +26,7 @@ from .layout import (ACTION_LOG, BOE, FETCH, HISTORY, PERIOD_LIST_NAME, PERIOD_N
 from .state import WorkbookState, actions_from_log, read_state
 
 __all__ = ["RecomputeReport", "recompute", "evaluate_book", "messages_text", "FetchReport",
-           "fetch", "TYPED_SOURCE"]
+           "fetch", "TYPED_SOURCE", "TypedActions", "log_typed_actions"]
 
 Row = dict[str, Any]
 TYPED_SOURCE = "typed in workbook"
@@ -53,17 +54,33 @@ def messages_text(messages: list[Message], problems: list[Problem] = ()) -> str:
     return "\n".join(lines)
 
 
-def _log_changes(book: Book, state: WorkbookState, now: datetime, source: str,
-                 report: RecomputeReport) -> None:
+@dataclass
+class TypedActions:
+    """What logging the typed actions did (:func:`log_typed_actions`)."""
+
+    logged: int = 0
+    rejects_refused: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    row_problems: dict[int, list[Problem]] = field(default_factory=dict)  # for Messages
+    unreadable_dates: dict[int, str] = field(default_factory=dict)  # row -> the date typed
+
+
+def log_typed_actions(book: Book, boe_rows: Sequence[Row], keys: list[str], log: list[Row], *,
+                      as_of: date, now: datetime, source: str = TYPED_SOURCE) -> TypedActions:
     """Append an Action Log entry for every row whose Action, Action Date or Remark changed
-    since it was last logged. A blank Action Date is filled with the as-of date."""
+    since it was last logged: recompute does it, and load does it before a bulk actions file
+    changes the rows, so nothing typed is lost. A blank Action Date is filled with the as-of
+    date. An Action Date that is not a date is left as typed and reported on the row: its
+    action is not logged until the date is fixed (the action logged before stays in force).
+    New Rejects are logged only if ``book.confirm`` says so; a refused one is undone."""
+    done = TypedActions()
     last: dict[str, Row] = {}
-    for entry in state.log:
+    for entry in log:
         last[R.text(entry.get("BoE Identity"))] = entry
     new_entries: list[tuple[int, Row]] = []
     logged_keys = set()
-    for i, row in enumerate(state.boe_rows):
-        key = state.keys[i]
+    for i, row in enumerate(boe_rows):
+        key = keys[i]
         if key in logged_keys:
             continue  # a duplicate row: its first row carries the actions
         raw = R.text(row.get("Action"))
@@ -74,14 +91,11 @@ def _log_changes(book: Book, state: WorkbookState, now: datetime, source: str,
             continue
         try:
             when = R.as_date(row.get("Action Date"))
-        except ValueError:
-            when = None
-            report.problems.append(Problem(BOE.sheet, "Action Date is not a date: the as-of "
-                                           "date is used", "Type the date as DD-MM-YYYY.",
-                                           row=i + 2, column="Action Date",
-                                           value=R.text(row.get("Action Date"))))
-        if when is None and (raw or previous is not None):
-            when = state.as_of
+        except ValueError as exc:
+            _unreadable_action_date(done, i, label, row.get("Action Date"), exc)
+            continue
+        if when is None:
+            when = as_of
         remark = R.text(row.get("Remark"))
         if code is not None and raw != label and raw:
             row["Action"] = label  # "a" -> "Accept": the accountant's words
@@ -105,7 +119,7 @@ def _log_changes(book: Book, state: WorkbookState, now: datetime, source: str,
                if parse_action(e["New Action"]) is ActionCode.REJECT
                and parse_action(e["Old Action"]) is not ActionCode.REJECT]
     if rejects:
-        listing = "\n".join(f"  {e['BoE Identity']} ({e['Remark'] or 'no remark'})"
+        listing = "\n".join(f"  {e['BoE Identity']} ({_short(e['Remark']) or 'no remark'})"
                             for _, e in rejects[:30])
         more = f"\n  ... and {len(rejects) - 30} more" if len(rejects) > 30 else ""
         question = (f"Keep {len(rejects)} new Reject(s)? A rejected BoE leaves GSTR-2B and its "
@@ -114,15 +128,37 @@ def _log_changes(book: Book, state: WorkbookState, now: datetime, source: str,
         if not book.confirm(question):
             refused = {i for i, _ in rejects}
             for i, entry in rejects:
-                row = state.boe_rows[i]
+                row = boe_rows[i]
                 prev = last.get(entry["BoE Identity"])  # the whole change is undone
                 row["Action"] = entry["Old Action"]
                 row["Action Date"] = prev.get("Action Date") if prev else None
                 row["Remark"] = prev.get("Remark") if prev else None
             new_entries = [(i, e) for i, e in new_entries if i not in refused]
-            report.rejects_refused = len(refused)
-    state.log.extend(e for _, e in new_entries)
-    report.logged = len(new_entries)
+            done.rejects_refused = len(refused)
+    log.extend(e for _, e in new_entries)
+    done.logged = len(new_entries)
+    return done
+
+
+def _short(remark: str, limit: int = 80) -> str:
+    """A remark as a question lists it: the start of a long one is enough to know it."""
+    return remark if len(remark) <= limit else remark[:limit - 1] + "…"
+
+
+def _unreadable_action_date(done: TypedActions, i: int, label: str, value: Any,
+                            exc: ValueError) -> None:
+    """The cell keeps what was typed (replacing it with a guess would hide the mistake and log
+    a date the accountant never gave); the row and the command's problem list say why its
+    action is not logged."""
+    typed = R.text(value)
+    why = str(exc).replace("Type the date as DD-MM-YYYY.", "").strip().rstrip(".")
+    what = f"the {label} typed on this row" if label else "the change typed on this row"
+    problem = Problem(BOE.sheet, f"{why}; {what} is not logged until the date is typed as "
+                      "DD-MM-YYYY", "Fix the date and recompute; until then the action logged "
+                      "before stays in force.", row=i + 2, column="Action Date", value=typed)
+    done.problems.append(problem)
+    done.row_problems.setdefault(i, []).append(problem)
+    done.unreadable_dates[i] = typed
 
 
 def _same_date(a: Any, b: date | None) -> bool:
@@ -153,7 +189,12 @@ def recompute(book: Book, *, as_of: date | None = None, today: date | None = Non
     state = read_state(book, as_of=as_of, today=today)
     report = RecomputeReport(as_of=state.as_of, versions=len(state.versions),
                              problems=list(state.problems))
-    _log_changes(book, state, now or datetime.now().replace(microsecond=0), source, report)
+    typed = log_typed_actions(book, state.boe_rows, state.keys, state.log, as_of=state.as_of,
+                              now=now or datetime.now().replace(microsecond=0), source=source)
+    report.logged, report.rejects_refused = typed.logged, typed.rejects_refused
+    report.problems += typed.problems
+    for i, found in typed.row_problems.items():  # the accountant's own mistake shows first
+        state.row_problems[i] = found + state.row_problems.get(i, [])
 
     book.progress("Evaluating")
     evaluation, log_problems = evaluate_book(state)
