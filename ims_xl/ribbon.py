@@ -97,6 +97,9 @@ class RibbonUI(Protocol):
 
     def open_workbook(self, path: Path) -> None: ...
 
+    def close_workbook(self) -> None:
+        """Close the active workbook without saving (before its file is restored)."""
+
     def show_sheet(self, name: str) -> None: ...
 
     def import_functions(self, modules: str) -> str:
@@ -160,6 +163,8 @@ BUTTON_HELP = {
                  "statuses, ITC, GSTR-2B and GSTR-3B.",
     "export_actions": "Export actions: the period's actions for IMS (JSON) or a CSV list.",
     "export_3b": "Export 3B: the period's GSTR-3B Table 4 import lines (JSON).",
+    "restore": "Restore: puts back an earlier version of this workbook (ims-xl keeps one "
+               "before each change).",
     "import_functions": "Import functions: makes BOE_STATUS, BOE_ITC and the other "
                         "worksheet functions available (once, and after an update).",
     "help": "Help: this message.",
@@ -238,7 +243,7 @@ def dispatch(tag: str, *, book: Book | None = None, ui: RibbonUI | None = None,
     ctx = Context(ui, book, today=today, now=now, as_of=as_of)
     session = getattr(book, "session", None)
     try:
-        with session() if callable(session) else contextlib.nullcontext():
+        with _held(book, tag), session() if callable(session) else contextlib.nullcontext():
             message = entry.run(ctx)
     except InputError as exc:
         message = f"{entry.title}: {exc}" + _problems_text(exc.problems, skip=str(exc))
@@ -256,6 +261,27 @@ def dispatch(tag: str, *, book: Book | None = None, ui: RibbonUI | None = None,
                 time.monotonic() - started)
     _show(ui, message, error=False, logger=logger)
     return message
+
+
+# The buttons that change the workbook: each holds the workbook's ims-xl lock while it works
+# (a command line run on the same file waits or is refused), after a backup of the file on
+# disk as it was before the button (the ribbon's Restore brings it back).
+CHANGING = {"load_data", "fetch_boe", "recompute", "reconcile"}
+
+
+@contextlib.contextmanager
+def _held(book: Book | None, tag: str):
+    path = getattr(book, "path", None) if tag in CHANGING else None
+    if not path:
+        yield
+        return
+    from .safety.backups import keep_backup
+    from .safety.lock import workbook_lock
+
+    with workbook_lock(path, command=f"the ribbon's {HANDLERS[tag].title}") as real:
+        if real.exists():
+            keep_backup(real)
+        yield
 
 
 def _from_excel() -> tuple[Book, RibbonUI]:
@@ -312,6 +338,9 @@ class _BookUI:
         return None
 
     def open_workbook(self, path: Path) -> None:
+        pass
+
+    def close_workbook(self) -> None:
         pass
 
     def show_sheet(self, name: str) -> None:
@@ -639,6 +668,42 @@ def export_3b(ctx: Context) -> str:
                             gstr3b_json=str(path)) + "."
 
 
+@handler("restore", "Restore")
+def restore(ctx: Context) -> str:
+    from .safety.backups import backup_folder, list_backups
+    from .safety.lock import real_path
+    from .safety.restore import restore_backup
+
+    path = getattr(ctx.book, "path", None)
+    if ctx.book is None or not path:
+        raise InputError("open the workbook to restore first (it must have been saved to a "
+                         "file). Nothing was changed.")
+    real = real_path(path)
+    backups = list_backups(real)[:9]
+    if not backups:
+        return (f"There are no backups of {real.name} yet: ims-xl keeps one in "
+                f"'{backup_folder(real).name}' beside it before each change.")
+    listing = "\n".join(f"{n}: {b.made:%d-%m-%Y %H:%M:%S}" for n, b in enumerate(backups, 1))
+    answer = ctx.ui.ask_text(f"Restore which version of {real.name}? Type its number "
+                             f"(1 = newest):\n{listing}", "1")
+    if answer is None or not answer.strip():
+        return "Nothing was restored."
+    if not answer.strip().isdigit() or not 1 <= int(answer) <= len(backups):
+        raise InputError(f"{answer.strip()!r} is not one of the numbers 1 to {len(backups)}. "
+                         "Nothing was restored.")
+    chosen = backups[int(answer) - 1]
+    if not ctx.ui.confirm(
+            f"Restore {real.name} as it was on {chosen.made:%d-%m-%Y at %H:%M:%S}? Excel "
+            "closes it without saving unsaved changes, the file as it is now is backed up "
+            "first, and the restored version opens."):
+        return "Nothing was restored."
+    ctx.ui.close_workbook()
+    restore_backup(real, chosen.stamp)
+    ctx.ui.open_workbook(Path(path))
+    return (f"Restored {real.name} as it was on {chosen.made:%d-%m-%Y at %H:%M:%S}. The "
+            "version it replaced is the newest backup now (Restore again to go back).")
+
+
 @handler("import_functions", "Import functions")
 def import_functions(ctx: Context) -> str:
     missing = []
@@ -732,6 +797,9 @@ class ExcelUI:
 
     def open_workbook(self, path: Path) -> None:
         self.app.books.open(str(path))
+
+    def close_workbook(self) -> None:
+        self.xlbook.close()   # xlwings closes without saving
 
     def show_sheet(self, name: str) -> None:
         with contextlib.suppress(Exception):  # a courtesy: the message says where to look

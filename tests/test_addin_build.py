@@ -57,7 +57,7 @@ from workbook_template.addin.vbaproject import (
 
 EXPECTED_TAGS = (
     "new_workbook", "load_data", "fetch_boe", "reconcile", "validate", "recompute",
-    "export_actions", "export_3b", "import_functions", "help",
+    "export_actions", "export_3b", "restore", "import_functions", "help",
 )
 EXPECTED_MODULES = {"ThisWorkbook": "document", "Sheet1": "document", "Dictionary": "class",
                     "xlwings": "module", "IMSRibbon": "module"}

@@ -146,9 +146,9 @@ def test_demo_refuses_to_replace_an_edited_demo_without_force(tmp_path):
     refused("demo", "--out", out, says="exists already")
     assert demo.read_bytes() == edited
     proc = ok("demo", "--out", out, "--force")
-    assert "is kept as" in proc.stdout
+    assert "The demo workbook that was there is kept in 'ims-xl backups'" in proc.stdout
     backups = list_backups(demo)
-    assert [b.path.read_bytes() for b in backups].count(edited) == 1
+    assert [b.path.read_bytes() for b in backups] == [edited]   # one backup: the edited one
     assert load_workbook(demo)["Start"]["H1"].value is None
 
 
@@ -295,7 +295,10 @@ def test_a_real_race_with_an_accountants_save_never_loses_it(tmp_path):
 def test_backups_are_timestamped_pruned_and_restorable(book, tmp_path):
     env = {"IMS_XL_BACKUPS": "3"}
     versions = []
-    for as_of in ("2025-11-01", "2025-11-05", "2025-11-10", "2025-11-15"):
+    for n, as_of in enumerate(("2025-11-01", "2025-11-05", "2025-11-10", "2025-11-15")):
+        wb = load_workbook(book)       # the accountant works on it between runs
+        wb["Settings"]["H1"] = f"note {n}"
+        wb.save(book)
         versions.append(book.read_bytes())
         proc = _cli("recompute", book, "--as-of", as_of, env=env)
         assert proc.returncode == 0, proc.stderr
@@ -499,3 +502,22 @@ def test_random_concurrent_runs_and_kills_keep_every_reported_success(book, tmp_
     ok("summary", book, "--period", "102025")
     ok("recompute", book)
     assert _temps(tmp_path) == []             # what killed runs left, the next run removed
+
+
+def test_template_force_keeps_a_backup_of_what_it_replaced(book):
+    before = book.read_bytes()
+    refused("template", book, says="exists already")
+    assert book.read_bytes() == before
+    proc = ok("template", book, "--force")
+    assert "the file it replaced is kept as" in proc.stdout
+    assert list_backups(book)[0].path.read_bytes() == before
+    assert table_rows(book, "BoE") == []
+
+
+def test_the_same_file_is_not_backed_up_twice(book):
+    from ims_xl.safety.backups import keep_backup
+
+    first = keep_backup(book)
+    again = keep_backup(book)
+    assert again == first and len(list_backups(book)) == len({b.stamp for b in list_backups(book)})
+    assert [b.path for b in list_backups(book)].count(first.path) == 1

@@ -49,6 +49,7 @@ class FakeUI:
         self.opened: list[Path] = []
         self.shown: list[str] = []
         self.imported: list[str] = []
+        self.closed = 0
 
     def alert(self, text: str, *, error: bool = False) -> None:
         assert isinstance(text, str) and "Traceback" not in text
@@ -76,6 +77,9 @@ class FakeUI:
 
     def open_workbook(self, path: Path) -> None:
         self.opened.append(Path(path))
+
+    def close_workbook(self) -> None:
+        self.closed += 1
 
     def show_sheet(self, name: str) -> None:
         self.shown.append(name)
@@ -180,7 +184,7 @@ def set_cells(path: Path, spec: L.TableSpec, index: int, **values: Any) -> None:
 # --- the registry ------------------------------------------------------------------------------
 
 def test_every_ribbon_tag_reaches_a_handler_and_there_are_no_strays():
-    assert len(RIBBON_TAGS) == 10
+    assert len(RIBBON_TAGS) == 11
     assert set(ribbon.HANDLERS) == set(RIBBON_TAGS)
     assert set(ribbon.BUTTON_HELP) == set(RIBBON_TAGS)
     for tag, entry in ribbon.HANDLERS.items():
@@ -777,3 +781,60 @@ def test_excel_ui_import_functions_off_windows_is_a_clear_message(tmp_path, demo
                               ui=ribbon.ExcelUI(fake), log_file=tmp_path / "log")
     assert "need Excel on Windows" in message
     assert fake.app.alerts[-1]["mode"] == "critical"
+
+
+# --- restore, and the lock the changing buttons hold --------------------------------------------
+
+def test_a_changing_button_is_refused_while_the_command_line_holds_the_workbook(
+        tmp_path, demo_template):
+    import subprocess
+    import sys
+
+    path = copy(demo_template, tmp_path)
+    before = path.read_bytes()
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import time; from ims_xl.safety.lock import workbook_lock\n"
+        f"with workbook_lock({str(path)!r}, command='recompute'):\n"
+        "    print('held', flush=True); time.sleep(600)")], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        ui = FakeUI()
+        message = run("recompute", path, ui, tmp_path)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert "is being changed by another ims-xl (recompute" in message
+    assert ui.alerts[-1][1] is True and path.read_bytes() == before
+
+
+def test_restore_puts_back_the_version_from_before_a_button(tmp_path, demo_template):
+    from ims_xl.safety.backups import list_backups
+
+    path = copy(demo_template, tmp_path)
+    set_cells(path, L.BOE, 5, Action="Keep Pending", Remark="before the recompute")
+    before = path.read_bytes()
+    assert run("recompute", path, FakeUI(confirms=[True] * 3), tmp_path).startswith("Recomputed")
+    assert path.read_bytes() != before
+    assert list_backups(path)[0].path.read_bytes() == before   # kept before the button
+
+    ui = FakeUI(texts=["1"], confirms=[True])
+    recomputed = path.read_bytes()
+    message = run("restore", path, ui, tmp_path)
+    assert message.startswith("Restored wb.xlsx as it was on"), message
+    assert path.read_bytes() == before
+    assert ui.closed == 1 and ui.opened == [path]
+    assert "1: " in ui.prompts[0][0] and "Excel closes it without saving" in ui.questions[0]
+    assert list_backups(path)[0].path.read_bytes() == recomputed  # the restore is undoable
+
+
+def test_restore_refuses_a_number_not_listed_and_changes_nothing(tmp_path, demo_template):
+    path = copy(demo_template, tmp_path)
+    assert run("recompute", path, FakeUI(confirms=[True] * 3), tmp_path).startswith("Recomputed")
+    current = path.read_bytes()
+    ui = FakeUI(texts=["7"])
+    message = run("restore", path, ui, tmp_path)
+    assert "'7' is not one of the numbers 1 to 1" in message and ui.alerts[-1][1] is True
+    assert path.read_bytes() == current and ui.closed == 0
+    ui = FakeUI(texts=["1"], confirms=[False])
+    assert run("restore", path, ui, tmp_path) == "Nothing was restored."
+    assert path.read_bytes() == current and ui.closed == 0

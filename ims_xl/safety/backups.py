@@ -106,10 +106,26 @@ def _ready_folder(real: Path) -> Path:
     return folder
 
 
+def _same_bytes(a: Path, b: Path) -> bool:
+    if a.stat().st_size != b.stat().st_size:
+        return False
+    with open(a, "rb") as fa, open(b, "rb") as fb:
+        while True:
+            x, y = fa.read(1 << 20), fb.read(1 << 20)
+            if x != y:
+                return False
+            if not x:
+                return True
+
+
 def keep_backup(real: Path, *, now: datetime | None = None) -> Backup:
-    """Copy the workbook as it is now into the backup folder; prune the oldest copies."""
+    """Copy the workbook as it is now into the backup folder (unless the newest backup is
+    that very file already); prune the oldest copies."""
     keep = backups_to_keep()
     folder = _ready_folder(real)
+    existing = list_backups(real)
+    if existing and _same_bytes(existing[0].path, real):
+        return existing[0]
     stamp = (now or datetime.now()).strftime(STAMP_FORMAT)
     name, n = f"{real.stem} {stamp}{real.suffix}", 1
     while os.path.lexists(folder / name):

@@ -26,8 +26,7 @@ from .backups import keep_backup
 from .lock import real_path, workbook_lock
 from .office_locks import check_not_open
 
-__all__ = ["FileSnapshot", "WorkbookChanged", "check_writable", "replacing_workbook",
-           "remember_written"]
+__all__ = ["FileSnapshot", "WorkbookChanged", "check_writable", "replacing_workbook"]
 
 
 class WorkbookChanged(InputError):
@@ -67,11 +66,6 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-# Files this process wrote (real path -> size and modification time): a command that saves
-# twice (the demo) keeps one backup, of the file as it was before the command.
-_written: dict[Path, tuple[int, int]] = {}
-
-
 def check_writable(path: str | os.PathLike[str]) -> None:
     """Refuse a workbook marked read-only: whoever marked it meant it to stay as it is."""
     real = real_path(path)
@@ -103,18 +97,8 @@ def replacing_workbook(path: str | os.PathLike[str], snapshot: FileSnapshot | No
                     f"{label} changed on disk while ims-xl was working (it was saved from "
                     "Excel or LibreOffice, or by another program), so ims-xl wrote nothing: "
                     "that save wins. Run the command again.")
-            ours = snapshot is not None and _written.get(real) == (snapshot.size,
-                                                                    snapshot.mtime_ns)
-            if backup and real.exists() and not ours:
+            if backup and real.exists():
                 keep_backup(real)
 
         with atomic_path(real, before_replace=last_checks) as tmp:
             yield tmp
-        remember_written(real)
-
-
-def remember_written(path: str | os.PathLike[str]) -> None:
-    """Note that this process wrote the file as it is now (no backup of it is needed)."""
-    real = real_path(path)
-    st = os.stat(real)
-    _written[real] = (st.st_size, st.st_mtime_ns)

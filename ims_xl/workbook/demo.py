@@ -7,15 +7,21 @@ from the BoE list, recomputes again, and prints November's figures.
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
 
 from ..periods import Period
+from ..problems import InputError
+from ..safety.backups import backup_folder
 from ..safety.lock import workbook_lock
+from ..safety.office_locks import check_not_open
+from ..safety.replace import FileSnapshot, replacing_workbook
 from .book import open_book
 from .loading import load_data
-from .new_workbook import new_workbook
 from .ops import fetch, recompute
 
 __all__ = ["DEMO_AS_OF", "DEMO_GSTIN", "demo_data_dir", "run_demo"]
@@ -30,36 +36,51 @@ def demo_data_dir() -> Path:
 
 
 def run_demo(out_dir: str | Path, say=print, *, replace: bool = False) -> tuple[Path, Period]:
-    """The demo workbook in ``out_dir``: an existing one (perhaps with the accountant's own
-    tries in it) is replaced only with ``replace``, after a backup of it is kept."""
+    """The demo workbook in ``out_dir``. It is built in a scratch folder and put in place in
+    one step; an existing one (perhaps with the accountant's own tries in it) is replaced
+    only with ``replace``, after a backup of it is kept."""
     out = Path(out_dir) / "ims-xl-demo.xlsx"
     out.parent.mkdir(parents=True, exist_ok=True)
-    with workbook_lock(out, command="demo"):
-        return _run_demo(out, say, replace)
+    with workbook_lock(out, command="demo") as real:
+        check_not_open(real)
+        existed = os.path.lexists(out)
+        if existed and not replace:
+            raise InputError(f"{out} exists already: run 'ims-xl demo --force' to replace it "
+                             "(a backup of it is kept first), or choose another --out. "
+                             "Nothing was changed.")
+        snapshot = FileSnapshot.take(real) if real.exists() else None
+        with tempfile.TemporaryDirectory(prefix="ims-xl-demo-") as scratch:
+            built = Path(scratch) / out.name
+            period = _build_demo(built, out, say)
+            with replacing_workbook(real, snapshot) as tmp:
+                shutil.copyfile(built, tmp)
+    if existed:
+        say(f"6. The demo workbook that was there is kept in '{backup_folder(real).name}' "
+            f"(ims-xl restore {out} --list)")
+    return out, period
 
 
-def _run_demo(out: Path, say, replace: bool) -> tuple[Path, Period]:
+def _build_demo(path: Path, shown_as: Path, say) -> Period:
+    from workbook_template.template import build_template
+
     data = demo_data_dir()
-    backup = new_workbook(out, gstin=DEMO_GSTIN, replace=replace,
-                          refusal="run 'ims-xl demo --force' to replace it")
-    if backup is not None:
-        say(f"0. The demo workbook that was there is kept as {backup.path}")
-    book = open_book(out, quiet=True)
+    build_template(path, gstin=DEMO_GSTIN)
+    book = open_book(path, quiet=True)
     book.write_name("IMS_AS_OF", DEMO_AS_OF)
     book.save()
-    say(f"1. New workbook {out} (GSTIN {DEMO_GSTIN}, as of {DEMO_AS_OF:%d-%m-%Y})")
-    report = load_data(open_book(out, quiet=True),
+    say(f"1. New workbook {shown_as} (GSTIN {DEMO_GSTIN}, as of {DEMO_AS_OF:%d-%m-%Y})")
+    report = load_data(open_book(path, quiet=True),
                        gstr2b=[data / "gstr2b_102025.json", data / "gstr2b_112025.json"],
                        books=data / "books.csv", boe_list=data / "boe_list.csv",
                        actions=data / "actions.csv", now=DEMO_NOW)
     say(f"2. Loaded GSTR-2B for October and November, books, BoE list, actions: "
         f"{report.summary()}")
-    first = recompute(open_book(out, quiet=True), now=DEMO_NOW)
+    first = recompute(open_book(path, quiet=True), now=DEMO_NOW)
     say(f"3. Recomputed: {first.versions} BoE versions, {first.errors} with errors")
-    fetched = fetch(open_book(out, quiet=True), today=DEMO_AS_OF)
+    fetched = fetch(open_book(path, quiet=True), today=DEMO_AS_OF)
     say(f"4. Fetch BoE: {fetched.filled} missing BoE(s) filled from the BoE list, "
         f"{fetched.to_request} to request on the portal")
-    final = recompute(open_book(out, quiet=True), now=DEMO_NOW)
+    final = recompute(open_book(path, quiet=True), now=DEMO_NOW)
     counts = ", ".join(f"{n} {label.lower()}" for label, n in sorted(final.by_status.items()))
     say(f"5. Recomputed: {final.versions} BoE versions ({counts})")
-    return out, Period.parse(final.review_period)
+    return Period.parse(final.review_period)

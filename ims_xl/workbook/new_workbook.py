@@ -13,7 +13,7 @@ from ..problems import InputError
 from ..safety.backups import Backup, keep_backup
 from ..safety.lock import workbook_lock
 from ..safety.office_locks import check_not_open
-from ..safety.replace import check_writable, remember_written
+from ..safety.replace import check_writable
 
 __all__ = ["new_workbook"]
 
@@ -38,5 +38,4 @@ def new_workbook(out: str | os.PathLike[str], *, gstin: str | None = None,
             if real.exists():
                 backup = keep_backup(real)
         build_template(real, gstin=gstin, filing=filing)
-        remember_written(real)
         return backup
