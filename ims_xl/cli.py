@@ -100,6 +100,9 @@ def _changing(args: argparse.Namespace) -> Iterator:
     from .safety.replace import check_writable
     from .workbook.book import open_book
 
+    if not Path(args.workbook).is_file():
+        raise InputError(f"{args.workbook}: no such workbook. Create one with: ims-xl template "
+                         f"{args.workbook}")
     with workbook_lock(args.workbook, wait=args.wait, command=args.command) as real:
         check_not_open(real)
         check_writable(real)
