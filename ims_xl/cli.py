@@ -233,9 +233,7 @@ def _fetch(args: argparse.Namespace) -> int:
     from .workbook.ops import fetch
     with _changing(args) as book:
         report = fetch(book, today=args.today)
-    print(f"Fetch BoE: {report.checked} row(s) checked, {report.invalid} invalid, "
-          f"{report.filled} filled from the BoE list, {report.to_request} to request on the "
-          f"portal in {report.batches} batch(es) of at most 10.")
+    print(report.summary())
     return 0
 
 

@@ -7,9 +7,9 @@ from ICEGATE given the port code, BoE number, BoE date and reference date. The p
 * port code: exactly 6 letters and digits;
 * BoE number: 4 to 7 digits;
 * BoE date: required (and not in the future);
-* reference date: optional here (the seed article names only the first three fields), but when
-  given on or after the BoE date and at least five days before today (exactly five days
-  before is accepted, four is not);
+* reference date: required (Manual_boe, Note 2: all four fields are mandatory; the seed article
+  named only the first three), on or after the BoE date and at least five days before today
+  (exactly five days before is accepted, four is not);
 * at most 10 rows per request, and a BoE number may not repeat within one request.
 
 :func:`validate_fetch_rows` checks rows one by one and, by default, as one request
@@ -17,10 +17,13 @@ from ICEGATE given the port code, BoE number, BoE date and reference date. The p
 list of valid rows into requests of at most 10 with no BoE number twice in one request.
 
 >>> from datetime import date
->>> rows = [FetchRow("INNSA1", "2566282", date(2025, 10, 3)),
-...         FetchRow("INMAA1", "2566282", date(2025, 10, 4))]
+>>> rows = [FetchRow("INNSA1", "2566282", date(2025, 10, 3), date(2025, 10, 6)),
+...         FetchRow("INMAA1", "2566282", date(2025, 10, 4), date(2025, 10, 8))]
 >>> [c.ok for c in validate_fetch_rows(rows, today=date(2025, 11, 1))]
 [True, False]
+>>> [i.code for i in validate_fetch_rows([FetchRow("INNSA1", "2566282", date(2025, 10, 3))],
+...                                      today=date(2025, 11, 1))[0].issues]
+['REF_DATE_MISSING']
 >>> [len(b) for b in batches(rows)]
 [1, 1]
 """
@@ -42,7 +45,8 @@ from .models import BoeVersion
 
 __all__ = [
     "FetchRow", "FetchIssue", "FetchCheck", "validate_fetch_rows", "batches",
-    "fetch_candidates", "fill_from_boe_list", "MAX_ROWS_PER_REQUEST", "REF_DATE_MIN_AGE_DAYS",
+    "fetch_candidates", "fill_from_boe_list", "reference_dates", "MAX_ROWS_PER_REQUEST",
+    "REF_DATE_MIN_AGE_DAYS",
     "FETCHED_SOURCE",
 ]
 
@@ -120,7 +124,14 @@ def _row_issues(row: FetchRow, today: date) -> list[FetchIssue]:
         issues.append(FetchIssue("BOE_DATE_FUTURE", "boe_date",
                                  f"The BoE date {format_date(row.boe_date)} is after today: "
                                  "check it against the Bill of Entry."))
-    if row.ref_date is not None:
+    if row.ref_date is None:
+        issues.append(FetchIssue(
+            "REF_DATE_MISSING", "ref_date",
+            "The reference date is missing: the portal's Search BoE needs it. It is the ICEGATE "
+            "reference date printed on the Bill of Entry (the latest of its out-of-charge, duty "
+            "payment and amendment dates); your customs broker's BoE list has it too (load it "
+            "and run Fetch BoE again to fill it)."))
+    else:
         latest = today - timedelta(days=REF_DATE_MIN_AGE_DAYS)
         if row.boe_date is not None and row.ref_date < row.boe_date:
             issues.append(FetchIssue(
@@ -221,6 +232,20 @@ def fetch_candidates(match_results: Iterable[MatchResult]) -> list[FetchRow]:
         rows.append(FetchRow(r.port_code, r.boe_number, r.boe_date, r.ref_date,
                              source=",".join(r.sources)))
     return rows
+
+
+def reference_dates(boe_list: Iterable[BoeVersion]) -> dict[tuple, date]:
+    """The reference date to request each BoE of the customs BoE list with (by match key):
+    the original's, else the earliest amendment's (the BoE as customs first gave it)."""
+    best: dict[tuple, tuple[bool, date]] = {}
+    for v in boe_list:
+        if v.ref_date is None:
+            continue
+        mk = match_key(v.port_code, v.boe_number, v.boe_date)
+        candidate = (v.amendment, v.ref_date)
+        if mk not in best or candidate < best[mk]:
+            best[mk] = candidate
+    return {mk: ref for mk, (_amendment, ref) in best.items()}
 
 
 def fill_from_boe_list(ims: list[BoeVersion], boe_list: list[BoeVersion],

@@ -456,9 +456,7 @@ def fetch_boe(ctx: Context) -> str:
     book = ctx.need_book()
     report = fetch(book, today=ctx.today)
     ctx.ui.show_sheet(FETCH.sheet)
-    message = (f"Fetch BoE: {report.checked} row(s) checked, {report.invalid} invalid, "
-               f"{report.filled} filled from the BoE list, {report.to_request} to request on "
-               f"the portal in {report.batches} batch(es) of at most 10.")
+    message = report.summary()
     if report.filled:
         message += "\n\nNext: Recompute, to evaluate the BoEs added to the BoE sheet."
     return message

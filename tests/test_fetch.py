@@ -17,7 +17,10 @@ TODAY = date(2025, 11, 20)
 BOE_DATE = date(2025, 10, 3)
 
 
-def row(port="INNSA1", number="2566282", boe_date=BOE_DATE, ref_date=None, source="test"):
+REF_DATE = date(2025, 10, 6)
+
+
+def row(port="INNSA1", number="2566282", boe_date=BOE_DATE, ref_date=REF_DATE, source="test"):
     return FetchRow(port, number, boe_date, ref_date, source)
 
 
@@ -40,9 +43,15 @@ def version(rid, number="2566282", *, amendment=False, ref_date=date(2025, 10, 6
 # --- per-row rules ----------------------------------------------------------------------------
 
 
-def test_valid_row_without_reference_date():
+def test_a_complete_row_is_valid():
     c = check_one(row())
     assert c.ok and c.issues == [] and c.text == ""
+
+
+def test_the_reference_date_is_required_and_the_message_says_where_to_find_it():
+    c = check_one(row(ref_date=None))
+    assert codes(c) == ["REF_DATE_MISSING"]
+    assert "printed on the Bill of Entry" in c.text and "BoE list" in c.text
 
 
 @pytest.mark.parametrize("port, ok", [("INNSA1", True), ("innsa1", True), ("18272A", True),
@@ -69,8 +78,9 @@ def test_boe_number_four_to_seven_digits(number, ok):
 
 def test_boe_date_required_and_not_future():
     assert codes(check_one(row(boe_date=None))) == ["BOE_DATE_MISSING"]
-    assert codes(check_one(row(boe_date=TODAY + timedelta(days=1)))) == ["BOE_DATE_FUTURE"]
-    assert check_one(row(boe_date=TODAY)).ok
+    assert codes(check_one(row(boe_date=TODAY + timedelta(days=1)))) == [
+        "BOE_DATE_FUTURE", "REF_DATE_BEFORE_BOE"]
+    assert codes(check_one(row(boe_date=TODAY, ref_date=None))) == ["REF_DATE_MISSING"]
 
 
 def test_reference_date_on_or_after_boe_date():
@@ -168,7 +178,21 @@ def test_fetch_candidates_from_not_in_ims():
     rows = fetch_candidates(results)
     assert rows == [FetchRow("INMAA1", "0045678", date(2025, 10, 9), None, "books"),
                     FetchRow("INNSA1", "7777777", BOE_DATE, date(2025, 10, 12), "boe_list")]
-    assert all(c.ok for c in validate_fetch_rows(rows, today=TODAY))
+    # the books do not carry the reference date: that row cannot be requested as it is
+    assert [codes(c) for c in validate_fetch_rows(rows, today=TODAY)] == [["REF_DATE_MISSING"],
+                                                                          []]
+
+
+def test_reference_dates_from_the_boe_list_prefer_the_original():
+    from ims_xl.fetch import reference_dates
+    from ims_xl.match import match_key
+    listed = [version("A2", number="7777777", amendment=True, ref_date=date(2025, 11, 2)),
+              version("A1", number="7777777", ref_date=date(2025, 10, 12)),
+              version("B1", number="8888888", amendment=True, ref_date=date(2025, 11, 5)),
+              version("C1", number="9999999", ref_date=None)]
+    refs = reference_dates(listed)
+    assert refs == {match_key("INNSA1", "7777777", BOE_DATE): date(2025, 10, 12),
+                    match_key("INNSA1", "8888888", BOE_DATE): date(2025, 11, 5)}
 
 
 def test_fill_from_boe_list():

@@ -249,17 +249,25 @@ def test_fetch_sheet_validation(tmp_path):
     wb = load_workbook(book)
     ws = wb["Fetch BoE"]
     for r, row in enumerate([["INNSA1", "2589999", datetime(2025, 11, 20)],
-                             ["BAD", "12", datetime(2025, 11, 20)],
-                             ["INNSA1", "2599999", datetime(2025, 11, 20)]], start=2):
+                             ["BAD", "12", datetime(2025, 11, 20), datetime(2025, 11, 21)],
+                             ["INNSA1", "2599999", datetime(2025, 11, 20)],
+                             ["INNSA1", "2599998", datetime(2025, 11, 20),
+                              datetime(2025, 11, 24)]], start=2):
         for c, value in enumerate(row, start=1):
             ws.cell(r, c, value)
-    ws.tables["FetchBoE"].ref = "A1:F4"
+    ws.tables["FetchBoE"].ref = "A1:F5"
     wb.save(book)
     proc = cli_ok("fetch", str(book), "--today", "2025-12-13")
-    assert "1 filled" in proc.stdout and "1 invalid" in proc.stdout
+    assert ("4 row(s) checked, 1 reference date(s) taken from the BoE list, 2 invalid, "
+            "1 filled from the BoE list, 1 to request on the portal in 1 batch(es)") in proc.stdout
     rows = table_rows(book, "FetchBoE")
     assert rows[0]["Status"] == "Filled from the BoE list"
+    listed = {r["BoE No"]: r for r in table_rows(book, "BoEList")}
+    assert rows[0]["Reference Date"] == listed["2589999"]["Reference Date"]   # taken from it
     assert rows[1]["Status"].startswith("Invalid") and "port code" in rows[1]["Problem"].lower()
-    assert rows[2]["Status"].startswith("Request on the portal")
+    # the portal needs the reference date: a row the BoE list cannot complete is not requested
+    assert rows[2]["Status"].startswith("Invalid")
+    assert "reference date is missing" in rows[2]["Problem"]
+    assert rows[3]["Status"] == "Request on the portal (batch 1)"
     boe = table_rows(book, "BoE")
     assert any(r["BoE No"] == "2589999" and r["Source"] == "fetched:boe_list" for r in boe)

@@ -43,7 +43,8 @@ INSTRUCTIONS = (
     "Rows in red have errors; yellow rows are near the cutoff.",
     "5. Export actions and take them to IMS on the portal; Export 3B for Table 4.",
     "A BoE left without action is deemed accepted when GSTR-2B is generated.",
-    "Missing BoEs: list them on the Fetch BoE sheet (port code, BoE number, BoE date).",
+    "Missing BoEs: list them on the Fetch BoE sheet (port code, BoE number, BoE date and "
+    "reference date, all four needed by the portal).",
 )
 
 
@@ -209,9 +210,11 @@ def _boe_sheet(ws) -> None:
 
 def _fetch_sheet(ws) -> None:
     ws.freeze_panes = "A2"
-    ws["H1"] = ("List BoEs missing from IMS (port code, BoE number, BoE date; reference date "
-                "optional). Fetch checks them as the portal does and fills what the BoE list "
-                "can supply; take the rest to the portal's Search BoE, 10 per batch.")
+    ws["H1"] = ("List BoEs missing from IMS: port code, BoE number, BoE date and reference date "
+                "(the portal's Search BoE needs all four; the reference date is on the Bill of "
+                "Entry, and Fetch takes it from the BoE list where the list has the BoE). Fetch "
+                "checks the rows as the portal does and fills what the BoE list can supply; take "
+                "the rest to Search BoE, 10 per batch.")
     ws["H1"].alignment = S.WRAP
     ws["H1"].font = S.NOTE_FONT
     ws.column_dimensions["H"].width = 60

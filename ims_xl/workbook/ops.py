@@ -11,7 +11,8 @@ from decimal import Decimal
 from typing import Any
 
 from ..actions import parse_action
-from ..fetch import FetchRow, fetch_candidates, fill_from_boe_list, validate_fetch_rows
+from ..fetch import (FetchRow, fetch_candidates, fill_from_boe_list, reference_dates,
+                     validate_fetch_rows)
 from ..gst_calendar import gstr2b_date
 from ..match import MatchResult, match_boes, match_key, results_by_version
 from ..models import ActionCode, Evaluation, Message, Severity
@@ -318,6 +319,15 @@ class FetchReport:
     filled: int = 0
     to_request: int = 0
     batches: int = 0
+    ref_dates_filled: int = 0   # reference dates taken from the BoE list
+
+    def summary(self) -> str:
+        """The sentence the command line prints and the ribbon shows."""
+        refs = (f", {self.ref_dates_filled} reference date(s) taken from the BoE list"
+                if self.ref_dates_filled else "")
+        return (f"Fetch BoE: {self.checked} row(s) checked{refs}, {self.invalid} invalid, "
+                f"{self.filled} filled from the BoE list, {self.to_request} to request on the "
+                f"portal in {self.batches} batch(es) of at most 10.")
 
 
 def fetch(book: Book, *, today: date | None = None) -> FetchReport:
@@ -327,12 +337,21 @@ def fetch(book: Book, *, today: date | None = None) -> FetchReport:
 
     today = today or date.today()
     rows = book.read_table(FETCH)
-    requested = _fetch_rows(rows)
-    checks = validate_fetch_rows(requested, today=today, single_request=False)
     report = FetchReport(checked=len(rows))
     boe_rows = book.read_table(BOE)
     ims = read_versions(boe_rows, BOE.sheet)[0]
     boe_list = read_versions(book.read_table(BOE_LIST), BOE_LIST.sheet)[0]
+    # the portal needs the reference date: a row without one takes the BoE list's
+    listed_refs = reference_dates(boe_list)
+    for row in rows:
+        if row.get("Reference Date") in (None, ""):
+            ref = listed_refs.get(match_key(row.get("Port Code"), R.text(row.get("BoE No")),
+                                            _safe_date(row.get("BoE Date"))))
+            if ref is not None:
+                row["Reference Date"] = ref
+                report.ref_dates_filled += 1
+    requested = _fetch_rows(rows)
+    checks = validate_fetch_rows(requested, today=today, single_request=False)
     valid = [c.row for c in checks if c.ok]
     new_records, still_missing = fill_from_boe_list(ims, boe_list, valid)
     missing = {match_key(r.port_code, r.boe_number, r.boe_date) for r in still_missing}
