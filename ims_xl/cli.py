@@ -392,7 +392,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return COMMANDS[args.command](args)
     except InputError as exc:
         print(f"ims-xl {args.command}: {exc}", file=sys.stderr)
-        for problem in exc.problems[:50]:
+        # the message often is the first problem itself: each is printed once
+        for problem in [p for p in exc.problems if str(p) != str(exc)][:50]:
             print(f"  {problem}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except BrokenPipeError:  # the reader went away (| head): not our failure

@@ -521,3 +521,10 @@ def test_the_same_file_is_not_backed_up_twice(book):
     again = keep_backup(book)
     assert again == first and len(list_backups(book)) == len({b.stamp for b in list_backups(book)})
     assert [b.path for b in list_backups(book)].count(first.path) == 1
+
+
+def test_an_error_is_printed_once(book, tmp_path):
+    cut = tmp_path / "cut.json"
+    cut.write_text('{"data": ', encoding="utf-8")
+    message = refused("load", book, "--gstr2b", cut, says="as if cut off during download")
+    assert message.count("as if cut off during download") == 1
