@@ -353,7 +353,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--period", type=_period_arg, required=True, help="MMYYYY")
     p.add_argument("--as-of", type=_date_arg)
     what = p.add_mutually_exclusive_group(required=True)
-    what.add_argument("--ims-json", metavar="FILE", help="IMS actions (SAVE payload)")
+    what.add_argument("--ims-json", metavar="FILE",
+                      help="IMS actions as the GST API's SAVE request, for a GSP (not the IMS "
+                           "Offline Tool's Upload JSON: see docs/formats.md)")
     what.add_argument("--actions-csv", metavar="FILE", help="IMS actions as a CSV worklist")
     what.add_argument("--gstr3b-json", metavar="FILE", help="GSTR-3B Table 4 import lines")
     what.add_argument("--reconciliation", metavar="FILE", help="the three-way match as CSV")

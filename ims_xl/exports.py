@@ -7,6 +7,12 @@ imported text never runs as a formula. CSVs are UTF-8 with a byte-order mark, wh
 needs to read them as UTF-8. Amounts are exact decimals, rounded half up to 2 places only
 here, and JSON numbers are written from the decimal's digits (never through a float).
 
+The IMS actions JSON is the GST API's SAVE request, as a GST Suvidha Provider (GSP) sends
+it. It is not the portal's IMS Offline Tool JSON (IMS Dashboard > Offline > Upload JSON): that
+tool has, as far as public sources show, no Import of goods section (see ``docs/formats.md``,
+"The IMS Offline Tool"), so ``ims-xl`` writes no file for it and says so
+(:data:`ACTIONS_JSON_IS_NOT_OFFLINE_TOOL`).
+
 >>> dumps_exact({"iamt": Decimal("0.1") + Decimal("0.2")}, indent=None)
 '{"iamt": 0.3}'
 """
@@ -39,12 +45,23 @@ __all__ = [
     "LoadedActions", "changed_actions", "build_actions_payload", "export_actions_json",
     "export_actions_csv", "load_actions_json", "actions_sidecar_path", "gstr3b_table4",
     "export_gstr3b_json", "export_reconciliation_csv", "dumps_exact",
+    "ACTIONS_JSON_IS_NOT_OFFLINE_TOOL",
 ]
 
 ACTIONS_FORMAT = "ims-xl/ims-actions@1"
 ACTIONS_CSV_FORMAT = "ims-xl/ims-actions-csv@1"
 GSTR3B_FORMAT = "ims-xl/gstr3b-table4@1"
 RECONCILIATION_FORMAT = "ims-xl/reconciliation-csv@1"
+
+# Said wherever an actions JSON is written (the export message, the format sidecar): an
+# accountant without a GSP would otherwise try the portal's Offline > Upload JSON with it.
+ACTIONS_JSON_IS_NOT_OFFLINE_TOOL = (
+    "This file is the IMS SAVE request that a GST Suvidha Provider (GSP) sends to the GST "
+    "system for you. It is not the IMS Offline Tool's JSON: IMS Dashboard > Offline > Upload "
+    "JSON will not take it, and the Offline Tool has no Import of goods section (version 1.1, "
+    "as far as public sources show). Give this file to your GSP, or take these actions on the "
+    "IMS dashboard yourself, under Import of goods (the actions worklist CSV lists them). "
+    "See docs/formats.md, 'The IMS Offline Tool'.")
 
 _IMS_SECTIONS = {"IMPG": "impg", "IMPGA": "impga", "IMPGSEZ": "impgsez", "IMPGSEZA": "impgseza"}
 _SECTION_OF_LIST = {v: k for k, v in _IMS_SECTIONS.items()}
@@ -240,7 +257,8 @@ def build_actions_payload(records: Iterable[BoeVersion],
                           current: Mapping[str, ActionCode | str | None],
                           baseline: Mapping[str, ActionCode | str | None] | None = None, *,
                           gstin: str) -> dict:
-    """The IMS SAVE payload with the changed actions only (see :func:`changed_actions`):
+    """The IMS SAVE payload (the GST API request a GSP sends; not the IMS Offline Tool's
+    Upload JSON) with the changed actions only (see :func:`changed_actions`):
     ``{"action": "SAVE", "data": {"rtin", "reqtyp": "SAVE", "invdata": {"impg": [...],
     "impga": [...], "impgsez": [...], "impgseza": [...]}}}``. All four lists are present."""
     invdata: dict[str, list[dict]] = {name: [] for name in _IMS_SECTIONS.values()}
@@ -270,7 +288,9 @@ def export_actions_json(path: str | os.PathLike[str], records: Iterable[BoeVersi
         meta = {"format": ACTIONS_FORMAT, "generator": f"ims-xl {_version()}",
                 "file": Path(path).name, "gstin": payload["data"]["rtin"],
                 "counts": {name: len(rows) for name, rows in invdata.items()},
-                "note": "IMS import-record keys are not publicly confirmed; see docs/formats.md"}
+                "note": "The GST API's IMS SAVE request, for a GSP; not the IMS Offline "
+                        "Tool's Upload JSON. IMS import-record keys are not publicly "
+                        "confirmed; see docs/formats.md"}
         write_text_atomic(actions_sidecar_path(path), json.dumps(meta, indent=2) + "\n")
     return payload
 

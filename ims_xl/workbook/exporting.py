@@ -68,6 +68,8 @@ def export_book(book: Book, period: Period, *, as_of: date | None = None,
         payload = exports.export_actions_json(ims_json, records, current,
                                               gstin=state.settings.gstin)
         n = sum(len(v) for v in payload["data"]["invdata"].values())
-        return f"Wrote {n} changed action(s) for {period} to {ims_json}"
+        # the second line stops an accountant from taking the file to Offline > Upload JSON
+        return (f"Wrote {n} changed action(s) for {period} to {ims_json}\n"
+                + exports.ACTIONS_JSON_IS_NOT_OFFLINE_TOOL)
     n = exports.export_actions_csv(actions_csv, records, current, remarks=remarks)
     return f"Wrote {n} changed action(s) for {period} to {actions_csv}"
