@@ -633,6 +633,10 @@ def _ask_target(ctx: Context, title: str, default_name: str,
                          + " or ".join(sorted(allowed)) + ". Nothing was exported.")
     if path.exists() and not ctx.ui.confirm(f"{path.name} exists already. Replace it?"):
         return None
+    from .safety.outputs import check_output
+    # even when the accountant says Replace: never the workbook, a spreadsheet or a link
+    check_output(path, inputs=[p for p in [getattr(ctx.book, "path", None)] if p], force=True,
+                 option="the file")
     return path
 
 

@@ -838,3 +838,13 @@ def test_restore_refuses_a_number_not_listed_and_changes_nothing(tmp_path, demo_
     ui = FakeUI(texts=["1"], confirms=[False])
     assert run("restore", path, ui, tmp_path) == "Nothing was restored."
     assert path.read_bytes() == current and ui.closed == 0
+
+
+def test_export_never_replaces_a_spreadsheet_even_when_told_to(tmp_path, demo_template):
+    path = copy(demo_template, tmp_path)
+    disguised = tmp_path / "actions.csv"
+    disguised.write_bytes(path.read_bytes())          # a workbook saved under a .csv name
+    ui = FakeUI(texts=[DEFAULT, "2"], save_paths=[disguised], confirms=[True])
+    message = run("export_actions", path, ui, tmp_path)
+    assert "is a spreadsheet, and an export never replaces one" in message, message
+    assert disguised.read_bytes() == path.read_bytes()
