@@ -60,7 +60,11 @@ PROJECT_NAME = "ims_xl"
 CONF_SHEET = f"{PROJECT_NAME}.conf"
 #: Keys the xlwings VBA reads with GetConfig (case-insensitive). Only keys we mean to fix for every
 #: user go here: a key present on the sheet, even empty, hides the user's own config file value.
-CONF_SETTINGS: dict[str, str] = {"UDF Modules": "udfs.boe_functions"}
+#: ``ADD_WORKBOOK_TO_PYTHONPATH`` is one of those on purpose: upstream puts the active workbook's
+#: folder first on ``sys.path``, so a stray ``ims_xl.py`` beside a downloaded file would be imported
+#: (the sheet wins over the user's config file, so nobody can turn it back on by accident).
+CONF_SETTINGS: dict[str, str] = {"UDF Modules": "udfs.boe_functions",
+                                 "ADD_WORKBOOK_TO_PYTHONPATH": "false"}
 ADDIN_FILENAME = "ims_xl.xlam"
 VBA_PROJECT_NAME = "ims_xl"
 SHEET_CODENAME = "Sheet1"
@@ -178,7 +182,7 @@ def _workbook_xlsx() -> bytes:
     ws["D1"] = (f"Settings read by the ims_xl add-in (xlwings, sheet {CONF_SHEET}): key in column A, "
                 "value in column B, no blank rows. Per-user settings (e.g. Interpreter_Win) belong "
                 f"in %USERPROFILE%\\.{PROJECT_NAME}\\{PROJECT_NAME}.conf, not here.")
-    ws.column_dimensions["A"].width = 16
+    ws.column_dimensions["A"].width = 30
     ws.column_dimensions["B"].width = 24
     wb.code_name = WORKBOOK_CODENAME
     ws.sheet_properties.codeName = SHEET_CODENAME
