@@ -238,19 +238,8 @@ def _fetch(args: argparse.Namespace) -> int:
 
 @command("addin")
 def _addin(args: argparse.Namespace) -> int:
-    from workbook_template.addin import build_addin, install_addin
-    from workbook_template.addin.install import ExcelNotAvailable
-
-    if args.addin_command == "build":
-        xlam = build_addin(Path(args.out))
-        print(f"Wrote {xlam} (and {xlam.with_suffix('.xlsm').name}, the same build for "
-              "LibreOffice checks)")
-        return 0
-    try:
-        print(install_addin(Path(args.xlam) if args.xlam else None))
-    except ExcelNotAvailable as exc:
-        raise InputError(str(exc)) from None
-    return 0
+    from .addin_cli import addin_command
+    return addin_command(args)
 
 
 @command("demo")

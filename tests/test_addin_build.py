@@ -60,7 +60,7 @@ EXPECTED_TAGS = (
     "export_actions", "export_3b", "import_functions", "help",
 )
 EXPECTED_MODULES = {"ThisWorkbook": "document", "Sheet1": "document", "Dictionary": "class",
-                    "xlwings": "module", "IMSRibbon": "module"}
+                    "xlwings": "module", "IMSRibbon": "module", "xlwings_udfs": "module"}
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -73,7 +73,7 @@ LO_FILTER = "Calc MS Excel 2007 VBA XML"
 def built(tmp_path_factory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("addin")
     xlam = addin_build.build_addin(out)
-    return {"xlam": xlam, "xlsm": out / "ims_xl.xlsm", "dir": out}
+    return {"xlam": xlam, "xlsm": out / "ims_xl.xlsm", "dir": out, "udfs": addin_build.udf_module()}
 
 
 def _parts(path: Path) -> dict[str, bytes]:
@@ -254,6 +254,7 @@ def test_olevba_extracts_exactly_the_committed_sources(built):
         assert set(modules) == set(EXPECTED_MODULES)
         assert modules["IMSRibbon"] == normalise_source(_committed("IMSRibbon"))
         assert modules["xlwings"] == normalise_source(_committed("xlwings"))
+        assert modules["xlwings_udfs"] == normalise_source(built["udfs"].text)
         # kept from xlwings' Excel-made add-in, unchanged
         assert modules["Dictionary"] == shipped["Dictionary"]
         assert modules["ThisWorkbook"] == shipped["ThisWorkbook"]
@@ -274,7 +275,7 @@ def test_vba_project_streams(built):
     assert 'Name="ims_xl"' in lines
     assert [l for l in lines if re.match(r"(Document|Class|Module)=", l)] == [
         "Document=ThisWorkbook/&H00000000", "Document=Sheet1/&H00000000", "Class=Dictionary",
-        "Module=xlwings", "Module=IMSRibbon"]
+        "Module=xlwings", "Module=IMSRibbon", "Module=xlwings_udfs"]
     assert "RibbonMyAddin" not in project
     wm = ole.openstream("PROJECTwm").read()
     expected_wm = b"".join(n.encode() + b"\0" + n.encode("utf-16-le") + b"\0\0" for n in EXPECTED_MODULES) + b"\0\0"
@@ -285,11 +286,11 @@ def test_vba_project_streams(built):
     for rid, body, _raw in records:
         by_id.setdefault(rid, []).append(body)
     assert by_id[0x0004] == [b"ims_xl"]
-    assert by_id[0x000F] == [struct.pack("<H", 5)]
-    assert by_id[0x0031] == [b"\0\0\0\0"] * 5
-    assert by_id[0x002C] == [b"\xff\xff"] * 5
+    assert by_id[0x000F] == [struct.pack("<H", len(EXPECTED_MODULES))]
+    assert by_id[0x0031] == [b"\0\0\0\0"] * len(EXPECTED_MODULES)
+    assert by_id[0x002C] == [b"\xff\xff"] * len(EXPECTED_MODULES)
     assert [b.decode() for b in by_id[0x0019]] == list(EXPECTED_MODULES)
-    assert len(by_id[0x0021]) == 2 and len(by_id[0x0022]) == 3
+    assert len(by_id[0x0021]) == 3 and len(by_id[0x0022]) == 3  # standard / document + class
     # references kept from the base project (IRibbonControl lives in the Office library)
     assert b"Office" in by_id[0x0016] and b"MSForms" in by_id[0x0016]
     # module streams are compressed source only
@@ -572,7 +573,9 @@ def test_libreoffice_imports_the_committed_vba(built):
         assert len(holders) == 1, libraries.keys()
         modules = libraries[holders[0]]
         assert set(modules) == set(EXPECTED_MODULES)
-        for name in ("IMSRibbon", "xlwings"):
-            assert _undo_libreoffice(modules[name]) == _without_attributes(_committed(name)), (path.name, name)
+        for module in addin_build.vba_modules(udfs=built["udfs"]):
+            if module.kind == "module":  # ours: committed or generated
+                assert _undo_libreoffice(modules[module.name]) == _without_attributes(module.source), \
+                    (path.name, module.name)
     print(f"\nLibreOffice: library {holders[0]!r} with {sorted(modules)} "
           f"({time.perf_counter() - start:.1f} s for both files)")

@@ -133,6 +133,11 @@ XLWINGS_DEVIATIONS: list[tuple[str, str]] = [
 """, ""),
 ]
 
+#: The worksheet functions (udfs/boe_functions.py): the add-in's only formula-callable procedures.
+WORKSHEET_FUNCTIONS = {"BOE_STATUS", "BOE_ITC", "BOE_2B_PERIOD", "BOE_CHECK", "BOE_CUTOFF",
+                       "BOE_DAYS_LEFT", "GSTIN_CHECK", "PORT_CODE_CHECK", "BOE_NUMBER", "BOE_TABLE",
+                       "GSTR3B_4A1"}
+
 #: The Python that both command lines (RunPython, the UDF server) now run first.
 SYS_PATH_GUARD = "sys.path[:]=[p for p in sys.path if p];"
 
@@ -260,6 +265,7 @@ def test_formulas_reach_only_the_worksheet_functions(modules):
                  if name not in ("ThisWorkbook", "Sheet1", "Dictionary")}
     assert callable_.pop("xlwings") == set()
     assert callable_.pop("IMSRibbon") == set()  # one Sub (the ribbon callback)
+    assert callable_.pop("xlwings_udfs") == WORKSHEET_FUNCTIONS
     assert all(not names for names in callable_.values()), callable_
     # the check itself can fail: upstream's module exposes RunPython and GetConfig
     import xlwings
