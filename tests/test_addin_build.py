@@ -60,7 +60,8 @@ EXPECTED_TAGS = (
     "export_actions", "export_3b", "import_functions", "help",
 )
 EXPECTED_MODULES = {"ThisWorkbook": "document", "Sheet1": "document", "Dictionary": "class",
-                    "xlwings": "module", "IMSRibbon": "module", "xlwings_udfs": "module"}
+                    "xlwings": "module", "IMSRibbon": "module", "xlwings_udfs": "module",
+                    "IMSFunctionHelp": "module"}
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -257,7 +258,9 @@ def test_olevba_extracts_exactly_the_committed_sources(built):
         assert modules["xlwings_udfs"] == normalise_source(built["udfs"].text)
         # kept from xlwings' Excel-made add-in, unchanged
         assert modules["Dictionary"] == shipped["Dictionary"]
-        assert modules["ThisWorkbook"] == shipped["ThisWorkbook"]
+        # ThisWorkbook: Excel's attribute lines, then our code (Workbook_Open)
+        code = _committed("ThisWorkbook").split("\r\n", 1)[1]
+        assert modules["ThisWorkbook"] == shipped["ThisWorkbook"] + code
         assert modules["Sheet1"] == shipped["Sheet2"].replace('VB_Name = "Sheet2"', 'VB_Name = "Sheet1"')
     print(f"\nolevba: {len(modules)} modules: "
           + ", ".join(f"{n} ({len(s)} chars)" for n, s in modules.items()))
@@ -275,7 +278,7 @@ def test_vba_project_streams(built):
     assert 'Name="ims_xl"' in lines
     assert [l for l in lines if re.match(r"(Document|Class|Module)=", l)] == [
         "Document=ThisWorkbook/&H00000000", "Document=Sheet1/&H00000000", "Class=Dictionary",
-        "Module=xlwings", "Module=IMSRibbon", "Module=xlwings_udfs"]
+        "Module=xlwings", "Module=IMSRibbon", "Module=xlwings_udfs", "Module=IMSFunctionHelp"]
     assert "RibbonMyAddin" not in project
     wm = ole.openstream("PROJECTwm").read()
     expected_wm = b"".join(n.encode() + b"\0" + n.encode("utf-16-le") + b"\0\0" for n in EXPECTED_MODULES) + b"\0\0"
@@ -290,7 +293,7 @@ def test_vba_project_streams(built):
     assert by_id[0x0031] == [b"\0\0\0\0"] * len(EXPECTED_MODULES)
     assert by_id[0x002C] == [b"\xff\xff"] * len(EXPECTED_MODULES)
     assert [b.decode() for b in by_id[0x0019]] == list(EXPECTED_MODULES)
-    assert len(by_id[0x0021]) == 3 and len(by_id[0x0022]) == 3  # standard / document + class
+    assert len(by_id[0x0021]) == 4 and len(by_id[0x0022]) == 3  # standard / document + class
     # references kept from the base project (IRibbonControl lives in the Office library)
     assert b"Office" in by_id[0x0016] and b"MSForms" in by_id[0x0016]
     # module streams are compressed source only
@@ -574,7 +577,7 @@ def test_libreoffice_imports_the_committed_vba(built):
         modules = libraries[holders[0]]
         assert set(modules) == set(EXPECTED_MODULES)
         for module in addin_build.vba_modules(udfs=built["udfs"]):
-            if module.kind == "module":  # ours: committed or generated
+            if module.kind == "module" or module.name == "ThisWorkbook":  # ours
                 assert _undo_libreoffice(modules[module.name]) == _without_attributes(module.source), \
                     (path.name, module.name)
     print(f"\nLibreOffice: library {holders[0]!r} with {sorted(modules)} "

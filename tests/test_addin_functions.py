@@ -164,3 +164,131 @@ def test_build_command_says_the_functions_are_inside(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "11 worksheet functions" in proc.stdout
     assert (tmp_path / "ims_xl.xlam").is_file()
+
+
+# --------------------------------------------------------------------------- function-wizard help
+
+def _registrations(module_text: str) -> list[tuple[str, str, str, list[str]]]:
+    """Read the MacroOptions calls back out of the generated IMSFunctionHelp module:
+    (function, description, category, argument help)."""
+    def literal(s: str) -> str:
+        assert s.startswith('"') and s.endswith('"'), s
+        return s[1:-1].replace('""', '"')
+
+    text = module_text.replace("\r\n", "\n").replace(" _\n        ", " ")
+    category = literal(re.search(r'^Private Const HELP_CATEGORY As String = (".*")$', text,
+                                 re.MULTILINE).group(1))
+    out, arg_help = [], []
+    for line in text.split("\n"):
+        line = line.strip()
+        if m := re.fullmatch(r"ReDim argHelp\(1 To (\d+)\)", line):
+            arg_help = [None] * int(m.group(1))
+        elif m := re.fullmatch(r'argHelp\((\d+)\) = (".*")', line):
+            arg_help[int(m.group(1)) - 1] = literal(m.group(2))
+        elif line.startswith("Application.MacroOptions "):
+            m = re.fullmatch(r'Application\.MacroOptions Macro:=book & "(\w+)", Description:=("(?:[^"]|"")*"), '
+                             r"Category:=HELP_CATEGORY(, ArgumentDescriptions:=argHelp)?", line)
+            assert m, line
+            out.append((m.group(1), literal(m.group(2)), category, list(arg_help) if m.group(3) else []))
+            arg_help = []
+    return out
+
+
+def test_wizard_help_is_what_xlwings_import_functions_registers(shipped, xlwings_import_functions):
+    _, calls = xlwings_import_functions("udfs.boe_functions")
+    expected = [(macro.removeprefix("'ims_xl.xlam'!"), kw["Description"], kw["Category"],
+                 list(kw["ArgumentDescriptions"] or [])) for macro, kw in calls]
+    assert all(macro.startswith("'ims_xl.xlam'!") for macro, _ in calls)
+    registered = _registrations(shipped["IMSFunctionHelp"])
+    assert registered == expected
+    assert [r[0] for r in registered] == list(WORKSHEET_FUNCTIONS)
+    assert {r[2] for r in registered} == {"IMS Bills of Entry"}
+    by_name = {r[0]: r for r in registered}
+    assert by_name["BOE_ITC"][3][:2] == ["The BoE's IGST (blank: 0).", "The BoE's cess (blank: 0)."]
+
+
+def test_wizard_help_fits_excel_and_is_never_cut():
+    """Excel keeps 255 characters of a description and of each argument's help. xlwings' Import
+    functions sends the whole docstring cut to 255: each docstring is one line within the limit,
+    so the refresh and the add-in register the same words."""
+    from udfs import boe_functions as U
+
+    for name in WORKSHEET_FUNCTIONS:
+        doc = getattr(U, name).__doc__
+        assert doc and len(doc) <= 255 and "\n" not in doc, (name, len(doc or ""))
+        assert doc[0].isupper() or doc[0] == '"', name
+    udfs = generate_udf_module("udfs.boe_functions")
+    for call in udfs.macro_options:
+        assert call.description == getattr(U, call.function).__doc__  # not cut
+        assert call.argument_descriptions and all(0 < len(a) <= 255 for a in call.argument_descriptions)
+
+
+def test_wizard_help_is_in_the_accountants_words():
+    udfs = generate_udf_module("udfs.boe_functions")
+    jargon = re.compile(r"\b(None|Decimal|float|datetime|traceback|kwargs|ndim|xlwings|Python|"
+                        r"str|int|True|False)\b")
+    for call in udfs.macro_options:
+        for text in (call.description, *call.argument_descriptions):
+            assert not jargon.search(text), (call.function, text)
+
+
+def test_the_add_in_registers_the_help_when_it_opens(shipped):
+    this_workbook = shipped["ThisWorkbook"].replace("\r\n", "\n")
+    open_sub = re.search(r"^Private Sub Workbook_Open\(\)\n(.*?)^End Sub$", this_workbook,
+                         re.MULTILINE | re.DOTALL)
+    assert open_sub, this_workbook
+    code = [l.strip() for l in open_sub.group(1).split("\n") if l.strip() and not l.strip().startswith("'")]
+    assert code == ["IMS_RegisterFunctionHelp"]
+    help_module = shipped["IMSFunctionHelp"].replace("\r\n", "\n")
+    declarations = help_module.split("Public Sub", 1)[0]
+    assert "\nOption Private Module\n" in declarations  # not callable from a worksheet
+    body = help_module.split("Public Sub IMS_RegisterFunctionHelp()\n", 1)[1]
+    assert body.startswith("#If Mac Then\n")        # the functions need Excel on Windows
+    assert body.index("On Error Resume Next") < body.index("Application.MacroOptions")
+    assert body.count("Err.Clear\n    Application.MacroOptions") == len(WORKSHEET_FUNCTIONS)
+    assert "ThisWorkbook.Saved = True" in body
+    assert body.rstrip().endswith("#End If\nEnd Sub")
+
+
+def test_functions_whose_as_of_defaults_to_today_are_volatile(shipped):
+    """After midnight a blank as-of must mean the new day: those wrappers call
+    Application.Volatile (recalculated at every recalculation and on open, like TODAY())."""
+    from udfs import boe_functions as U
+    import inspect
+
+    text = shipped[UDF_MODULE_NAME].replace("\r\n", "\n")
+    wrappers = dict(re.findall(r"^Function (\w+)\(.*?\n(.*?)^End Function$", text,
+                               re.MULTILINE | re.DOTALL))
+    volatile = {name for name, body in wrappers.items() if "Application.Volatile" in body}
+    takes_as_of = {name for name in WORKSHEET_FUNCTIONS
+                   if inspect.signature(getattr(U, name)).parameters.get("as_of") is not None}
+    assert takes_as_of == {"BOE_STATUS", "BOE_ITC", "BOE_2B_PERIOD", "BOE_DAYS_LEFT", "BOE_TABLE",
+                           "GSTR3B_4A1"}
+    assert volatile == takes_as_of
+    assert all(inspect.signature(getattr(U, n)).parameters["as_of"].default is None for n in takes_as_of)
+    for name in volatile:  # first statement of the wrapper
+        assert wrappers[name].lstrip().startswith("Application.Volatile\n"), name
+    assert generate_udf_module("udfs.boe_functions").volatile == tuple(sorted(takes_as_of))
+
+
+@pytest.mark.parametrize("bad, message", [
+    ("x" * 256, "256 characters"),
+    ("two\nlines", "line break"),
+    ("", "empty"),
+])
+def test_help_that_excel_would_cut_or_garble_is_refused(bad, message):
+    from workbook_template.addin.function_help import FunctionHelpError, function_help_module
+    from workbook_template.addin.udf_module import MacroOptionsCall
+
+    good = MacroOptionsCall("F", "Fine.", "IMS Bills of Entry", ("An argument.",))
+    assert "Description:=\"Fine.\"" in function_help_module([good], source="test")
+    for call in (MacroOptionsCall("F", bad, "IMS Bills of Entry", ("An argument.",)),
+                 MacroOptionsCall("F", "Fine.", "IMS Bills of Entry", (bad,))):
+        with pytest.raises(FunctionHelpError, match=message):
+            function_help_module([call], source="test")
+
+
+def test_quotes_in_help_survive_as_vba_text(shipped):
+    registered = dict((r[0], r[1]) for r in _registrations(shipped["IMSFunctionHelp"]))
+    assert registered["BOE_CHECK"].startswith('"OK", or the first problem')
+    assert '""OK""' in shipped["IMSFunctionHelp"]
