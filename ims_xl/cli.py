@@ -242,6 +242,12 @@ def _addin(args: argparse.Namespace) -> int:
     return addin_command(args)
 
 
+@command("doctor")
+def _doctor(args: argparse.Namespace) -> int:
+    from .addin_cli import doctor_command
+    return doctor_command(args)
+
+
 @command("demo")
 def _demo(args: argparse.Namespace) -> int:
     from .workbook.demo import DEMO_AS_OF, run_demo
@@ -347,12 +353,18 @@ def build_parser() -> argparse.ArgumentParser:
     what.add_argument("--reconciliation", metavar="FILE", help="the three-way match as CSV")
     p.add_argument("--force", action="store_true", help="replace an earlier export of that name")
 
-    p = sub.add_parser("addin", help="build or install the Excel add-in ims_xl.xlam")
-    addin = p.add_subparsers(dest="addin_command", required=True, metavar="build|install")
+    p = sub.add_parser("addin", help="build, install, check or remove the Excel add-in ims_xl.xlam")
+    addin = p.add_subparsers(dest="addin_command", required=True,
+                             metavar="build|install|status|remove")
     b = addin.add_parser("build", help="write ims_xl.xlam headlessly")
     b.add_argument("--out", default="dist", help="folder for the add-in (default: dist)")
-    i = addin.add_parser("install", help="copy the add-in into Excel's startup folder")
+    i = addin.add_parser("install", help="copy the add-in into Excel's startup folder (unblocked)")
     i.add_argument("xlam", nargs="?", help="a built ims_xl.xlam (default: build a fresh one)")
+    addin.add_parser("status", help="where the add-in is installed, which version, up to date?")
+    addin.add_parser("remove", help="take the add-in out of Excel's startup folder")
+
+    sub.add_parser("doctor", help="is this machine ready for the add-in? (Python, xlwings, "
+                                  "Excel, Trust Center, antivirus rule)")
 
     p = sub.add_parser("demo", help="the main job on the bundled sample data")
     p.add_argument("--out", default="out", help="folder for the demo workbook (default: out)")

@@ -368,11 +368,12 @@ def main(argv: list[str] | None = None) -> int:
         path = build_addin(args.out)
         print(f"built {path} and {path.with_suffix('.xlsm')} in {time.perf_counter() - start:.2f} s")
     else:
-        from .install import ExcelNotAvailable, install_addin
+        from .addin_file import NotAnAddin
+        from .install import AddinInUse, ExcelNotAvailable, NotOurFile, install_addin
 
         try:
             print(install_addin(args.xlam))
-        except ExcelNotAvailable as exc:
+        except (ExcelNotAvailable, AddinInUse, NotOurFile, NotAnAddin, FileNotFoundError) as exc:
             print(exc, file=sys.stderr)
             return 2
     return 0
