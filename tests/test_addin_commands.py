@@ -486,3 +486,50 @@ def test_doctor_on_macos(tmp_path):
     assert topics["AppleScript"][0][0] == "FIX"
     assert topics["Worksheet functions"][-1][0] == "N/A" and "Lite" in topics["Worksheet functions"][-1][1]
     assert topics["Trust Center"][0][0] == "N/A" and "Windows only (this is macOS)" in topics["Trust Center"][0][1]
+
+
+# --------------------------------------------------------------------------- the Windows guide
+
+def _install_block(text: str) -> str:
+    start = text.index("<!-- windows-install-block -->")
+    return text[start:text.index("<!-- /windows-install-block -->", start)]
+
+
+def test_readme_and_guide_give_the_same_install_block():
+    readme = (_ROOT / "README.md").read_text(encoding="utf-8")
+    guide = (_ROOT / "docs" / "install-windows.md").read_text(encoding="utf-8")
+    assert _install_block(readme) == _install_block(guide)
+    block = _install_block(guide)
+    # the steps, in order: Python, venv, pip, the add-in, the check
+    order = ["winget install --id Python.Python.3.12", "-m venv", "-m pip install $ImsXl",
+             "ims-xl.exe\" addin install", "ims-xl.exe\" doctor"]
+    positions = [block.index(step) for step in order]
+    assert positions == sorted(positions)
+    # the wheel name pip would build for this project and version
+    assert f"ims_xl-{__version__}-py3-none-any.whl" in block
+    # the user-scope Python path the block checks is the one it installs
+    assert r"$env:LOCALAPPDATA\Programs\Python\Python312\python.exe" in block
+    assert "Activate.ps1" not in block  # script policy: no .ps1 is run
+
+
+def test_every_command_the_guide_names_exists():
+    import re
+
+    from ims_xl.cli import build_parser
+
+    parser = build_parser()
+    for doc in (_ROOT / "README.md", _ROOT / "docs" / "install-windows.md", _ROOT / "docs" / "addin-build.md"):
+        text = doc.read_text(encoding="utf-8")
+        for match in re.finditer(r"ims-xl(?:\.exe\")? (addin (?:build|install|status|remove)|doctor)\b", text):
+            args = match.group(1).split()
+            namespace = parser.parse_args(args + (["--out", "x"] if args == ["addin", "build"] else []))
+            assert namespace.command == args[0], (doc.name, match.group(0))
+
+
+def test_the_guide_covers_what_the_issue_asks():
+    guide = (_ROOT / "docs" / "install-windows.md").read_text(encoding="utf-8")
+    for words in ("Unblock", "32-bit", "64-bit", "trusted location",
+                  "Block all Office applications from creating child processes",
+                  "D4F940AB-401B-4EFC-AADC-AD5F3C50688A", "Upgrade", "Remove", "Mac",
+                  "Trust access to the VBA project object model", "winget", "python.org"):
+        assert words in guide, words
