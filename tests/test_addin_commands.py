@@ -533,3 +533,21 @@ def test_the_guide_covers_what_the_issue_asks():
                   "D4F940AB-401B-4EFC-AADC-AD5F3C50688A", "Upgrade", "Remove", "Mac",
                   "Trust access to the VBA project object model", "winget", "python.org"):
         assert words in guide, words
+
+
+def test_an_unreadable_installed_copy_is_treated_as_in_use(built, older_build, win_home, monkeypatch):
+    target = _windows_target(win_home)
+    target.parent.mkdir(parents=True)
+    target.write_bytes(older_build.read_bytes())
+    real = addin_install.read_addin
+
+    def deny(path):
+        if Path(path) == target:
+            raise PermissionError(13, "The process cannot access the file", str(path))
+        return real(path)
+
+    monkeypatch.setattr(addin_install, "read_addin", deny)
+    with pytest.raises(addin_install.AddinInUse, match="could not read .* Close Excel"):
+        addin_install.install_addin(built, platform="windows", home=win_home,
+                                    configure_interpreter=False, excel_running=lambda: True)
+    assert target.read_bytes() == older_build.read_bytes()

@@ -73,10 +73,12 @@ def _in_use(target: Path, doing: str, platform: str, exc: OSError,
         "wait a minute and run the same command again. Nothing was changed.")
 
 
-def _check_ours(target: Path) -> None:
+def _check_ours(target: Path, platform: str, excel_running: Callable[[], bool | None]) -> None:
     if target.exists():
         try:
             read_addin(target)
+        except PermissionError as exc:  # Excel may hold it open without sharing
+            raise _in_use(target, "read", platform, exc, excel_running) from None
         except NotAnAddin:
             raise NotOurFile(
                 f"{target} is not an add-in that ims-xl built, so ims-xl leaves it alone. If it "
@@ -205,7 +207,7 @@ def install_addin(xlam: Path | None = None, *, configure_interpreter: bool = Tru
     target_dir = startup_dir(platform, home)
     target_dir.mkdir(parents=True, exist_ok=True)
     target = target_dir / ADDIN_FILENAME
-    _check_ours(target)
+    _check_ours(target, platform, excel_running)
     downloaded = windows.parse_zone_id(windows.zone_identifier(xlam)) if platform == "windows" else None
     tmp = target_dir / f"~ims_xl_install_{os.getpid()}.tmp"  # Excel skips "~" files
     try:
@@ -268,7 +270,7 @@ def remove_addin(*, platform: str | None = None, home: Path | None = None,
         return (f"No ims_xl add-in in Excel's startup folder ({target.parent}): nothing to remove. "
                 "If Excel still shows the IMS - Bill of Entry tab, it loads a copy from elsewhere: "
                 "`ims-xl doctor` lists it.")
-    _check_ours(target)
+    _check_ours(target, platform, excel_running)
     try:
         target.unlink()
     except PermissionError as exc:
