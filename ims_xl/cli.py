@@ -239,19 +239,14 @@ def _fetch(args: argparse.Namespace) -> int:
 
 @command("addin")
 def _addin(args: argparse.Namespace) -> int:
-    from workbook_template.addin import build_addin, install_addin
-    from workbook_template.addin.install import ExcelNotAvailable
+    from .addin_cli import addin_command
+    return addin_command(args)
 
-    if args.addin_command == "build":
-        xlam = build_addin(Path(args.out))
-        print(f"Wrote {xlam} (and {xlam.with_suffix('.xlsm').name}, the same build for "
-              "LibreOffice checks)")
-        return 0
-    try:
-        print(install_addin(Path(args.xlam) if args.xlam else None))
-    except ExcelNotAvailable as exc:
-        raise InputError(str(exc)) from None
-    return 0
+
+@command("doctor")
+def _doctor(args: argparse.Namespace) -> int:
+    from .addin_cli import doctor_command
+    return doctor_command(args)
 
 
 @command("demo")
@@ -361,12 +356,18 @@ def build_parser() -> argparse.ArgumentParser:
     what.add_argument("--reconciliation", metavar="FILE", help="the three-way match as CSV")
     p.add_argument("--force", action="store_true", help="replace an earlier export of that name")
 
-    p = sub.add_parser("addin", help="build or install the Excel add-in ims_xl.xlam")
-    addin = p.add_subparsers(dest="addin_command", required=True, metavar="build|install")
+    p = sub.add_parser("addin", help="build, install, check or remove the Excel add-in ims_xl.xlam")
+    addin = p.add_subparsers(dest="addin_command", required=True,
+                             metavar="build|install|status|remove")
     b = addin.add_parser("build", help="write ims_xl.xlam headlessly")
     b.add_argument("--out", default="dist", help="folder for the add-in (default: dist)")
-    i = addin.add_parser("install", help="copy the add-in into Excel's startup folder")
+    i = addin.add_parser("install", help="copy the add-in into Excel's startup folder (unblocked)")
     i.add_argument("xlam", nargs="?", help="a built ims_xl.xlam (default: build a fresh one)")
+    addin.add_parser("status", help="where the add-in is installed, which version, up to date?")
+    addin.add_parser("remove", help="take the add-in out of Excel's startup folder")
+
+    sub.add_parser("doctor", help="is this machine ready for the add-in? (Python, xlwings, "
+                                  "Excel, Trust Center, antivirus rule)")
 
     p = sub.add_parser("demo", help="the main job on the bundled sample data")
     p.add_argument("--out", default="out", help="folder for the demo workbook (default: out)")

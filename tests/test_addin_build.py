@@ -60,7 +60,8 @@ EXPECTED_TAGS = (
     "export_actions", "export_3b", "restore", "import_functions", "help",
 )
 EXPECTED_MODULES = {"ThisWorkbook": "document", "Sheet1": "document", "Dictionary": "class",
-                    "xlwings": "module", "IMSRibbon": "module"}
+                    "xlwings": "module", "IMSRibbon": "module", "xlwings_udfs": "module",
+                    "IMSFunctionHelp": "module"}
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -73,7 +74,7 @@ LO_FILTER = "Calc MS Excel 2007 VBA XML"
 def built(tmp_path_factory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("addin")
     xlam = addin_build.build_addin(out)
-    return {"xlam": xlam, "xlsm": out / "ims_xl.xlsm", "dir": out}
+    return {"xlam": xlam, "xlsm": out / "ims_xl.xlsm", "dir": out, "udfs": addin_build.udf_module()}
 
 
 def _parts(path: Path) -> dict[str, bytes]:
@@ -187,7 +188,8 @@ def test_config_sheet_and_codenames_match_document_modules(built):
     cells = {c.get("r"): "".join(t.text or "" for t in c.iter(f"{{{MAIN_NS}}}t"))
              for c in sheet_xml.iter(f"{{{MAIN_NS}}}c")}
     assert cells["A1"] == "UDF Modules" and cells["B1"] == "udfs.boe_functions"
-    assert "A2" not in cells
+    assert cells["A2"] == "ADD_WORKBOOK_TO_PYTHONPATH" and cells["B2"] == "false"
+    assert "A3" not in cells  # xlwings reads A1 down to the first blank: nothing else is a setting
     # "UDF Modules" is a key the xlwings VBA asks for (GetConfig upper-cases sheet keys)
     assert 'GetConfig("UDF MODULES")' in xlwings_src
 
@@ -244,21 +246,6 @@ def test_dispatcher_runs_python_with_the_tag():
     assert _vba_subs(src) == {RIBBON_CALLBACK}
 
 
-def test_vendored_xlwings_module_is_upstream_with_our_project_name():
-    import xlwings
-
-    upstream = (Path(xlwings.__file__).parent / "xlwings_custom_addin.bas").read_bytes().decode("cp1252")
-    ours = _committed("xlwings")
-    assert xlwings.__version__ == addin_build.XLWINGS_VERSION
-    up_lines, our_lines = normalise_source(upstream).split("\r\n"), normalise_source(ours).split("\r\n")
-    assert len(up_lines) == len(our_lines)
-    diff = [(a, b) for a, b in zip(up_lines, our_lines) if a != b]
-    assert diff == [('Public Const PROJECT_NAME As String = "myaddin"',
-                     'Public Const PROJECT_NAME As String = "ims_xl"')]
-    assert f"xlwings64-{addin_build.XLWINGS_VERSION}.dll" in ours
-    assert "\r\n" in ours and "\n" not in ours.replace("\r\n", "")  # CRLF throughout
-
-
 # --------------------------------------------------------------------------- the VBA project
 
 def test_olevba_extracts_exactly_the_committed_sources(built):
@@ -268,9 +255,12 @@ def test_olevba_extracts_exactly_the_committed_sources(built):
         assert set(modules) == set(EXPECTED_MODULES)
         assert modules["IMSRibbon"] == normalise_source(_committed("IMSRibbon"))
         assert modules["xlwings"] == normalise_source(_committed("xlwings"))
+        assert modules["xlwings_udfs"] == normalise_source(built["udfs"].text)
         # kept from xlwings' Excel-made add-in, unchanged
         assert modules["Dictionary"] == shipped["Dictionary"]
-        assert modules["ThisWorkbook"] == shipped["ThisWorkbook"]
+        # ThisWorkbook: Excel's attribute lines, then our code (Workbook_Open)
+        code = _committed("ThisWorkbook").split("\r\n", 1)[1]
+        assert modules["ThisWorkbook"] == shipped["ThisWorkbook"] + code
         assert modules["Sheet1"] == shipped["Sheet2"].replace('VB_Name = "Sheet2"', 'VB_Name = "Sheet1"')
     print(f"\nolevba: {len(modules)} modules: "
           + ", ".join(f"{n} ({len(s)} chars)" for n, s in modules.items()))
@@ -288,7 +278,7 @@ def test_vba_project_streams(built):
     assert 'Name="ims_xl"' in lines
     assert [l for l in lines if re.match(r"(Document|Class|Module)=", l)] == [
         "Document=ThisWorkbook/&H00000000", "Document=Sheet1/&H00000000", "Class=Dictionary",
-        "Module=xlwings", "Module=IMSRibbon"]
+        "Module=xlwings", "Module=IMSRibbon", "Module=xlwings_udfs", "Module=IMSFunctionHelp"]
     assert "RibbonMyAddin" not in project
     wm = ole.openstream("PROJECTwm").read()
     expected_wm = b"".join(n.encode() + b"\0" + n.encode("utf-16-le") + b"\0\0" for n in EXPECTED_MODULES) + b"\0\0"
@@ -299,11 +289,11 @@ def test_vba_project_streams(built):
     for rid, body, _raw in records:
         by_id.setdefault(rid, []).append(body)
     assert by_id[0x0004] == [b"ims_xl"]
-    assert by_id[0x000F] == [struct.pack("<H", 5)]
-    assert by_id[0x0031] == [b"\0\0\0\0"] * 5
-    assert by_id[0x002C] == [b"\xff\xff"] * 5
+    assert by_id[0x000F] == [struct.pack("<H", len(EXPECTED_MODULES))]
+    assert by_id[0x0031] == [b"\0\0\0\0"] * len(EXPECTED_MODULES)
+    assert by_id[0x002C] == [b"\xff\xff"] * len(EXPECTED_MODULES)
     assert [b.decode() for b in by_id[0x0019]] == list(EXPECTED_MODULES)
-    assert len(by_id[0x0021]) == 2 and len(by_id[0x0022]) == 3
+    assert len(by_id[0x0021]) == 4 and len(by_id[0x0022]) == 3  # standard / document + class
     # references kept from the base project (IRibbonControl lives in the Office library)
     assert b"Office" in by_id[0x0016] and b"MSForms" in by_id[0x0016]
     # module streams are compressed source only
@@ -586,7 +576,9 @@ def test_libreoffice_imports_the_committed_vba(built):
         assert len(holders) == 1, libraries.keys()
         modules = libraries[holders[0]]
         assert set(modules) == set(EXPECTED_MODULES)
-        for name in ("IMSRibbon", "xlwings"):
-            assert _undo_libreoffice(modules[name]) == _without_attributes(_committed(name)), (path.name, name)
+        for module in addin_build.vba_modules(udfs=built["udfs"]):
+            if module.kind == "module" or module.name == "ThisWorkbook":  # ours
+                assert _undo_libreoffice(modules[module.name]) == _without_attributes(module.source), \
+                    (path.name, module.name)
     print(f"\nLibreOffice: library {holders[0]!r} with {sorted(modules)} "
           f"({time.perf_counter() - start:.1f} s for both files)")

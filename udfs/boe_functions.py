@@ -11,9 +11,17 @@ over :mod:`ims_xl.sheet_functions`, where the work and its tests live:
 * money leaves as float here and only here (Excel has no decimal type), rounded half up to
   paise first; dates leave as datetime.
 
-A function's docstring is its help in Excel's function wizard: Excel shows its first 255
-characters, so each starts with what the function returns. Python names are the Excel
-names, because xlwings names the Excel function after the Python one.
+A function's docstring is its help in Excel's function wizard, word for word: one line of at
+most 255 characters (Excel's limit), saying first what the function returns, in the
+accountant's words. The add-in registers it when it opens (``Application.MacroOptions``, see
+docs/addin-build.md), and xlwings' Import functions registers the same text. Details for the
+reader of this file are comments in the function. Python names are the Excel names, because
+xlwings names the Excel function after the Python one.
+
+The functions whose ``as_of`` defaults to today are volatile (``volatile=True``): like
+``TODAY()``, Excel recalculates them at every recalculation and when the workbook opens, so a
+blank as-of date is right the morning after. The others depend on their arguments only (except
+BOE_CHECK's "reference date after today" check, which clears at the next edit of its row).
 On Linux and macOS without Excel, xlwings' decorators do nothing: the functions can be
 called directly.
 """
@@ -30,7 +38,8 @@ from ims_xl import sheet_functions as sf
 
 CATEGORY = "IMS Bills of Entry"
 
-_AS_OF = "The as-of date (blank: today)."
+_AS_OF = ("The as-of date (blank: today). Like TODAY(), the function recalculates whenever "
+          "Excel does, so a blank as-of date moves on at midnight.")
 _ACTION = "Accept, Keep Pending, Reject, or blank for no action (A, P, R also work)."
 _REF_DATE = "The BoE's ICEGATE reference date (DD-MM-YYYY or a date cell)."
 _HEAD = "IGST or Cess for one head; blank for both added together."
@@ -74,23 +83,22 @@ def _excel_date(value):
     return value
 
 
-@xw.func(category=CATEGORY)
+@xw.func(category=CATEGORY, volatile=True)
 @_arg("action", _ACTION)
 @_arg("ref_date", _REF_DATE)
 @_arg("as_of", _AS_OF)
 @_arg("remark", _REMARK)
 @_never_raise
 def BOE_STATUS(action, ref_date, as_of=None, remark=None):
-    """Status of one BoE: Accepted, Deemed accepted, Pending, Rejected or "Open - deemed accepted on DD-MM-YYYY". Single-row function: the row's Action is its whole history, taken on the as-of date (there is no action date here).
-
-    The rules are those of Recompute with default settings (monthly filer, reject policy
-    warn): a Reject without a remark is ignored, and an action after the BoE's period was
-    closed (GSTR-3B filed) cannot change it. Use BOE_2B_PERIOD to give the action a date.
-    """
+    """Status of one BoE on the as-of date: Accepted, Deemed accepted, Pending, Rejected or "Open - deemed accepted on DD-MM-YYYY". The row's Action is its whole history (no action date). Rules as in Recompute; a Reject counts only with a remark."""
+    # Single-row: the Action is taken on the as-of date. Recompute's rules with default settings
+    # (monthly filer, reject policy warn): a Reject without a remark is ignored, and an action
+    # after the BoE's period was closed (GSTR-3B filed) cannot change it. BOE_2B_PERIOD takes
+    # an action date.
     return sf.boe_status(action, ref_date, as_of, remark)
 
 
-@xw.func(category=CATEGORY)
+@xw.func(category=CATEGORY, volatile=True)
 @_arg("igst", "The BoE's IGST (blank: 0).")
 @_arg("cess", "The BoE's cess (blank: 0).")
 @_arg("action", _ACTION)
@@ -100,15 +108,12 @@ def BOE_STATUS(action, ref_date, as_of=None, remark=None):
 @_arg("remark", _REMARK)
 @_never_raise
 def BOE_ITC(igst, cess, action, ref_date, as_of=None, head=None, remark=None):
-    """Input tax credit this BoE gives on the as-of date: IGST + cess, or one head; 0 while pending, open or rejected. Single-row function: the row's Action is its whole history, taken on the as-of date.
-
-    Same rules as BOE_STATUS. A Reject counts only with the optional remark (the rules:
-    an unconfirmed Reject never removes credit).
-    """
+    """Input tax credit this BoE gives on the as-of date: IGST + cess, or one head; 0 while pending, open or rejected. The row's Action is its whole history. Rules as in BOE_STATUS; a Reject counts only with a remark."""
+    # The rules: an unconfirmed Reject (no remark) never removes credit.
     return _money(sf.boe_itc(igst, cess, action, ref_date, as_of, head, remark))
 
 
-@xw.func(category=CATEGORY)
+@xw.func(category=CATEGORY, volatile=True)
 @_arg("ref_date", _REF_DATE)
 @_arg("action", _ACTION)
 @_arg("action_date", "When the action was taken (blank: the as-of date).")
@@ -116,11 +121,9 @@ def BOE_ITC(igst, cess, action, ref_date, as_of=None, head=None, remark=None):
 @_arg("remark", _REMARK)
 @_never_raise
 def BOE_2B_PERIOD(ref_date, action, action_date=None, as_of=None, remark=None):
-    """Period (MMYYYY text) whose GSTR-2B shows this BoE as accepted or rejected; "Pending", or "Open until DD-MM-YYYY" while in none. Single-row function: the row's Action and Action Date are its whole history.
-
-    An action dated after the as-of date is not taken yet. "Open until" gives the day the
-    BoE will be deemed accepted into the GSTR-2B of its period unless you act.
-    """
+    """Period (MMYYYY) whose GSTR-2B shows this BoE as accepted or rejected; "Pending"; or "Open until DD-MM-YYYY", the day it is deemed accepted unless you act. The row's Action and Action Date are its whole history."""
+    # The period comes back as text. An action dated after the as-of date is not taken yet.
+    # "Open until" is the day the BoE is deemed accepted into its period's GSTR-2B.
     return sf.boe_2b_period(ref_date, action, action_date, as_of, remark)
 
 
@@ -133,11 +136,9 @@ def BOE_2B_PERIOD(ref_date, action, action_date=None, as_of=None, remark=None):
 @_arg("remark", _REMARK)
 @_never_raise
 def BOE_CHECK(port_code, boe_no, boe_date, ref_date, action=None, remark=None):
-    """"OK", or the first problem with a BoE row in the rules' words: port code, BoE number, dates and their order, action word, Reject without remark. Else the first warning, as "Warning: ...". Single-row function: the row's Action is its whole history.
-
-    The reference date may not be after today. Timing (cutoffs, late actions) is not
-    checked here: see BOE_STATUS.
-    """
+    """"OK", or the first problem with a BoE row: port code, BoE number, dates and their order, action word, Reject without remark; else the first warning, as "Warning: ...". The row's Action is its whole history. Timing: see BOE_STATUS."""
+    # In the rules' words. The reference date may not be after today (not volatile: that
+    # check clears at the next edit of the row). Cutoffs and late actions: BOE_STATUS.
     return sf.boe_check(port_code, boe_no, boe_date, ref_date, action, remark)
 
 
@@ -149,7 +150,7 @@ def BOE_CUTOFF(period_or_date):
     return _excel_date(sf.boe_cutoff(period_or_date))
 
 
-@xw.func(category=CATEGORY)
+@xw.func(category=CATEGORY, volatile=True)
 @_arg("period_or_date", _PERIOD)
 @_arg("as_of", _AS_OF)
 @_never_raise
@@ -182,32 +183,30 @@ def BOE_NUMBER(value):
     return sf.boe_number_text(value)
 
 
-@xw.func(category=CATEGORY)
+@xw.func(category=CATEGORY, volatile=True)
 @_arg("table", _TABLE, ndim=2)
 @_arg("as_of", _AS_OF)
 @_never_raise
 def BOE_TABLE(table, as_of=None):
-    """Status, 2B Period, ITC IGST, ITC Cess and Messages for every row of the BoE table in one call (spills); header row only if the input has one. Each row's Action and Action Date (blank: as-of) are its whole history; the Action Log is not read.
-
-    All rows are evaluated together, so the amendments of a BoE chain as in Recompute, with
-    default settings (monthly filer, reject policy warn, no GSTIN). Empty rows give empty
-    result rows; ITC is blank when the row gives no credit.
-    """
+    """Status, 2B Period, ITC IGST, ITC Cess and Messages for every row of the BoE table, in one formula that spills. Amendments chain as in Recompute. Each row's Action and Action Date are its whole history; the Action Log is not read."""
+    # A header row comes back only if the input has one; a blank Action Date is the as-of
+    # date. All rows are evaluated together, so amendments chain as in Recompute with default
+    # settings (monthly filer, reject policy warn, no GSTIN). Empty rows give empty result
+    # rows; ITC is blank when the row gives no credit. One call for the whole table: much
+    # cheaper at each recalculation than one BOE_STATUS per row.
     result = sf.boe_table(table, as_of)
     if isinstance(result, str):
         return result
     return [[row[0], row[1], _money(row[2]), _money(row[3]), row[4]] for row in result]
 
 
-@xw.func(category=CATEGORY)
+@xw.func(category=CATEGORY, volatile=True)
 @_arg("table", _TABLE, ndim=2)
 @_arg("period", _PERIOD)
 @_arg("head", _HEAD)
 @_arg("as_of", _AS_OF)
 @_never_raise
 def GSTR3B_4A1(table, period, head=None, as_of=None):
-    """GSTR-3B Table 4(A)(1) (import of goods) for the period, from the BoE table: IGST + cess, or one head. Each row's Action and Action Date (blank: as-of) are its whole history; the Action Log is not read.
-
-    Reads the table as BOE_TABLE does. 0 for a period before the table's first.
-    """
+    """GSTR-3B Table 4(A)(1), import of goods, for the period from the BoE table: IGST + cess, or one head; 0 before the table's first period. Each row's Action and Action Date are its whole history; the Action Log is not read."""
+    # Reads the table as BOE_TABLE does (a blank Action Date is the as-of date).
     return _money(sf.gstr3b_4a1(table, period, head, as_of))

@@ -1,4 +1,8 @@
 Attribute VB_Name = "xlwings"
+' ims_xl: Option Private Module keeps RunPython and every other procedure of this module out of
+' reach of worksheet formulas (=RunPython("...") in a workbook someone sends you). The ribbon,
+' the xlwings_udfs module and Application.Run still reach them. See docs/addin-build.md.
+Option Private Module
 #Const App = "Microsoft Excel" 'Adjust when using outside of Excel
 'Version: 0.37.8
 
@@ -89,20 +93,16 @@ Public Function RunPython(PythonCommand As String)
     End If
 
     ' Check for embedded Python code
+    ' ims_xl: in the add-in's own sheets only, never the active workbook's (a sheet named *.py in a
+    ' workbook someone sends you must not become code that RunPython runs).
     uses_embedded_code = False
-    For i = 1 To 2
-        If i = 1 Then
-            Set wb = ActiveWorkbook
-        Else
-            Set wb = ThisWorkbook
+    Set wb = ThisWorkbook
+    For Each sht In wb.Worksheets
+        If Right$(sht.Name, 3) = ".py" Then
+            uses_embedded_code = True
+            Exit For
         End If
-        For Each sht In wb.Worksheets
-            If Right$(sht.Name, 3) = ".py" Then
-                uses_embedded_code = True
-                Exit For
-            End If
-        Next
-    Next i
+    Next
 
     If uses_embedded_code = True Then
         AddExcelDir = "false"
@@ -296,7 +296,9 @@ Function ExecuteWindows(IsFrozen As Boolean, PythonCommand As String, PYTHON_WIN
     End If
 
     If IsFrozen = False Then
-        RunCommand = CondaCmd & PythonInterpreter & " -B -c ""import xlwings.utils;xlwings.utils.prepare_sys_path(\""" & PYTHONPATH & "\""); " & PythonCommand & """ "
+        ' ims_xl: drop the current folder ('') from sys.path before anything is imported, and again
+        ' after prepare_sys_path, which adds '' back when the PYTHONPATH setting is empty
+        RunCommand = CondaCmd & PythonInterpreter & " -B -c ""import sys;sys.path[:]=[p for p in sys.path if p];import xlwings.utils;xlwings.utils.prepare_sys_path(\""" & PYTHONPATH & "\"");sys.path[:]=[p for p in sys.path if p]; " & PythonCommand & """ "
     ElseIf IsFrozen = True Then
         RunCommand = Chr(34) & PythonCommand & Chr(34) & " " & FrozenArgs & " "
     End If
@@ -465,7 +467,10 @@ Function XLPyCommand()
     Else
         ' Spaces in path of python.exe require quote around path AND quotes around whole command, see:
         ' https://stackoverflow.com/questions/6376113/how-do-i-use-spaces-in-the-command-prompt
-        tail = " -B -c ""import sys, os;" & LicenseKeyEnvString & "import xlwings.utils;xlwings.utils.prepare_sys_path(\""" & PYTHONPATH & "\"");import xlwings; xlwings.serve('$(CLSID)')"""
+        ' ims_xl: drop the current folder ('') from sys.path: the UDF server starts in Excel's
+        ' current folder, often the folder of the last file opened. Before anything is imported,
+        ' and again after prepare_sys_path, which adds '' back when the PYTHONPATH setting is empty
+        tail = " -B -c ""import sys, os;sys.path[:]=[p for p in sys.path if p];" & LicenseKeyEnvString & "import xlwings.utils;xlwings.utils.prepare_sys_path(\""" & PYTHONPATH & "\"");sys.path[:]=[p for p in sys.path if p];import xlwings; xlwings.serve('$(CLSID)')"""
         XLPyCommand = PYTHON_WIN & tail & Chr(34)
     End If
 End Function
@@ -553,10 +558,11 @@ End Sub
 
 Sub ImportXlwingsUdfsModule(tf As String)
     ' Fallback: This is called from Python as direct pywin32 calls were sometimes failing, see comments in the Python code
+    ' ims_xl: Import functions refreshes the add-in's own module, never the active workbook's
     On Error Resume Next
-    ActiveWorkbook.VBProject.VBComponents.Remove ActiveWorkbook.VBProject.VBComponents("xlwings_udfs")
+    ThisWorkbook.VBProject.VBComponents.Remove ThisWorkbook.VBProject.VBComponents("xlwings_udfs")
     On Error GoTo 0
-    ActiveWorkbook.VBProject.VBComponents.Import tf
+    ThisWorkbook.VBProject.VBComponents.Import tf
 End Sub
 
 Private Sub GetDLLVersion()
@@ -650,21 +656,16 @@ Function GetConfig(configKey As String, Optional default As String = "", Optiona
     ' If source is provided, returns the value from this source only, otherwise it goes through all layers until
     ' it finds a value (sheet -> directory -> user -> default)
     ' An entry in xlwings.conf sheet overrides the config file/ribbon
+    ' ims_xl: two layers only: the add-in's own ims_xl.conf sheet, then the user's config file
+    ' (%USERPROFILE%\.ims_xl\ims_xl.conf). The active workbook's ims_xl.conf sheet and an ims_xl.conf
+    ' file in its folder are never read: a workbook someone sends you must not choose the Python
+    ' (or PYTHONPATH) that the add-in runs. source = "directory" finds nothing.
     Dim configValue As String
     
     ' Sheet
     #If App = "Microsoft Excel" Then
     If source = "" Or source = "sheet" Then
         If Application.Name = "Microsoft Excel" Then
-            'Workbook Sheet Config
-            If SheetExists(ActiveWorkbook, PROJECT_NAME & ".conf") = True Then
-                If GetConfigFromSheet(ActiveWorkbook).Exists(configKey) = True Then
-                    GetConfig = GetConfigFromSheet(ActiveWorkbook).Item(configKey)
-                    GetConfig = ExpandEnvironmentStrings(GetConfig)
-                    Exit Function
-                End If
-            End If
-    
             'Add-in Sheet Config (only for custom add-ins, unused by xlwings add-in)
             If SheetExists(ThisWorkbook, PROJECT_NAME & ".conf") = True Then
                 If GetConfigFromSheet(ThisWorkbook).Exists(configKey) = True Then
@@ -676,23 +677,6 @@ Function GetConfig(configKey As String, Optional default As String = "", Optiona
         End If
     End If
     #End If
-
-    ' Directory Config
-    If source = "" Or source = "directory" Then
-        #If App = "Microsoft Excel" Then
-            If GetFullName(ActiveWorkbook) <> "" Then ' Empty if local dir can't be figured out (e.g. SharePoint)
-        #Else
-            If InStr(GetDirectoryPath(), "://") = 0 Then ' Other Office apps: skip for synced SharePoint/OneDrive files
-        #End If
-            If FileExists(GetDirectoryConfigFilePath()) = True Then
-                If GetConfigFromFile(GetDirectoryConfigFilePath(), configKey, configValue) Then
-                    GetConfig = configValue
-                    GetConfig = ExpandEnvironmentStrings(GetConfig)
-                    Exit Function
-                End If
-            End If
-        End If
-    End If
 
     ' User Config
     If source = "" Or source = "user" Then
