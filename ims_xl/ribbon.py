@@ -31,8 +31,8 @@ What each button does (BUTTON_HELP holds the same in the user's words):
 - ``export_actions`` / ``export_3b``: ask the period (default: the period under review) and
   the file; write the IMS actions (JSON for the portal, or a CSV worklist) / the GSTR-3B
   Table 4 import lines.
-- ``import_functions``: imports the worksheet functions (``udfs.boe_functions``) into the
-  add-in with xlwings' ``import_udfs`` and saves the add-in.
+- ``import_functions``: refreshes the worksheet functions (``udfs.boe_functions``), which the
+  built add-in already carries, with xlwings' ``import_udfs`` (after a Python-side update).
 - ``help``: the month's steps, the buttons, the version and the log file.
 """
 
@@ -165,8 +165,9 @@ BUTTON_HELP = {
     "export_3b": "Export 3B: the period's GSTR-3B Table 4 import lines (JSON).",
     "restore": "Restore: puts back an earlier version of this workbook (ims-xl keeps one "
                "before each change).",
-    "import_functions": "Import functions: makes BOE_STATUS, BOE_ITC and the other "
-                        "worksheet functions available (once, and after an update).",
+    "import_functions": "Import functions: refreshes BOE_STATUS, BOE_ITC and the other "
+                        "worksheet functions (they come with the add-in; needed only after "
+                        "updating ims-xl without reinstalling the add-in).",
     "help": "Help: this message.",
 }
 
