@@ -53,6 +53,21 @@ BAD = {
     "action without date": (_mutated(lambda s: s["actions"][0].pop("date")), None,
                             "actions[0].date"),
     "NaN": (None, '{"records": [], "as_of": NaN}', "NaN"),
+    "bad reject policy": (_mutated(lambda s: s["settings"].update(reject_policy="refuse")),
+                          None, "settings.reject_policy"),
+    "bad ims start": (_mutated(lambda s: s["settings"].update(ims_start="2025-10")), None,
+                      "settings.ims_start"),
+    "impossible ims start": (_mutated(lambda s: s["settings"].update(ims_start="132025")), None,
+                             "settings.ims_start"),
+    "annual return year not YYYY-YY": (
+        _mutated(lambda s: s["settings"].update(annual_return_filed={"2025": "2026-10-28"})),
+        None, "settings.annual_return_filed"),
+    "annual return years not consecutive": (
+        _mutated(lambda s: s["settings"].update(annual_return_filed={"2025-27": "2026-10-28"})),
+        None, "'2025-27' is not a financial year"),
+    "annual return impossible date": (
+        _mutated(lambda s: s["settings"].update(annual_return_filed={"2025-26": "31-02-2026"})),
+        None, "settings.annual_return_filed.2025-26"),
 }
 
 
@@ -78,8 +93,12 @@ def test_portal_problems_are_messages_not_bad_input(tmp_path):
     proc = _run(tmp_path, s)
     assert proc.returncode == 0, proc.stderr
     rec = json.loads(proc.stdout)["records"][0]
+    # 2.0: an importer GSTIN other than the settings GSTIN is GSTIN_OTHER (an error; the
+    # version is left out of every figure), valid or not
     assert [m["code"] for m in rec["messages"]] == [
-        "PORT_CODE_INVALID", "BOE_NUMBER_INVALID", "GSTIN_INVALID", "AMOUNT_INVALID"]
+        "PORT_CODE_INVALID", "BOE_NUMBER_INVALID", "GSTIN_INVALID", "AMOUNT_INVALID",
+        "GSTIN_OTHER"]
+    assert rec["status"] == "other_gstin" and rec["itc"] is None and rec["history"] == []
 
 
 def test_output_file_and_stdin(tmp_path):
