@@ -15,7 +15,7 @@ from ..gcpause import without_gc
 from ..gst_calendar import financial_year_label, financial_year_start, gstr3b_due
 from ..identifiers import gstin as gstin_id
 from ..messages import message
-from ..models import (ZERO, Action, ActionCode, BoeVersion, Evaluation, PendingLimit,
+from ..models import (ZERO, Action, ActionCode, BoeVersion, Evaluation, Message, PendingLimit,
                       RejectPolicy, Settings, Status, VersionResult)
 from ..money import format_inr
 from ..periods import Period
@@ -78,7 +78,8 @@ def evaluate(records: list[BoeVersion], actions: list[Action], settings: Setting
         if len(chain) > 1:
             # The original first, then amendments by reference date, then input order.
             chain.sort(key=lambda i: (records[i].amendment, records[i].ref_date or date.min, i))
-        if gstins.own:
+        if gstins.own and (len(chain) > 1 or
+                           gstins.kind(records[chain[0]].importer_gstin)[0] != _OWN):
             chain = _this_gstins_versions(chain, records, results, gstins)
         # Latest version first, to know the earliest origin of the versions after each one
         # (a walk touches only its own result, so the order of the walks does not matter).
@@ -117,14 +118,20 @@ def _valid_actions(actions: list[Action], index: dict[str, int],
     says, the BoE went straight to GSTR-2B."""
     policy = settings.reject_policy
     out: dict[int, list[Action]] = defaultdict(list)
+    too_early: dict[tuple, Message] = {}  # one message per (period, date): messages are frozen
     for action in actions:
         i = index.get(action.record_id)
         if i is None or action.date > as_of:
             continue
         msgs = results[i].messages
         if before_ims[i]:
-            msgs.append(message("ACTION_BEFORE_IMS", period=origins[i], start=ctx.ims_start,
-                                action_date=format_date(action.date)))
+            key = (origins[i]._key, action.date)
+            found = too_early.get(key)
+            if found is None:
+                found = too_early[key] = message(
+                    "ACTION_BEFORE_IMS", period=origins[i], start=ctx.ims_start,
+                    action_date=format_date(action.date))
+            msgs.append(found)
             continue
         if action.code is None:
             msgs.append(message("ACTION_UNKNOWN", action=action.raw))
@@ -261,12 +268,15 @@ def _moved_message(result: VersionResult) -> None:
     result.messages.append(message("GSTIN_MOVED", new=result.moved_to, detail=detail))
 
 
+_OWN, _OTHER, _OTHER_VALID = 0, 1, 2   # kinds of importer GSTIN
+
+
 class _GstinKinds:
     """Whether an importer GSTIN is this GSTIN's, with each distinct text judged once."""
 
     __slots__ = ("own", "_seen")
 
-    OWN, OTHER, OTHER_VALID = 0, 1, 2
+    OWN, OTHER, OTHER_VALID = _OWN, _OTHER, _OTHER_VALID
 
     def __init__(self, own: str | None):
         self.own = own
