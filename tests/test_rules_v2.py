@@ -260,6 +260,17 @@ def test_an_invalid_gstin_on_an_amendment_is_not_a_move():
     assert codes(r) == ["GSTIN_INVALID", "GSTIN_OTHER"] and r.status is Status.OTHER_GSTIN
 
 
+def test_duplicates_are_found_before_the_gstin_checks():
+    ev = run([version("a", importer=OTHER), version("b", importer=OTHER),
+              version("c", number="1111111"), version("d", number="1111111", importer=OTHER)],
+             as_of="2025-12-10")
+    r = by_id(ev)
+    assert codes(r["a"]) == ["GSTIN_OTHER"] and r["a"].status is Status.OTHER_GSTIN
+    assert codes(r["b"]) == ["DUPLICATE_RECORD"] and r["b"].status is Status.DUPLICATE
+    assert r["c"].status is Status.DEEMED_ACCEPTED
+    assert codes(r["d"]) == ["DUPLICATE_RECORD"] and r["d"].status is Status.DUPLICATE
+
+
 # --- 6. another GSTIN's version is an error, left out of every figure -------------------------
 
 def test_another_gstins_version_is_left_out_of_every_figure():
@@ -371,6 +382,14 @@ def test_an_amendments_time_limit_runs_from_its_reference_date():
     r = by_id(late)["v2"]
     assert r.status is Status.TIME_BARRED and "30-11-2027" in r.messages[0].text
     assert "10-04-2026" in r.messages[0].text
+
+
+def test_an_amendment_without_a_reference_date_starts_its_clock_at_the_boe_date():
+    amd = version("a", amendment=True, ref_date=None, period="112025")
+    pend = acts(("a", "P", "2025-12-05", "appeal"))
+    r = run([amd], pend, as_of="2026-12-10",
+            pending_limit=PendingLimit.SECTION_16_4).records[0]
+    assert r.status is Status.TIME_BARRED and "03-10-2025" in r.messages[-1].text
 
 
 def test_an_annual_return_filed_before_30_november_ends_the_time_limit():

@@ -49,7 +49,7 @@ def codes(rec):
 
 def test_example_1_pending_then_accepted_in_november(tmp_path):
     out = evaluate_cli(scenario(), tmp_path)
-    assert out["rules_version"] == "2.0"
+    assert out["rules_version"] == "2.0" and list(out)[0] == "rules_version"
     r1 = out["records"][0]
     assert r1["status"] == "accepted"
     assert r1["itc_period"] == "112025"
