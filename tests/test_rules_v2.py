@@ -316,6 +316,8 @@ def test_another_gstins_version_is_no_earlier_version_for_a_differential():
 def test_the_settings_gstin_matches_whatever_its_case_and_spaces():
     r = run([version(importer=" " + GSTIN.lower() + " ")], as_of="2025-12-10").records[0]
     assert r.status is Status.DEEMED_ACCEPTED and codes(r) == []
+    blank = run([version(importer="  ")], as_of="2025-12-10").records[0]  # no GSTIN at all
+    assert blank.status is Status.DEEMED_ACCEPTED and "GSTIN_OTHER" not in codes(blank)
 
 
 def test_other_gstin_label_for_the_workbook():

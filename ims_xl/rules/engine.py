@@ -287,7 +287,7 @@ class _GstinKinds:
         found = self._seen.get(value)
         if found is None:
             shown = _compact(value)
-            if shown == self.own:
+            if shown == self.own or not shown:  # (white space only is no GSTIN)
                 found = (self.OWN, shown)
             else:
                 found = (self.OTHER if gstin_id.problem(value) else self.OTHER_VALID, shown)
