@@ -59,7 +59,6 @@ def walk_version(origin: PeriodFacts, timeline: Timeline, ctx: Context, *,
         return Walk(Status.OPEN, None)  # appears after T: nothing to walk yet
 
     one_period = ctx.settings.pending_limit is PendingLimit.ONE_PERIOD
-    bar = time_bar
     history: list[PeriodStep] = []
     facts = origin
     carried = False
@@ -72,9 +71,9 @@ def walk_version(origin: PeriodFacts, timeline: Timeline, ctx: Context, *,
 
         closed_on = facts.close
         moment = facts.moment  # the close, or T while the period is open
-        if bar is not None and moment >= bar:
+        if time_bar is not None and moment >= time_bar:
             history.append(facts.steps[Status.TIME_BARRED])
-            return Walk(Status.TIME_BARRED, period, history, time_bar=bar)
+            return Walk(Status.TIME_BARRED, period, history, time_bar=time_bar)
 
         action = timeline.in_force(moment)
         if action is ActionCode.ACCEPT:
