@@ -18,14 +18,16 @@ from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, ValidationE
 
 from . import dates
 from .actions import parse_action
+from .gst_calendar import parse_financial_year
 from .identifiers import boe_number as boe_number_id
 from .identifiers import gstin as gstin_id
-from .models import (Action, BoeVersion, Evaluation, PendingLimit,
+from .json_out import dumps, period_to_json  # noqa: F401 (the JSON engine's output)
+from .json_out import result_to_json as _result_to_json
+from .models import (IMS_START, RULES_VERSION, Action, BoeVersion, Evaluation, PendingLimit,
                      RejectPolicy, Section, Settings)
 from .money import to_decimal
 from .periods import Filing, Period
 from .problems import InputError
-from .json_out import dumps, period_to_json, result_to_json  # noqa: F401 (the JSON engine's output)
 from .rules import evaluate
 
 __all__ = ["Scenario", "read_scenario", "evaluate_scenario", "result_to_json", "period_to_json",
@@ -55,11 +57,13 @@ class SettingsIn(BaseModel):
 
     gstin: str | None = None
     filing: Filing = Filing.MONTHLY
-    reject_policy: RejectPolicy = RejectPolicy.WARN
+    reject_policy: RejectPolicy = RejectPolicy.BLOCK
     pending_limit: PendingLimit = PendingLimit.NONE
     cutoff_warning_days: int = Field(3, ge=0, le=366, strict=True)
+    ims_start: PeriodCode = IMS_START
     filed_3b: dict[str, Day] = {}
     generated_2b: dict[str, Day] = {}
+    annual_return_filed: dict[str, Day] = {}
 
     @field_validator("gstin")
     @classmethod
@@ -78,6 +82,17 @@ class SettingsIn(BaseModel):
             _period(key)
         return value
 
+    @field_validator("annual_return_filed")
+    @classmethod
+    def _financial_year_keys(cls, value: dict[str, date]) -> dict[str, date]:
+        years: dict[int, str] = {}
+        for key in value:
+            year = parse_financial_year(key)
+            if year in years:  # " 2025-26" and "2025-26": one year written twice
+                raise ValueError(f"financial year {key!r} repeats {years[year]!r}")
+            years[year] = key
+        return value
+
     def to_settings(self) -> Settings:
         filing = self.filing
         return Settings(
@@ -86,6 +101,9 @@ class SettingsIn(BaseModel):
             filed_3b={Period.parse(k).for_filing(filing): v for k, v in self.filed_3b.items()},
             generated_2b={Period.parse(k).for_filing(filing): v
                           for k, v in self.generated_2b.items()},
+            ims_start=self.ims_start,
+            annual_return_filed={parse_financial_year(k): v
+                                 for k, v in self.annual_return_filed.items()},
         )
 
 
@@ -219,6 +237,11 @@ def _describe(exc: ValidationError) -> str:
     if more > 0:
         lines.append(f"... and {more} more problems")
     return "; ".join(lines)
+
+
+def result_to_json(evaluation: Evaluation) -> dict[str, Any]:
+    """The output of rules.md section 7, with the version of rules.md the engine implements."""
+    return {"rules_version": RULES_VERSION, **_result_to_json(evaluation)}
 
 
 def evaluate_scenario(scenario: Scenario, today: date | None = None) -> Evaluation:

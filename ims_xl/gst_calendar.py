@@ -17,10 +17,22 @@ True
 datetime.date(2025, 11, 20)
 >>> section_16_4_deadline(date(2026, 3, 31)), section_16_4_deadline(date(2026, 4, 1))
 (datetime.date(2026, 11, 30), datetime.date(2027, 11, 30))
+
+The annual return for the financial year, when filed before 30 November, ends the time
+earlier (section 16(4): "or furnishing of the relevant annual return, whichever is earlier"):
+
+>>> section_16_4_deadline(date(2025, 10, 3), {2025: date(2026, 10, 28)})
+datetime.date(2026, 10, 28)
+>>> financial_year_label(2025), parse_financial_year(" 2025-26 ")
+('2025-26', 2025)
+>>> ims_start(Settings(filing=Filing.QUARTERLY))   # the quarter containing October 2025
+Period('122025')
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from datetime import date
 
 from .models import Settings
@@ -28,7 +40,8 @@ from .periods import Filing, Period
 
 __all__ = [
     "GSTR2B_DAY", "QRMP_22ND_STATES", "gstr2b_date", "gstr3b_due", "filed_on", "close_of",
-    "financial_year", "section_16_4_deadline", "days_to_cutoff",
+    "financial_year", "financial_year_start", "financial_year_label", "parse_financial_year",
+    "section_16_4_deadline", "days_to_cutoff", "ims_start",
 ]
 
 GSTR2B_DAY = 14  # GSTR-2B is generated on the 14th of the month after the period
@@ -76,9 +89,41 @@ def financial_year(day: date) -> tuple[date, date]:
     return date(start, 4, 1), date(start + 1, 3, 31)
 
 
-def section_16_4_deadline(boe_date: date) -> date:
-    """30 November after the end of the financial year of the BoE date (section 16(4))."""
-    return date(financial_year(boe_date)[1].year, 11, 30)
+def financial_year_start(day: date) -> int:
+    """The first calendar year of the financial year containing ``day`` (2025 for 2025-26)."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def financial_year_label(start: int) -> str:
+    """A financial year as the portal writes it: ``2025-26``."""
+    return f"{start}-{(start + 1) % 100:02d}"
+
+
+_FY_RE = re.compile(r"([0-9]{4})-([0-9]{2})")
+
+
+def parse_financial_year(text: str) -> int:
+    """``2025-26`` read as 2025; anything else (``2025-27``, ``2025``) is a ValueError."""
+    m = _FY_RE.fullmatch(str(text).strip())
+    if not m or int(m.group(2)) != (int(m.group(1)) + 1) % 100 or int(m.group(1)) < 1900:
+        raise ValueError(f"{text!r} is not a financial year: write it as YYYY-YY (2025-26)")
+    return int(m.group(1))
+
+
+def section_16_4_deadline(clock: date, annual_return_filed: Mapping[int, date] | None = None
+                          ) -> date:
+    """Section 16(4): 30 November after the end of the financial year of ``clock`` (the BoE
+    date of an original, the reference date of an amendment), or the day the annual return
+    of that financial year was filed, if recorded and earlier."""
+    start = financial_year_start(clock)
+    deadline = date(start + 1, 11, 30)
+    filed = annual_return_filed.get(start) if annual_return_filed else None
+    return filed if filed is not None and filed < deadline else deadline
+
+
+def ims_start(settings: Settings) -> Period:
+    """``S``: the first period whose BoEs IMS handles (a quarterly filer: its quarter)."""
+    return settings.ims_start.for_filing(settings.filing)
 
 
 def days_to_cutoff(period: Period, settings: Settings, as_of: date) -> int:

@@ -29,9 +29,14 @@ MESSAGES: dict[str, tuple[Severity, str]] = {
     "REJECT_NOT_ON_PORTAL": (W, "GSTN's advisory of 30-10-2025 offers only Accept or Keep "
                                 "Pending for Bills of Entry: the portal may refuse this Reject. "
                                 "Check on the portal, or use Keep Pending."),
-    "REJECT_BLOCKED": (E, "Reject is switched off for Bills of Entry (reject policy 'block'): "
-                          "the Reject is ignored. Use Keep Pending, or change the reject policy "
-                          "in Settings."),
+    "REJECT_BLOCKED": (E, "The portal offers only Accept and Keep Pending for a Bill of Entry "
+                          "(reject policy 'block'): this Reject is ignored. Use Keep Pending; "
+                          "if the BoE belongs to another GSTIN, ask customs (ICEGATE) for a "
+                          "GSTIN amendment of the BoE."),
+    "ACTION_BEFORE_IMS": (W, "This BoE is from period {period}, before IMS took up Bills of "
+                             "Entry ({start}): it went straight to GSTR-2B, so the action of "
+                             "{action_date} is ignored."),
+    "GSTIN_MOVED": (W, "Customs moved this BoE to GSTIN {new} (a GSTIN amendment): {detail}"),
     "ACTION_AFTER_CLOSE": (E, "This action of {action_date} came after GSTR-3B of {period} was "
                               "filed on {closed}: the BoE had already left IMS as {status}, so the "
                               "action is ignored."),
@@ -40,12 +45,11 @@ MESSAGES: dict[str, tuple[Severity, str]] = {
                                 "instead."),
     "CUTOFF_NEAR": (W, "GSTR-2B is generated on {deadline} (in {days} days): act on this BoE "
                        "before then, or it will be deemed accepted."),
-    "PENDING_LIMIT": (W, "Keep Pending is honoured for one period only (pending limit "
-                         "'one_period'): in {period} this BoE is treated as having no action, "
-                         "so it is deemed accepted on {deadline} unless you act."),
-    "TIME_BARRED": (E, "Still pending on {deadline}, the section 16(4) time limit for a BoE "
-                       "dated {boe_date}: its credit is lost for good (pending limit "
-                       "'section_16_4'). Later actions are ignored."),
+    "PENDING_LIMIT": (W, "Keep Pending is honoured only until the close of the next period "
+                         "(pending limit 'one_period'): {detail}"),
+    "TIME_BARRED": (E, "Still pending on {deadline}, the section 16(4) time limit ({why}): "
+                       "its credit is lost for good (pending limit 'section_16_4'). Later "
+                       "actions are ignored."),
     "NEGATIVE_DIFFERENTIAL": (W, "This amendment reduces the credit already taken (IGST "
                                  "{igst}, cess {cess}): the reduction is reversed in GSTR-3B "
                                  "Table 4(B)(2) of {period}."),
@@ -59,8 +63,10 @@ MESSAGES: dict[str, tuple[Severity, str]] = {
                              "against the Bill of Entry."),
     "BOE_NUMBER_INVALID": (E, "{problem}"),
     "GSTIN_INVALID": (E, "{role} GSTIN {value!r} is not valid: {problem}"),
-    "GSTIN_OTHER": (W, "This BoE is for GSTIN {value}, not {own} (the GSTIN in Settings). "
-                       "Check whether it belongs to another registration."),
+    "GSTIN_OTHER": (E, "This BoE is for GSTIN {value}, not {own} (the GSTIN in Settings): it "
+                       "is left out of every figure (another client's file was probably "
+                       "loaded). If customs named the wrong importer, ask customs (ICEGATE) "
+                       "for a GSTIN amendment."),
     "DATE_ORDER": (E, "{problem}"),
     "AMOUNT_INVALID": (E, "{problem}"),
 }

@@ -18,10 +18,12 @@ __all__ = [
     "Section", "GSTR2B_SECTIONS", "ActionCode", "Action", "BoeVersion", "BoeKey",
     "RejectPolicy", "PendingLimit", "Settings", "Severity", "Message", "Status",
     "PeriodStep", "VersionResult", "Heads", "SectionTotals", "Bucket", "PeriodFigures",
-    "Evaluation", "BookLine", "ZERO",
+    "Evaluation", "BookLine", "ZERO", "RULES_VERSION", "IMS_START",
 ]
 
 ZERO = Decimal("0")
+RULES_VERSION = "2.0"   # the version of rules.md the engine implements (in the JSON output)
+IMS_START = Period(2025, 10)   # IMS handles BoEs from the October 2025 period (GSTN, 30-10-2025)
 
 
 class Section(StrEnum):
@@ -54,9 +56,9 @@ class ActionCode(StrEnum):
 
 
 class RejectPolicy(StrEnum):
-    WARN = "warn"      # default: the portal may refuse a Reject on a BoE
-    BLOCK = "block"
-    ALLOW = "allow"
+    BLOCK = "block"    # default: the portal offers only Accept and Keep Pending for a BoE
+    WARN = "warn"      # honour a Reject that has a remark, with a warning
+    ALLOW = "allow"    # honour a Reject that has a remark, silently
 
 
 class PendingLimit(StrEnum):
@@ -79,6 +81,7 @@ class Status(StrEnum):
     SUPERSEDED = "superseded"
     TIME_BARRED = "time_barred"
     DUPLICATE = "duplicate"
+    OTHER_GSTIN = "other_gstin"     # another GSTIN's BoE: left out of every figure
 
     @property
     def gives_credit(self) -> bool:
@@ -87,6 +90,8 @@ class Status(StrEnum):
     @property
     def label(self) -> str:
         """The accountant's words for the status."""
+        if self is Status.OTHER_GSTIN:
+            return "Other GSTIN"
         return self.value.replace("_", " ").capitalize()
 
 
@@ -160,13 +165,22 @@ class Action:
 
 @dataclass(frozen=True, slots=True)
 class Settings:
+    """The settings of rules.md section 7, with its defaults.
+
+    ``ims_start`` is the first period (a month) whose BoEs IMS handles; for a quarterly filer
+    the quarter that contains it. ``annual_return_filed`` maps a financial year, by its first
+    calendar year (2025 for 2025-26), to the day its annual return was filed.
+    """
+
     gstin: str | None = None
     filing: Filing = Filing.MONTHLY
-    reject_policy: RejectPolicy = RejectPolicy.WARN
+    reject_policy: RejectPolicy = RejectPolicy.BLOCK
     pending_limit: PendingLimit = PendingLimit.NONE
     cutoff_warning_days: int = 3
     filed_3b: dict[Period, date] = field(default_factory=dict)
     generated_2b: dict[Period, date] = field(default_factory=dict)
+    ims_start: Period = IMS_START
+    annual_return_filed: dict[int, date] = field(default_factory=dict)
 
     @property
     def state_code(self) -> str | None:
@@ -231,6 +245,9 @@ class VersionResult:
     rejected_period: Period | None = None
     # the date the version becomes deemed accepted, while it is open
     deemed_on: date | None = None
+    # a moved version (a GSTIN amendment, rules.md section 1): the GSTIN customs moved it to;
+    # its own taxable value, IGST and cess count as zero for this GSTIN
+    moved_to: str = ""
 
 
 @dataclass(slots=True)

@@ -15,8 +15,8 @@ Conventions:
   very edge, because Excel has no decimal type.
 * A blank ``as_of`` is today.
 * Every status and figure comes from :func:`ims_xl.rules.evaluate`, on a scenario built from
-  the arguments: default settings (monthly filer, no GSTIN, reject policy ``warn``, no
-  pending limit). The single-row functions treat the row's Action (and Action Date, where
+  the arguments: default settings of rules 2.0 (monthly filer, no GSTIN, reject policy
+  ``block``, no pending limit, IMS from October 2025). The single-row functions treat the row's Action (and Action Date, where
   there is one) as the version's whole history: the Action Log is not read. A function
   without an action-date argument counts the action as taken on ``as_of``.
 
@@ -100,7 +100,7 @@ _COM_ERRORS = {-2146826281: "#DIV/0!", -2146826246: "#N/A", -2146826259: "#NAME?
 
 GST_START = date(2017, 7, 1)    # no BoE date, reference date or as-of date is earlier
 _LAST_YEAR = 2100               # nor is one this late (a period such as 102025 read as a date)
-_SETTINGS = Settings()          # monthly filer, no GSTIN, reject policy warn, no pending limit
+_SETTINGS = Settings()          # the rules 2.0 defaults: reject policy block, IMS from 102025
 _ROW = "row"                    # the id of the one version of a single-row scenario
 _HEADS = {"igst": "igst", "cess": "cess", "": None, "both": None, "total": None, "all": None}
 _PERIOD_DIGITS = re.compile(r"[0-9]{5,6}")
@@ -336,14 +336,15 @@ def boe_status(action: Any, ref_date: Any, as_of: Any = None, remark: Any = None
     ``Open - deemed accepted on DD-MM-YYYY``.
 
     The action is the BoE's whole history and counts as taken on ``as_of`` (there is no
-    action-date argument). The rules apply as everywhere: a Reject without a remark is
-    ignored, and so is an action that comes after the period closed.
+    action-date argument). The rules apply as everywhere: a Reject is ignored (the default
+    reject policy ``block``: the portal offers none for a BoE), and so is an action that
+    comes after the period closed.
 
     >>> T = date(2025, 12, 10)
     >>> boe_status("Keep Pending", "06-11-2025", T), boe_status("a", "06-10-2025", T)
     ('Pending', 'Deemed accepted')
     >>> boe_status("Reject", "06-11-2025", T, "not ours"), boe_status("Reject", "06-11-2025", T)
-    ('Rejected', 'Open - deemed accepted on 14-12-2025')
+    ('Open - deemed accepted on 14-12-2025', 'Open - deemed accepted on 14-12-2025')
     >>> boe_status("approve", "06-11-2025", T)
     "#IMS: Action 'approve' is not Accept, Keep Pending, Reject or blank (no action)"
     """

@@ -53,6 +53,27 @@ BAD = {
     "action without date": (_mutated(lambda s: s["actions"][0].pop("date")), None,
                             "actions[0].date"),
     "NaN": (None, '{"records": [], "as_of": NaN}', "NaN"),
+    "bad reject policy": (_mutated(lambda s: s["settings"].update(reject_policy="refuse")),
+                          None, "settings.reject_policy"),
+    "bad ims start": (_mutated(lambda s: s["settings"].update(ims_start="2025-10")), None,
+                      "settings.ims_start"),
+    "ims start as a number": (_mutated(lambda s: s["settings"].update(ims_start=102025)), None,
+                              "settings.ims_start"),
+    "annual return year twice": (
+        _mutated(lambda s: s["settings"].update(annual_return_filed={
+            "2025-26": "2026-10-28", " 2025-26": "2026-10-29"})),
+        None, "repeats"),
+    "impossible ims start": (_mutated(lambda s: s["settings"].update(ims_start="132025")), None,
+                             "settings.ims_start"),
+    "annual return year not YYYY-YY": (
+        _mutated(lambda s: s["settings"].update(annual_return_filed={"2025": "2026-10-28"})),
+        None, "settings.annual_return_filed"),
+    "annual return years not consecutive": (
+        _mutated(lambda s: s["settings"].update(annual_return_filed={"2025-27": "2026-10-28"})),
+        None, "'2025-27' is not a financial year"),
+    "annual return impossible date": (
+        _mutated(lambda s: s["settings"].update(annual_return_filed={"2025-26": "31-02-2026"})),
+        None, "settings.annual_return_filed.2025-26"),
 }
 
 
@@ -78,8 +99,12 @@ def test_portal_problems_are_messages_not_bad_input(tmp_path):
     proc = _run(tmp_path, s)
     assert proc.returncode == 0, proc.stderr
     rec = json.loads(proc.stdout)["records"][0]
+    # 2.0: an importer GSTIN other than the settings GSTIN is GSTIN_OTHER (an error; the
+    # version is left out of every figure), valid or not
     assert [m["code"] for m in rec["messages"]] == [
-        "PORT_CODE_INVALID", "BOE_NUMBER_INVALID", "GSTIN_INVALID", "AMOUNT_INVALID"]
+        "PORT_CODE_INVALID", "BOE_NUMBER_INVALID", "GSTIN_INVALID", "AMOUNT_INVALID",
+        "GSTIN_OTHER"]
+    assert rec["status"] == "other_gstin" and rec["itc"] is None and rec["history"] == []
 
 
 def test_output_file_and_stdin(tmp_path):
@@ -112,6 +137,25 @@ def test_decimal_amounts_are_exact(tmp_path):
     nov = json.loads(text)["periods"]["112025"]
     assert '"igst": 0.30' in text
     assert nov["gstr3b"]["4A1"] == {"igst": 0.3, "cess": 0.3}
+
+
+def test_settings_default_to_rules_2_0(tmp_path):
+    # no settings at all: reject policy block, IMS from October 2025, no GSTIN
+    s = {"as_of": "2025-11-15", "records": [
+        dict(copy.deepcopy(BASE["records"][0]), id="oct"),
+        dict(copy.deepcopy(BASE["records"][0]), id="sep", boe_number="1234567",
+             boe_date="2025-09-03", ref_date="2025-09-06", period="092025")],
+         "actions": [{"record": "oct", "action": "R", "date": "2025-11-05", "remark": "x"},
+                     {"record": "sep", "action": "P", "date": "2025-10-05", "remark": "x"}]}
+    proc = _run(tmp_path, s)
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    oct_, sep = out["records"]
+    assert [m["code"] for m in oct_["messages"]] == ["REJECT_BLOCKED"]
+    assert oct_["status"] == "deemed_accepted"
+    assert [m["code"] for m in sep["messages"]] == ["ACTION_BEFORE_IMS"]
+    assert sep["status"] == "deemed_accepted" and sep["itc_period"] == "092025"
+    assert out["rules_version"] == "2.0"
 
 
 def test_gstin_lowercase_is_accepted(tmp_path):

@@ -72,23 +72,32 @@ def test_qrmp_quarterly_filer(tmp_path):
 
 def test_time_barred_under_section_16_4(tmp_path):
     out = evaluate_cli({
-        "settings": {"pending_limit": "section_16_4"}, "as_of": "2025-12-05",
-        "records": [rec("old", 7000, "2025-03-10", "032025", boe_date="2025-03-07"),
-                    rec("new", 5000, "2025-10-06", "102025", boe_date="2025-10-03")],
-        "actions": [act("old", "P", "2025-04-05", "dispute"), act("old", "A", "2025-12-01"),
-                    act("new", "P", "2025-11-05", "QC")]}, tmp_path)
+        "settings": {"pending_limit": "section_16_4"}, "as_of": "2026-12-05",
+        "records": [rec("old", 7000, "2025-10-10", "102025", boe_date="2025-10-07"),
+                    rec("new", 5000, "2026-04-06", "042026", boe_date="2026-04-03")],
+        "actions": [act("old", "P", "2025-11-05", "dispute"), act("old", "A", "2026-12-01"),
+                    act("new", "P", "2026-05-05", "QC")]}, tmp_path)
     r = by_id(out)
     assert r["old"]["status"] == "time_barred" and r["old"]["itc"] is None
     assert [m["code"] for m in r["old"]["messages"]] == ["TIME_BARRED"]
-    assert r["new"]["status"] == "pending"     # its deadline is 30-11-2026
+    assert r["new"]["status"] == "pending"     # its deadline is 30-11-2027
     assert all(p["gstr3b"]["4A1"]["igst"] == 0 for p in out["periods"].values())
 
 
 def test_one_period_pending_limit(tmp_path):
-    out = evaluate_cli({
-        "settings": {"pending_limit": "one_period"}, "as_of": "2025-12-20",
-        "records": [rec("r1", 18000, "2025-10-06", "102025")],
-        "actions": [act("r1", "Keep Pending", "2025-11-10", "in bonded warehouse")]}, tmp_path)
+    def run(as_of):
+        return evaluate_cli({
+            "settings": {"pending_limit": "one_period"}, "as_of": as_of,
+            "records": [rec("r1", 18000, "2025-10-06", "102025")],
+            "actions": [act("r1", "Keep Pending", "2025-11-10", "in bonded warehouse")]},
+            tmp_path)
+    # 20-12-2025 is November's 3B due date: November is still open, the Pending holds
+    on_due = run("2025-12-20")
+    r1 = on_due["records"][0]
+    assert r1["status"] == "pending" and r1["itc"] is None
+    assert [m["code"] for m in r1["messages"]] == ["PENDING_LIMIT"]
+    assert on_due["periods"]["112025"]["gstr3b"]["4A1"]["igst"] == 0
+    out = run("2025-12-21")
     r1 = out["records"][0]
     assert r1["history"] == [{"period": "102025", "status": "pending"},
                              {"period": "112025", "status": "deemed_accepted"}]

@@ -133,10 +133,14 @@ def test_action_after_close_is_ignored():
 
 
 def test_deemed_accepted_version_reports_later_action_after_close():
-    ev = run([version()], acts(("r1", "R", "2025-12-01", "late")), as_of="2025-12-05")
+    late = acts(("r1", "R", "2025-12-01", "late"))
+    ev = run([version()], late, as_of="2025-12-05", reject_policy=RejectPolicy.WARN)
     r = ev.records[0]
     assert r.status is Status.DEEMED_ACCEPTED
     assert codes(r) == ["REJECT_NOT_ON_PORTAL", "ACTION_AFTER_CLOSE"]
+    # under the default 'block' the Reject is refused before it can be late
+    r = run([version()], late, as_of="2025-12-05").records[0]
+    assert r.status is Status.DEEMED_ACCEPTED and codes(r) == ["REJECT_BLOCKED"]
 
 
 def test_version_from_a_future_period_is_open_with_date_order():
@@ -153,22 +157,28 @@ def test_period_given_after_as_of_with_early_ref_date_is_open():
 
 # --- pending limits ----------------------------------------------------------------------
 
-def test_one_period_limit_deems_accepted_in_the_next_period():
-    ev = run([version()], acts(("r1", "P", "2025-11-01")), as_of="2025-12-15",
+def test_one_period_limit_deems_accepted_at_the_close_of_the_next_period():
+    # November's 3B is assumed filed on its due date, 20-12-2025: on 21-12 November is closed
+    ev = run([version()], acts(("r1", "P", "2025-11-01")), as_of="2025-12-21",
              pending_limit=PendingLimit.ONE_PERIOD)
     r = ev.records[0]
     assert [s.status for s in r.history] == [Status.PENDING, Status.DEEMED_ACCEPTED]
     assert r.itc_period == Period.parse("112025")
     assert codes(r) == ["PENDING_LIMIT"]
     assert r.messages[0].severity is Severity.WARNING
+    assert "20-12-2025" in r.messages[0].text
 
 
-def test_one_period_limit_open_before_next_2b():
-    ev = run([version()], acts(("r1", "P", "2025-11-01")), as_of="2025-12-01",
-             pending_limit=PendingLimit.ONE_PERIOD)
-    r = ev.records[0]
-    assert r.status is Status.OPEN and r.deemed_on.isoformat() == "2025-12-14"
-    assert codes(r) == ["PENDING_LIMIT"]
+def test_one_period_limit_keeps_pending_after_the_next_2b_until_the_close():
+    # 1.1 deemed it accepted on 14-12 (G of November); 2.0 honours the Pending until the close
+    for as_of in ("2025-12-01", "2025-12-15", "2025-12-20"):
+        ev = run([version()], acts(("r1", "P", "2025-11-01")), as_of=as_of,
+                 pending_limit=PendingLimit.ONE_PERIOD)
+        r = ev.records[0]
+        assert r.status is Status.PENDING and r.deemed_on is None and r.itc is None
+        assert [s.status for s in r.history] == [Status.PENDING, Status.PENDING]
+        assert codes(r) == ["PENDING_LIMIT"]
+        assert ev.periods[Period.parse("112025")].pending.count == 1
 
 
 def test_one_period_limit_respects_an_explicit_accept():
@@ -179,27 +189,28 @@ def test_one_period_limit_respects_an_explicit_accept():
 
 
 def test_section_16_4_time_bar():
-    # BoE of FY 2024-25: the deadline is 30-11-2025.
-    v = version(boe_date="2025-02-03", ref_date="2025-02-05", period="022025")
-    pend = acts(("r1", "P", "2025-03-01", "QC"), ("r1", "A", "2025-12-05"))
-    before = run([v], pend, as_of="2025-11-29", pending_limit=PendingLimit.SECTION_16_4)
+    # BoE of FY 2025-26: the deadline is 30-11-2026.
+    v = version()
+    pend = acts(("r1", "P", "2025-11-01", "QC"), ("r1", "A", "2026-12-05"))
+    before = run([v], pend, as_of="2026-11-29", pending_limit=PendingLimit.SECTION_16_4)
     assert before.records[0].status is Status.PENDING
-    after = run([v], pend, as_of="2025-12-10", pending_limit=PendingLimit.SECTION_16_4)
+    after = run([v], pend, as_of="2026-12-10", pending_limit=PendingLimit.SECTION_16_4)
     r = after.records[0]
     assert r.status is Status.TIME_BARRED and r.itc is None
     assert codes(r) == ["TIME_BARRED"] and r.messages[0].severity is Severity.ERROR
+    assert "30-11-2026" in r.messages[0].text and "03-10-2025" in r.messages[0].text
     assert r.history[-1].status is Status.TIME_BARRED
-    assert r.history[-1].period == Period.parse("112025")
+    assert r.history[-1].period == Period.parse("112026")
     assert all(f.net.igst == 0 for f in after.periods.values())
-    # without the limit the same Accept gives credit in November
-    free = run([v], pend, as_of="2025-12-10")
+    # without the limit the same Accept gives credit in November 2026 (open until its 3B)
+    free = run([v], pend, as_of="2026-12-10")
     assert free.records[0].status is Status.ACCEPTED
+    assert free.records[0].itc_period == Period.parse("112026")
 
 
 def test_section_16_4_does_not_bar_a_version_accepted_in_time():
-    v = version(boe_date="2025-02-03", ref_date="2025-02-05", period="022025")
-    ev = run([v], acts(("r1", "P", "2025-03-01"), ("r1", "A", "2025-06-01")),
-             as_of="2025-12-10", pending_limit=PendingLimit.SECTION_16_4)
+    ev = run([version()], acts(("r1", "P", "2025-11-01"), ("r1", "A", "2026-06-01")),
+             as_of="2026-12-10", pending_limit=PendingLimit.SECTION_16_4)
     assert ev.records[0].status is Status.ACCEPTED
 
 
@@ -228,7 +239,8 @@ def test_amendment_of_never_accepted_boe_carries_full_value():
     orig = version("v1", igst="10000")
     amd = version("v2", amendment=True, igst="9000", ref_date="2025-11-03", period="112025")
     ev = run([orig, amd], acts(("v1", "R", "2025-11-01", "wrong value"),
-                               ("v2", "A", "2025-12-01")), as_of="2025-12-05")
+                               ("v2", "A", "2025-12-01")), as_of="2025-12-05",
+             reject_policy=RejectPolicy.WARN)
     assert ev.records[0].status is Status.REJECTED
     assert ev.records[1].itc.igst == 9000 and codes(ev.records[1]) == []
 
@@ -275,8 +287,12 @@ def test_gstin_invalid_and_other():
               version("c", number="2222222", importer=GSTIN),
               version("d", number="3333333", section=Section.IMPGSEZ, supplier="29ABACS0877M1ZX")],
              as_of="2025-11-15")
-    assert [codes(r) for r in ev.records] == [["GSTIN_INVALID"], ["GSTIN_OTHER"], [],
-                                              ["GSTIN_INVALID"]]
+    assert [codes(r) for r in ev.records] == [["GSTIN_INVALID", "GSTIN_OTHER"],
+                                              ["GSTIN_OTHER"], [], ["GSTIN_INVALID"]]
+    # 2.0: another GSTIN's BoE is an error and left out; a bad supplier GSTIN still counts
+    assert [r.status for r in ev.records] == [Status.OTHER_GSTIN, Status.OTHER_GSTIN,
+                                              Status.DEEMED_ACCEPTED, Status.DEEMED_ACCEPTED]
+    assert ev.records[1].messages[0].severity is Severity.ERROR
 
 
 def test_no_gstin_other_without_settings_gstin():

@@ -36,27 +36,27 @@ def _boe_number_messages(number: str) -> tuple[Message, ...]:
 
 
 @lru_cache(maxsize=65536)
-def _gstin_messages(value: str, role: str, own: str | None) -> tuple[Message, ...]:
+def _gstin_messages(value: str, role: str) -> tuple[Message, ...]:
+    # Whether a valid importer GSTIN is another GSTIN's (GSTIN_OTHER) or a moved version's
+    # (GSTIN_MOVED) depends on the BoE's other versions: the engine decides that.
     if not value:
         return ()
     problem = gstin.problem(value)
     if problem:
         return (message("GSTIN_INVALID", role=role, value=value, problem=problem),)
-    if own and role == "Importer" and gstin.compact(value) != own:
-        return (message("GSTIN_OTHER", value=gstin.compact(value), own=own),)
     return ()
 
 
-def version_messages(v: BoeVersion, *, own_gstin: str | None, as_of: date,
-                     origin: Period, current: Period) -> list[Message]:
+def version_messages(v: BoeVersion, *, as_of: date, origin: Period,
+                     current: Period) -> list[Message]:
     number = v.boe_number
     out: list[Message] = [
         *_port_messages(v.port_code),
         # the common case inline, as _boe_number_messages takes it
         *(() if 4 <= len(number) <= 7 and number.isascii() and number.isdigit()
           else _boe_number_messages(number)),
-        *_gstin_messages(v.importer_gstin, "Importer", own_gstin),
-        *_gstin_messages(v.supplier_gstin, "Supplier", None)]
+        *_gstin_messages(v.importer_gstin, "Importer"),
+        *_gstin_messages(v.supplier_gstin, "Supplier")]
 
     if v.boe_date is None:
         out.append(message("DATE_ORDER", problem="The BoE date is missing: type it from the "

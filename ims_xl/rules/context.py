@@ -51,8 +51,8 @@ class PeriodFacts:
 
 
 class Context:
-    __slots__ = ("settings", "as_of", "filing", "current", "current_key", "_facts",
-                 "_quarterly")
+    __slots__ = ("settings", "as_of", "filing", "current", "current_key", "ims_start",
+                 "ims_start_key", "_facts", "_quarterly", "_time_limits")
 
     def __init__(self, settings: Settings, as_of: date):
         self.settings = settings
@@ -61,7 +61,20 @@ class Context:
         self._quarterly = settings.filing is Filing.QUARTERLY
         self.current = Period.containing(as_of, settings.filing)  # the period containing T
         self.current_key = self.current._key
+        self.ims_start = gst_calendar.ims_start(settings)        # S
+        self.ims_start_key = self.ims_start._key
         self._facts: dict[tuple[int, int], PeriodFacts] = {}
+        self._time_limits: dict[int, date] = {}
+
+    def time_limit(self, clock: date) -> date:
+        """The section 16(4) deadline L for a version whose clock starts on ``clock``
+        (one per financial year, so cached by the year)."""
+        year = gst_calendar.financial_year_start(clock)
+        found = self._time_limits.get(year)
+        if found is None:
+            found = self._time_limits[year] = gst_calendar.section_16_4_deadline(
+                clock, self.settings.annual_return_filed)
+        return found
 
     def facts(self, period: Period) -> PeriodFacts:
         """The cached :class:`PeriodFacts` of ``period``."""

@@ -17,15 +17,21 @@ def itc_effects(records: list[BoeVersion], results: list[VersionResult],
 
     The effect is the version's (IGST, cess) less that of the latest earlier version that was
     accepted or deemed accepted: an amendment of an accepted BoE carries the differential
-    (possibly negative); an amendment of a never-accepted BoE carries its full value.
+    (possibly negative); an amendment of a never-accepted BoE carries its full value. A
+    moved version's own (IGST, cess) are zero for this GSTIN, so its effect reverses the
+    credit taken on the BoE.
     """
     prev_igst = prev_cess = ZERO
     for i in chain:
         result = results[i]
         if result.status in _CREDIT:
-            version = records[i]
-            result.itc = Heads(version.igst - prev_igst, version.cess - prev_cess)
-            prev_igst, prev_cess = version.igst, version.cess
+            if result.moved_to:
+                igst = cess = ZERO
+            else:
+                version = records[i]
+                igst, cess = version.igst, version.cess
+            result.itc = Heads(igst - prev_igst, cess - prev_cess)
+            prev_igst, prev_cess = igst, cess
 
 
 def period_figures(records: list[BoeVersion], results: list[VersionResult], order: list[int],
@@ -48,14 +54,15 @@ def period_figures(records: list[BoeVersion], results: list[VersionResult], orde
                 continue
             status = step.status
             if status is Status.PENDING:
-                _count(fig.pending, records[i])
+                _count(fig.pending, records[i], result)
             elif status is Status.REJECTED:
-                _count(fig.rejected, records[i])
+                _count(fig.rejected, records[i], result)
             elif status in _CREDIT and itc is not None:
                 version = records[i]
                 totals = fig.gstr2b[_GSTR2B_SECTION[version.section, version.amendment]]
                 totals.count += 1
-                totals.taxable_value += version.taxable_value
+                if not result.moved_to:  # a moved version's taxable value counts as zero
+                    totals.taxable_value += version.taxable_value
                 totals.igst += itc.igst
                 totals.cess += itc.cess
                 net = fig.net  # N(P), as Heads.add, without the call
@@ -70,7 +77,8 @@ _GSTR2B_SECTION = {(section, amendment): section.gstr2b_section(amendment)
                    for section in Section for amendment in (False, True)}
 
 
-def _count(bucket: Bucket, version: BoeVersion) -> None:
+def _count(bucket: Bucket, version: BoeVersion, result: VersionResult) -> None:
     bucket.count += 1
-    bucket.igst += version.igst
-    bucket.cess += version.cess
+    if not result.moved_to:  # a moved version's own amounts count as zero for this GSTIN
+        bucket.igst += version.igst
+        bucket.cess += version.cess

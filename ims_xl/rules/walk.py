@@ -12,7 +12,8 @@ the as-of date T:
    Keep Pending -> **pending**, carried to the next period once P is closed.
 
 The pending limits (``one_period``, ``section_16_4``) are applied here too, so the whole life
-of a version is in this one function.
+of a version is in this one function. A version from before IMS (origin before ``S``) is
+walked with no actions and no limit: the engine gives it an empty timeline and no time bar.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from ..gst_calendar import section_16_4_deadline
 from ..models import ActionCode, PendingLimit, PeriodStep, Status
 from ..periods import Period
 from .context import Context, PeriodFacts
@@ -38,35 +38,30 @@ class Walk:
     history: list[PeriodStep] = field(default_factory=list)
     deemed_on: date | None = None           # open: when it will be deemed accepted
     superseded_at: date | None = None       # superseded: the close after which it was
-    pending_limit_period: Period | None = None   # one_period: where a Pending was not honoured
+    # one_period: the period O+1 into which a Pending was carried (status pending: it will be
+    # deemed accepted at the close of O+1; deemed accepted: it was, at that close)
+    pending_limit_period: Period | None = None
     time_bar: date | None = None            # time_barred: the section 16(4) deadline
 
 
 def walk_version(origin: PeriodFacts, timeline: Timeline, ctx: Context, *,
-                 later_origin: tuple[int, int] | None, boe_date: date | None) -> Walk:
+                 later_origin: tuple[int, int] | None, time_bar: date | None) -> Walk:
     """Walk one version from its origin period (given as its :class:`PeriodFacts`).
 
     ``later_origin`` is the key (``Period._key``) of the earliest origin period of a later
     version of the same BoE (``None`` when there is none); ``timeline`` holds only the
-    version's valid actions dated on or before T. Periods are compared by their keys, which
-    order like the periods.
+    version's valid actions dated on or before T. ``time_bar`` is the section 16(4) deadline
+    L when the version is to be barred (``T`` on or after L with a Pending in force on L),
+    else ``None``. Periods are compared by their keys, which order like the periods.
     """
     current = ctx.current_key
     if origin.key > current:
         return Walk(Status.OPEN, None)  # appears after T: nothing to walk yet
 
-    limit = ctx.settings.pending_limit
-    bar = None
-    if limit is PendingLimit.SECTION_16_4 and boe_date is not None:
-        deadline = section_16_4_deadline(boe_date)
-        # Only a version still pending on the deadline can be barred.
-        if ctx.as_of >= deadline and timeline.in_force(deadline) is ActionCode.PENDING:
-            bar = deadline
-
+    one_period = ctx.settings.pending_limit is PendingLimit.ONE_PERIOD
     history: list[PeriodStep] = []
     facts = origin
     carried = False
-    not_honoured = None
     while facts.key <= current:
         period = facts.period
         if carried and later_origin is not None and later_origin <= facts.key:
@@ -76,30 +71,33 @@ def walk_version(origin: PeriodFacts, timeline: Timeline, ctx: Context, *,
 
         closed_on = facts.close
         moment = facts.moment  # the close, or T while the period is open
-        if bar is not None and moment >= bar:
+        if time_bar is not None and moment >= time_bar:
             history.append(facts.steps[Status.TIME_BARRED])
-            return Walk(Status.TIME_BARRED, period, history, time_bar=bar)
+            return Walk(Status.TIME_BARRED, period, history, time_bar=time_bar)
 
         action = timeline.in_force(moment)
-        if action is ActionCode.PENDING and limit is PendingLimit.ONE_PERIOD and carried:
-            action = ActionCode.NO_ACTION  # a Pending is honoured for the origin period only
-            not_honoured = period
-
         if action is ActionCode.ACCEPT:
             history.append(facts.steps[Status.ACCEPTED])
-            return Walk(Status.ACCEPTED, period, history, pending_limit_period=not_honoured)
+            return Walk(Status.ACCEPTED, period, history)
         if action is ActionCode.REJECT:
             history.append(facts.steps[Status.REJECTED])
-            return Walk(Status.REJECTED, period, history, pending_limit_period=not_honoured)
+            return Walk(Status.REJECTED, period, history)
         if action is ActionCode.NO_ACTION:
             generated = facts.g
             if ctx.as_of >= generated:
                 history.append(facts.steps[Status.DEEMED_ACCEPTED])
-                return Walk(Status.DEEMED_ACCEPTED, period, history,
-                            pending_limit_period=not_honoured)
+                return Walk(Status.DEEMED_ACCEPTED, period, history)
             history.append(facts.steps[Status.OPEN])
-            return Walk(Status.OPEN, period, history, deemed_on=generated,
-                        pending_limit_period=not_honoured)
+            return Walk(Status.OPEN, period, history, deemed_on=generated)
+
+        if carried and one_period:
+            # A Pending carried into O+1 is honoured while O+1 is open, not at its close:
+            # then the version is deemed accepted in O+1 (as GSTN does for credit notes).
+            if closed_on is None:
+                history.append(facts.steps[Status.PENDING])
+                return Walk(Status.PENDING, period, history, pending_limit_period=period)
+            history.append(facts.steps[Status.DEEMED_ACCEPTED])
+            return Walk(Status.DEEMED_ACCEPTED, period, history, pending_limit_period=period)
 
         history.append(facts.steps[Status.PENDING])
         if closed_on is None:

@@ -355,10 +355,11 @@ def settings_from_names(values: dict[str, Any], filed: list[Row], generated: lis
                                         column=column, value=text(row.get(column))))
         return {p: d for p, d in out.items() if d is not None}
 
+    defaults = Settings()  # rules.md 2.0; IMS start and annual returns: their defaults here
     settings = Settings(
         gstin=gstin, filing=filing,
-        reject_policy=choice("IMS_REJECT_POLICY", RejectPolicy, RejectPolicy.WARN),
-        pending_limit=choice("IMS_PENDING_LIMIT", PendingLimit, PendingLimit.NONE),
+        reject_policy=choice("IMS_REJECT_POLICY", RejectPolicy, defaults.reject_policy),
+        pending_limit=choice("IMS_PENDING_LIMIT", PendingLimit, defaults.pending_limit),
         cutoff_warning_days=days,
         filed_3b=period_dates(filed, "Filed on", "Filed3B"),
         generated_2b=period_dates(generated, "Generated on", "Generated2B"))
