@@ -2,8 +2,19 @@
 
 A monthly filer in Maharashtra (GSTIN 27AAPFU0939F1ZV), reviewed on 13-12-2025, the night
 before November's GSTR-2B: October is closed (3B filed), November is open. The files are
-in the portal's and the books' real formats; the generator is deterministic, so running it
-again gives the same files.
+what the accountant can download that night, as the portal gives them after IMS:
+
+- ``gstr2a_102025.json``: October's GSTR-2A, every BoE customs sent;
+- ``gstr2b_102025.json``: October's GSTR-2B (generated 14-11-2025), which leaves out the two
+  BoEs kept pending before the 14th;
+- ``gstr2a_112025.json``: November's GSTR-2A so far, with a value amendment (an October BoE
+  re-assessed at customs) and a GSTIN amendment (an October BoE that customs moved to the
+  group's Gujarat GSTIN: its credit is reversed here);
+- the books, the customs broker's BoE list, and the accountant's earlier actions (Accept and
+  Keep Pending only: the portal offers no Reject on a BoE).
+
+November's GSTR-2B does not exist yet that night. The generator is deterministic, so running
+it again gives the same files.
 
 Run: .venv/bin/python scripts/make_demo_data.py
 """
@@ -65,6 +76,24 @@ def gstr2b(period: str, gendt: date, impg, impgsez, impga=()):
                                        "gendt": ddmmyyyy(gendt), "docdata": docdata}}
 
 
+# GSTR-2A spells the import fields its own way (docs/formats.md)
+TO_2A = {"portcode": "portcd", "boenum": "benum", "boedt": "bedt", "isamd": "amd",
+         "igst": "iamt", "cess": "csamt"}
+
+
+def as_2a(rows):
+    return [{TO_2A.get(k, k): v for k, v in r.items() if k != "recdt"} for r in as_json(rows)]
+
+
+def gstr2a(period: str, impg, impgsez, impga=()):
+    """GSTR-2A: every BoE customs sent for the period, pending ones included (no gendt)."""
+    data = {"gstin": GSTIN, "fp": period, "impg": as_2a(impg),
+            "impgsez": [{"sgstin": SEZ[0], "tdname": SEZ[1], "boe": as_2a(impgsez)}]}
+    if impga:
+        data["impga"] = as_2a(impga)
+    return {"data": data}
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     oct_impg = month_boes(2566101, date(2025, 10, 1), 14)
@@ -76,10 +105,23 @@ def main() -> None:
     amended.update(isamd="Y", refdt="18-11-2025", recdt="19-11-2025",
                    igst=oct_impg[3]["igst"] + Decimal("2340.00"),
                    txval=oct_impg[3]["txval"] + Decimal("13000.00"))
-    (OUT / "gstr2b_102025.json").write_text(
-        json.dumps(gstr2b("102025", date(2025, 11, 14), oct_impg, oct_sez), indent=1))
-    (OUT / "gstr2b_112025.json").write_text(
-        json.dumps(gstr2b("112025", date(2025, 12, 14), nov_impg, nov_sez, [amended]), indent=1))
+    # An October BoE that named the wrong importer: customs moved it to the group's Gujarat
+    # GSTIN in November (a GSTIN amendment); this GSTIN reverses the credit it took.
+    moved = dict(oct_impg[8])
+    moved.update(isamd="Y", refdt="25-11-2025", recdt="26-11-2025", gstin=OTHER_GSTIN)
+    # Kept pending on 10-11-2025, before October's GSTR-2B of the 14th: not in that 2B.
+    pending_on_the_14th = (oct_impg[2], oct_impg[6])
+    (OUT / "gstr2a_102025.json").write_text(
+        json.dumps(gstr2a("102025", oct_impg, oct_sez), indent=1))
+    (OUT / "gstr2b_102025.json").write_text(json.dumps(gstr2b(
+        "102025", date(2025, 11, 14),
+        [b for b in oct_impg if not any(b is p for p in pending_on_the_14th)], oct_sez),
+        indent=1))
+    (OUT / "gstr2a_112025.json").write_text(
+        json.dumps(gstr2a("112025", nov_impg, nov_sez, [amended, moved]), indent=1))
+    stale = OUT / "gstr2b_112025.json"   # November's 2B is generated tomorrow
+    if stale.exists():
+        stale.unlink()
 
     # A BoE the customs broker cleared in November that never reached IMS (Fetch BoE).
     missing = boe(2589999, date(2025, 11, 20), "INNSA1", 310_000)
@@ -138,8 +180,11 @@ def main() -> None:
     del acts[11]                                            # left without action: deemed
     for b in nov_impg[:9]:
         acts.append((b, "Accept", "09-12-2025", ""))
-    acts.append((nov_impg[12], "Reject", "09-12-2025", "belongs to our Gujarat GSTIN"))
+    acts.append((nov_impg[12], "Keep Pending", "09-12-2025",
+                 "belongs to our Gujarat GSTIN: GSTIN amendment asked at customs"))
     acts.append((amended, "Accept", "10-12-2025", "re-assessed BoE checked"))
+    acts.append((moved, "Accept", "10-12-2025",
+                 "moved to our Gujarat GSTIN by customs: October's credit reversed"))
     with open(OUT / "actions.csv", "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(["Port Code", "BoE No", "BoE Date", "Action", "Date", "Remark"])

@@ -31,7 +31,7 @@ from workbook_helpers import table_rows
 
 DATA = demo_data_dir()
 OCTOBER = DATA / "gstr2b_102025.json"
-NOVEMBER = DATA / "gstr2b_112025.json"
+NOVEMBER = DATA / "gstr2a_112025.json"
 
 
 def ok(*args) -> subprocess.CompletedProcess:

@@ -21,7 +21,7 @@ from workbook_helpers import table_rows
 
 DATA = demo_data_dir()
 OCT = DATA / "gstr2b_102025.json"
-NOV = DATA / "gstr2b_112025.json"
+NOV = DATA / "gstr2a_112025.json"
 # The shared samples sit beside the main checkout (conftest.SAMPLES), or further up for a
 # git worktree: the nearest one is used.
 GSTN_SAMPLE = next((folder / "gstr2b-gstn-sample.json" for folder in

@@ -18,7 +18,8 @@ from openpyxl.utils import range_boundaries
 from ims_xl import ribbon
 from ims_xl.periods import Period
 from ims_xl.workbook import layout as L
-from ims_xl.workbook.demo import DEMO_AS_OF, DEMO_GSTIN, DEMO_NOW, demo_data_dir, run_demo
+from ims_xl.workbook.demo import (DEMO_AS_OF, DEMO_GSTIN, DEMO_NOW, demo_data_dir,
+                                  demo_portal_files, run_demo)
 from ims_xl.workbook.exporting import export
 from ims_xl.workbook.loading import load_data
 from ims_xl.workbook.openpyxl_book import OpenpyxlBook
@@ -130,7 +131,7 @@ def demo_template(tmp_path_factory) -> Path:
 
 
 def demo_files() -> dict[str, Any]:
-    return dict(gstr2b=[DATA / "gstr2b_102025.json", DATA / "gstr2b_112025.json"],
+    return dict(gstr2b=demo_portal_files(),
                 books=DATA / "books.csv", boe_list=DATA / "boe_list.csv",
                 actions=DATA / "actions.csv", now=DEMO_NOW)
 
@@ -258,7 +259,7 @@ def test_new_workbook_cancelled(tmp_path):
 def test_load_data_asks_what_then_one_dialog_per_kind(tmp_path, fresh_template):
     path = copy(fresh_template, tmp_path)
     ui = FakeUI(texts=["1 3 4 5"],
-                open_files=[[DATA / "gstr2b_102025.json", DATA / "gstr2b_112025.json"],
+                open_files=[demo_portal_files(),
                             [DATA / "books.csv"], [DATA / "boe_list.csv"],
                             [DATA / "actions.csv"]])
     message = run("load_data", path, ui, tmp_path)
@@ -460,7 +461,7 @@ def test_recompute_through_xlwings_shows_the_reject_question_in_excel(tmp_path,
 def _script(tag: str, folder: Path) -> dict[str, Any]:
     return {
         "load_data": dict(texts=["1 3 4 5"],
-                          open_files=[[DATA / "gstr2b_102025.json", DATA / "gstr2b_112025.json"],
+                          open_files=[demo_portal_files(),
                                       [DATA / "books.csv"], [DATA / "boe_list.csv"],
                                       [DATA / "actions.csv"]]),
         "export_actions": dict(texts=[DEFAULT], save_paths=[folder / "actions.json"]),

@@ -242,7 +242,7 @@ def test_killed_mid_save_leaves_the_previous_workbook_intact(tmp_path, writer):
     book = tmp_path / "book.xlsx"
     for args in (("template", str(book), "--gstin", GSTIN),
                  ("load", str(book), "--gstr2b", str(DATA / "gstr2b_102025.json"),
-                  str(DATA / "gstr2b_112025.json"))):
+                  str(DATA / "gstr2a_112025.json"))):
         assert run_cli(*args).returncode == 0
     before = book.read_bytes()
     rows_before = len(table_rows(book, "BoE"))

@@ -21,7 +21,8 @@ from conftest import GSTIN
 from ims_xl.problems import InputError
 from ims_xl.workbook import stream_book as SB
 from ims_xl.workbook.book import open_book
-from ims_xl.workbook.demo import DEMO_AS_OF, DEMO_GSTIN, DEMO_NOW, demo_data_dir
+from ims_xl.workbook.demo import (DEMO_AS_OF, DEMO_GSTIN, DEMO_NOW, demo_data_dir,
+                                  demo_portal_files)
 from ims_xl.workbook.layout import ACTION_LOG, BOE, BOOKS, HISTORY
 from ims_xl.workbook.loading import load_data
 from ims_xl.workbook.openpyxl_book import OpenpyxlBook
@@ -40,7 +41,7 @@ def _demo_steps(cls, path: Path) -> None:
     book.save()
     data = demo_data_dir()
     load_data(cls(path, quiet=True),
-              gstr2b=[data / "gstr2b_102025.json", data / "gstr2b_112025.json"],
+              gstr2b=demo_portal_files(),
               books=data / "books.csv", boe_list=data / "boe_list.csv",
               actions=data / "actions.csv", now=DEMO_NOW)
     recompute(cls(path, quiet=True), now=DEMO_NOW)

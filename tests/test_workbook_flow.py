@@ -159,10 +159,23 @@ def test_typed_actions_survive_reloading(tmp_path):
         assert original["Action"] == ("Keep Pending" if action == "keep pending" else action)
     assert len(by_number[impg[1]["boenum"]]) == 2                 # the amendment was added
     kept = by_number[gone["boenum"]][0]
-    assert "not in the latest download" in kept["Source"]         # kept and marked
+    # a GSTR-2B leaves out the BoEs kept pending (IMS): a BoE missing from it is not "gone"
+    assert "not in the latest download" not in kept["Source"]
     assert by_number[impg[0]["boenum"]][0]["IGST"] == pytest.approx(impg[0]["igst"])
     assert [r["New Action"] for r in table_rows(book, "ActionLog")] == [
         "Accept", "Keep Pending", "Reject"]
+
+    # a GSTR-2A lists every BoE customs sent: one missing from a newer 2A is kept and marked
+    as_2a = json.loads(newer_file.read_text())
+    data = as_2a["data"]
+    data["fp"] = data.pop("rtnprd")
+    del data["gendt"]
+    gstr2a = tmp_path / "gstr2a_102025.json"
+    gstr2a.write_text(json.dumps(as_2a))
+    proc = cli_ok("load", str(book), "--gstr2b", str(gstr2a))
+    assert "1 kept but not in the latest download" in proc.stdout
+    kept = next(r for r in table_rows(book, "BoE") if r["BoE No"] == gone["boenum"])
+    assert "not in the latest download (gstr2a_102025.json)" in kept["Source"]
 
 
 def test_a_workbook_open_in_excel_is_refused(tmp_path):

@@ -37,7 +37,8 @@ from openpyxl.workbook.defined_name import DefinedName
 
 from ims_xl.problems import InputError
 from ims_xl.workbook import layout as L
-from ims_xl.workbook.demo import DEMO_AS_OF, DEMO_GSTIN, DEMO_NOW, demo_data_dir
+from ims_xl.workbook.demo import (DEMO_AS_OF, DEMO_GSTIN, DEMO_NOW, demo_data_dir,
+                                  demo_portal_files)
 from ims_xl.workbook.loading import load_data
 from ims_xl.workbook.openpyxl_book import OpenpyxlBook
 from ims_xl.workbook.ops import fetch, recompute
@@ -453,7 +454,7 @@ def copy_of(template: Path, tmp_path: Path, name: str) -> Path:
 
 def demo_files() -> dict[str, Any]:
     data = demo_data_dir()
-    return dict(gstr2b=[data / "gstr2b_102025.json", data / "gstr2b_112025.json"],
+    return dict(gstr2b=demo_portal_files(),
                 books=data / "books.csv", boe_list=data / "boe_list.csv",
                 actions=data / "actions.csv", now=DEMO_NOW)
 

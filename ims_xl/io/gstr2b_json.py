@@ -13,9 +13,18 @@ Sections
     or the separate lists ``impga`` (IMPG) and ``impgasez``/``impgseza`` (IMPGSEZ).
     GSTR-2A spellings are accepted: ``portcd``, ``benum``, ``bedt``, ``amd``, ``iamt``,
     ``csamt``, SEZ supplier ``sgstin``/``tdname``, period ``fp``/``ret_period``.
+    A row's own ``gstin`` is that version's importer GSTIN (a GSTIN amendment: customs moved
+    the BoE to another GSTIN; the portal's key for it is not public, see docs/formats.md);
+    without it a row has the file's GSTIN.
     Dates are ``DD-MM-YYYY`` (any form :func:`ims_xl.dates.parse_date` reads); amounts are
     read as exact decimals straight from the JSON text (``123.02`` is ``Decimal('123.02')``);
     a missing or null amount is 0 (the portal leaves nil amounts out).
+
+GSTR-2A or GSTR-2B
+    A file with a generation date (``gendt``) or the period as ``rtnprd`` is a GSTR-2B: since
+    IMS it leaves out the BoEs kept pending, so a BoE missing from it may just be pending.
+    Otherwise it is a GSTR-2A (``fp``, no ``gendt``), which lists every BoE customs sent:
+    ``Gstr2bFile.complete`` says which, and ``source`` is ``gstr2a:<file>`` or ``gstr2b:<file>``.
 
 Several files
     Parts of one download (``fc`` = file count) and files of different periods may be given
@@ -103,6 +112,7 @@ class Gstr2bFile:
     version: str = ""
     file_count: int | None = None     # ``fc``: parts of the download
     records: int = 0
+    complete: bool = False            # a GSTR-2A: every BoE customs sent (see the notes)
 
 
 @dataclass(slots=True)
@@ -328,7 +338,8 @@ def _read_document(doc: dict, display: str, prefix: str, ids: IdMaker, out: Gstr
             "were read.", "Download the GSTR-2B again.", row=top,
             column="docdata", value=raw_text(docdata)[:80], code=Codes.JSON_SHAPE))
 
-    source = f"gstr2b:{display}"
+    complete = gendt is None and key != "rtnprd"   # a GSTR-2A, not a GSTR-2B
+    source = f"{'gstr2a' if complete else 'gstr2b'}:{display}"
     before = len(out.records)
     ctx = _Ctx(display, out, ids, period, gstin, source)
     if container is not None:
@@ -339,7 +350,7 @@ def _read_document(doc: dict, display: str, prefix: str, ids: IdMaker, out: Gstr
     out.files.append(Gstr2bFile(display, gstin, period, gendt,
                                 cell_text(env.get("version")) if isinstance(
                                     env.get("version"), (str, int, float, Decimal)) else "",
-                                file_count, len(out.records) - before))
+                                file_count, len(out.records) - before, complete))
 
 
 @dataclass(slots=True)
@@ -433,9 +444,11 @@ def _read_row(ctx: _Ctx, row: dict, where: str, section: Section, forced: bool,
                                             row=where, column=key, value=raw_text(flag),
                                             severity=Severity.WARNING,
                                             code=Codes.VALUE_INVALID))
+    own = row.get("gstin")   # a GSTIN amendment names the BoE's new importer GSTIN
+    importer = gstin_text(own) if isinstance(own, str) and own.strip() else ctx.gstin
     version = make_version(ctx.out.problems, ctx.ids, file=ctx.file, row=where,
                            columns=columns, raw=raw, section=section, amendment=amendment,
-                           period=ctx.period, importer_gstin=ctx.gstin, source=ctx.source)
+                           period=ctx.period, importer_gstin=importer, source=ctx.source)
     if version is not None:
         ctx.out.records.append(version)
 

@@ -24,7 +24,8 @@ from .book import open_book
 from .loading import load_data
 from .ops import fetch, recompute
 
-__all__ = ["DEMO_AS_OF", "DEMO_GSTIN", "demo_data_dir", "run_demo"]
+__all__ = ["DEMO_AS_OF", "DEMO_GSTIN", "DEMO_PORTAL_FILES", "demo_data_dir", "demo_portal_files",
+           "run_demo"]
 
 DEMO_AS_OF = date(2025, 12, 13)     # 11 pm on the 13th: November's 2B is generated tomorrow
 DEMO_GSTIN = "27AAPFU0939F1ZV"
@@ -33,6 +34,16 @@ DEMO_NOW = datetime(2025, 12, 13, 23, 0)
 
 def demo_data_dir() -> Path:
     return Path(str(resources.files("ims_xl") / "data" / "demo"))
+
+
+# What the accountant can download on 13-12-2025 (scripts/make_demo_data.py): October's
+# GSTR-2A and GSTR-2B (the 2B leaves out the BoEs kept pending before the 14th) and
+# November's GSTR-2A so far; November's GSTR-2B is generated tomorrow.
+DEMO_PORTAL_FILES = ("gstr2a_102025.json", "gstr2b_102025.json", "gstr2a_112025.json")
+
+
+def demo_portal_files() -> list[Path]:
+    return [demo_data_dir() / name for name in DEMO_PORTAL_FILES]
 
 
 def run_demo(out_dir: str | Path, say=print, *, replace: bool = False) -> tuple[Path, Period]:
@@ -70,10 +81,11 @@ def _build_demo(path: Path, shown_as: Path, say) -> Period:
     book.save()
     say(f"1. New workbook {shown_as} (GSTIN {DEMO_GSTIN}, as of {DEMO_AS_OF:%d-%m-%Y})")
     report = load_data(open_book(path, quiet=True),
-                       gstr2b=[data / "gstr2b_102025.json", data / "gstr2b_112025.json"],
+                       gstr2b=demo_portal_files(),
                        books=data / "books.csv", boe_list=data / "boe_list.csv",
                        actions=data / "actions.csv", now=DEMO_NOW)
-    say(f"2. Loaded GSTR-2B for October and November, books, BoE list, actions: "
+    say(f"2. Loaded October's GSTR-2A and GSTR-2B, November's GSTR-2A, books, BoE list, "
+        f"actions: "
         f"{report.summary()}")
     first = recompute(open_book(path, quiet=True), now=DEMO_NOW)
     say(f"3. Recomputed: {first.versions} BoE versions, {first.errors} with errors")

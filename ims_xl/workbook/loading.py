@@ -3,7 +3,8 @@
 Reloading never loses an accountant's Action, Action Date or Remark: rows merge by version
 identity (rules.md section 1: section family, port code, BoE number, BoE date; then
 amendment flag and reference date). New versions are added; versions missing from a newer
-download of the same period are kept and marked, never deleted.
+GSTR-2A of the same period are kept and marked, never deleted (a GSTR-2B proves nothing by
+leaving a BoE out: since IMS it leaves out the BoEs kept pending).
 
 Before a bulk actions file changes any row, the actions typed in the workbook and not yet
 recomputed are logged exactly as recompute logs them (:func:`~.ops.log_typed_actions`), so the
@@ -115,7 +116,9 @@ def load_data(book: Book, *, gstr2b: Sequence[str | Path] = (),
         report.problems += got.problems
         incoming += got.records
         portal_files += got.files
-        periods_loaded |= {str(f.period) for f in got.files if f.period}
+        # only a complete statement (GSTR-2A) shows a BoE has gone: since IMS a GSTR-2B
+        # leaves out the BoEs kept pending
+        periods_loaded |= {str(f.period) for f in got.files if f.period and f.complete}
         sources += [p.name for p in _paths(gstr2b)]
     for path in _paths(gstr2b_excel):
         got = loaders.load_gstr2b_excel(path)
@@ -123,7 +126,6 @@ def load_data(book: Book, *, gstr2b: Sequence[str | Path] = (),
         report.problems += got.problems
         incoming += got.records
         portal_files += got.files
-        periods_loaded |= {str(r.period) for r in got.records if r.period}
         sources.append(path.name)
     book_lines = list_rows = action_rows = None
     for path in _paths(books):
@@ -264,7 +266,7 @@ def _merge(boe_rows: list[Row], incoming: list[BoeVersion], periods_loaded: set[
         if i in seen_now or R.text(row.get("Period")) not in periods_loaded:
             continue
         source = R.text(row.get("Source"))
-        if source.startswith(("gstr2b", "scenario")) and VANISHED_MARK not in source:
+        if source.startswith(("gstr2a", "gstr2b", "scenario")) and VANISHED_MARK not in source:
             row["Source"] = f"{source} | {VANISHED_MARK} ({source_names})"
             report.vanished += 1
 
