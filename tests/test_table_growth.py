@@ -207,6 +207,29 @@ def test_cells_that_would_not_mean_the_same_once_moved_stop_the_load(october, wr
     assert october.read_bytes() == before
 
 
+def test_a_chart_of_the_notes_stops_the_streaming_writer(october, monkeypatch):
+    """A chart's series pointing at the cells that would move (openpyxl cannot read charts:
+    its writer drops them, as it always has; the default writer keeps them, so it checks)."""
+    from openpyxl.chart import BarChart, Reference
+
+    monkeypatch.delenv("IMS_XL_WRITER", raising=False)
+
+    def change(wb):
+        ws = wb["BoE"]
+        ws["A20"], ws["A21"] = 1, 2
+        chart = BarChart()
+        chart.add_data(Reference(ws, min_col=1, min_row=20, max_row=21))
+        wb["Start"].add_chart(chart, "F20")
+    edit(october, change)
+    before = october.read_bytes()
+
+    proc = load(october, NOVEMBER)
+
+    assert proc.returncode == 2, proc.stderr
+    assert re.search(r"a chart \(xl/charts/chart\d+\.xml\) shows BoE!A20:A21", proc.stderr)
+    assert october.read_bytes() == before
+
+
 def test_the_templates_own_rules_down_the_whole_sheet_do_not_stop_a_move(october, writer):
     """The BoE sheet's validations and formats cover rows 2 to 1,048,576: the same rule
     before and after the move, so notes under the table move (the first test's workbook
@@ -266,23 +289,24 @@ def test_the_streaming_writer_moves_the_cells_itself_and_as_openpyxl_does(octobe
 
 # --- Excel's Total Row ---------------------------------------------------------------------------
 
-def add_total_row(path: Path, note_below: bool = True) -> int:
-    """A Total Row on the BoE table as Excel's Table Design > Total Row makes it: the label
-    in the first column, SUBTOTAL(109, ...) under IGST, the table's ref over it, its filter
-    without it. Returns its row."""
+def add_total_row(path: Path, note_below: bool = True, spec: L.TableSpec = L.BOE) -> int:
+    """A Total Row as Excel's Table Design > Total Row makes it: the label in the first
+    column, SUBTOTAL(109, ...) under IGST, the table's ref over it, its filter without it.
+    Returns its row."""
     wb = openpyxl.load_workbook(path)
-    ws = wb["BoE"]
-    table = ws.tables["BoE"]
+    ws = wb[spec.sheet]
+    table = ws.tables[spec.name]
     c1, r1, c2, r2 = range_boundaries(table.ref)
     total = r2 + 1
-    table.ref = f"A{r1}:{BOE_LAST_COL}{total}"
-    table.autoFilter.ref = f"A{r1}:{BOE_LAST_COL}{r2}"
+    last_col = get_column_letter(c2)
+    table.ref = f"A{r1}:{last_col}{total}"
+    table.autoFilter.ref = f"A{r1}:{last_col}{r2}"
     table.totalsRowCount = 1
     table.tableColumns[0].totalsRowLabel = "Total"
     ws.cell(total, 1, "Total").font = Font(bold=True)
-    igst = L.BOE.index("IGST")
+    igst = spec.index("IGST")
     table.tableColumns[igst].totalsRowFunction = "sum"
-    ws.cell(total, igst + 1, "=SUBTOTAL(109,BoE[IGST])")
+    ws.cell(total, igst + 1, f"=SUBTOTAL(109,{spec.name}[IGST])")
     if note_below:
         ws.cell(total + 2, 1, "under the total")
     wb.save(path)
@@ -327,6 +351,27 @@ def test_a_total_row_is_not_a_boe_and_stays_the_last_row_as_the_table_grows(octo
     assert proc.returncode == 0, proc.stderr
     assert "38 BoE versions" in proc.stdout and "0 row(s) with errors" in proc.stdout
     assert openpyxl.load_workbook(october)["BoE"]["A40"].value == "Total"
+
+
+def test_a_total_row_moves_up_when_its_table_shrinks_and_the_note_below_stays(
+        october, writer, tmp_path):
+    assert load(october, DATA / "books.csv", option="--books").returncode == 0
+    total = add_total_row(october, spec=L.BOOKS)
+    assert total == 40  # 38 book lines
+    few = tmp_path / "few.csv"
+    lines = (DATA / "books.csv").read_text(encoding="utf-8-sig").splitlines()
+    few.write_text("\n".join(lines[:6]) + "\n", encoding="utf-8")
+
+    proc = load(october, few, option="--books")
+
+    assert proc.returncode == 0, proc.stderr
+    assert table_ref(october, "Books") == "A1:J7"   # 5 lines and the Total Row
+    assert re.search(r'<autoFilter ref="A1:J6"', table_xml(october, "Books"))
+    ws = openpyxl.load_workbook(october)["Books"]
+    assert ws["A7"].value == "Total" and ws["E7"].value == "=SUBTOTAL(109,Books[IGST])"
+    assert ws["A42"].value == "under the total"
+    assert all(ws.cell(r, 1).value is None for r in range(8, 42))
+    assert len(table_rows(october, "Books")) == 6  # openpyxl's plain reading: 5 + the total
 
 
 def test_the_total_row_sums_the_grown_table_in_libreoffice(october, libreoffice, tmp_path):

@@ -12,8 +12,9 @@ accountant had (each writer gathers the facts of its file; this module decides):
 - a merged range that reaches from the table's columns into others, or another table below
   in the table's columns (Excel refuses those too);
 - a formula among the cells that move (its references would have to be rewritten);
-- a formula, a defined name, a comment, a hyperlink or the sheet's filter that refers to a
-  cell that moves or a cell a moved one lands on (it would point at other content);
+- a formula, a defined name, a chart's series, a comment, a hyperlink or the sheet's filter
+  that refers to a cell that moves or a cell a moved one lands on (it would point at other
+  content);
 - a data validation or conditional format that covers some of those cells and not the others
   (one that covers them all, such as the BoE sheet's rules down to row 1,048,576, is the same
   before and after);

@@ -9,6 +9,10 @@ every part of the file as it is except:
 - the ``<sheetData>`` rows of the tables written, streamed as text; every other row, every
   cell outside the tables and every cell whose value did not change keeps its XML, and each
   cell keeps its style (new rows take the column's usual style);
+- below a table that grows, the cells in its columns (and merged ranges wholly in them)
+  move down by the rows it gains, their XML as it was, as Excel's Insert Table Rows moves
+  them; or the save is refused before anything is written
+  (:mod:`~ims_xl.workbook.growth`); a table's Total Row stays its last row;
 - single cells written through a defined name (``IMS_PERIOD``) and the period list;
 - the table parts' ``ref`` and the sheets' ``dimension``;
 - ``workbook.xml``: the ``IMS_PERIODS`` name, and ``fullCalcOnLoad`` so Excel recalculates the
@@ -230,9 +234,9 @@ class StreamBook(TerminalTalk, FastBook):
 
     def _references(self, zf: zipfile.ZipFile, edits: dict[str, _SheetEdit]
                     ) -> Iterator[Reference]:
-        """Everything in the workbook that points at cells (formulas of every sheet, defined
-        names; validations, formats, filters, hyperlinks and comments of the sheets whose
-        cells move), for :func:`check_move`."""
+        """Everything in the workbook that points at cells (formulas of every sheet, charts,
+        defined names; validations, formats, filters, hyperlinks and comments of the sheets
+        whose cells move), for :func:`check_move`."""
         for sheet, part in self._sheet_parts.items():
             e = edits.get(part)
             xml = e.xml if e is not None and e.xml is not None else zf.read(part)
@@ -257,6 +261,12 @@ class StreamBook(TerminalTalk, FastBook):
             for what, ref in _comments(zf, part):
                 for b in sqref_bounds(ref):
                     yield Reference(f"{sheet_ref(sheet, b)} has {what}", sheet, b)
+        for part in zf.namelist():  # a chart's series point at cells too
+            if part.startswith("xl/charts/chart") and part.endswith(".xml"):
+                for text in CHART_REF_RE.findall(zf.read(part)):
+                    for target, bounds in formula_references(_xml_text(text), None):
+                        yield Reference(f"a chart ({part}) shows "
+                                        f"{sheet_ref(target or '?', bounds)}", target, bounds)
         wb = zf.read("xl/workbook.xml")
         for name, text in DEFINED_NAME_RE.findall(wb):
             name = unescape(name.decode("utf-8"))
@@ -348,6 +358,7 @@ SHEET_RANGES = (  # (what, covering all the moved cells is harmless, pattern) af
     ("a hyperlink", False, re.compile(rb'<hyperlink\b[^>]*?\bref="([^"]*)"')),
     ("the sheet's filter", False, re.compile(rb'<autoFilter\b[^>]*?\bref="([^"]*)"')),
 )
+CHART_REF_RE = re.compile(rb'<(?:c:)?f>([^<]*)</(?:c:)?f>')  # Excel writes c:f, openpyxl f
 COMMENT_REF_RE = re.compile(rb'<(?:comment|threadedComment)\b[^>]*?\bref="([^"]*)"')
 REREF_RE = re.compile(rb'(<c\b[^>]*?\br=")[A-Z]{1,3}\d+(")')
 
@@ -449,16 +460,16 @@ class _Block:
     new_last: int
     columns: list[tuple[str, int, str]]   # (header, column, letters)
     totals: int = 0     # rows of Excel's Total Row: moved with the table's foot, kept as is
+    body_last: int = 0  # the last body row once written (above the Total Row)
     styles: dict[int, int] = field(default_factory=dict)   # column -> usual style
     usual: list[int] = field(default_factory=list)         # the same, in column order
     shapes: dict[tuple, list[int]] = field(default_factory=dict)  # old row shape -> styles
 
+    def __post_init__(self) -> None:
+        self.body_last = self.new_last - self.totals
+
     def covers(self, r: int) -> bool:
         return self.first <= r <= max(self.old_last, self.new_last)
-
-    @property
-    def body_last(self) -> int:
-        return self.new_last - self.totals
 
 
 class _SheetWriter:
