@@ -99,12 +99,14 @@ class FastBook:
         return None
 
     def _header(self, spec: TableSpec) -> tuple[str, int, int, dict[str, int]]:
-        """The table's sheet, header row, last row and header -> column (checked)."""
+        """The table's sheet, header row, last body row (above a Total Row) and header ->
+        column (checked)."""
         found = self._tables.get(spec.name)
         if found is None:
             raise table_missing(self.label, spec)
-        sheet, ref = found
+        sheet, ref, totals = found
         min_col, min_row, max_col, max_row = range_bounds(ref)
+        max_row -= totals  # Excel's Total Row is not data
         headers = {}
         for c in range(min_col, max_col + 1):
             value = self._cell(sheet, min_row, c)
@@ -245,13 +247,25 @@ def table_parts(zf: zipfile.ZipFile, sheets: dict[str, str]) -> Iterator[tuple[s
             yield sheet_name, table_part, ET.fromstring(zf.read(table_part))
 
 
-def _structure(path: Path) -> tuple[dict[str, tuple[str, str]], dict[str, tuple[str, int, int]]]:
-    """Table name -> (sheet, ref) and defined name -> (sheet, column, row)."""
+def total_rows(table) -> int:
+    """How many rows of Excel's Total Row end a parsed table part (``totalsRowCount``; 0 or
+    1): they are not data. (``totalsRowShown`` only says whether one was ever shown.)"""
+    try:
+        return max(0, int(table.get("totalsRowCount") or 0))
+    except ValueError:
+        return 0
+
+
+def _structure(path: Path) -> tuple[dict[str, tuple[str, str, int]],
+                                    dict[str, tuple[str, int, int]]]:
+    """Table name -> (sheet, ref, rows of its Total Row) and defined name -> (sheet, column,
+    row)."""
     with zipfile.ZipFile(path) as zf:
         wb_xml, sheets = sheet_parts(zf)
         tables = {}
         for sheet_name, _part, t in table_parts(zf, sheets):
-            tables[t.get("displayName") or t.get("name")] = (sheet_name, t.get("ref"))
+            tables[t.get("displayName") or t.get("name")] = (sheet_name, t.get("ref"),
+                                                             total_rows(t))
         names = {}
         for dn in wb_xml.iterfind("m:definedNames/m:definedName", NS):
             text = (dn.text or "").strip()

@@ -7,7 +7,7 @@ against the file that was read, backed up, refused while Excel or LibreOffice ha
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,8 @@ from openpyxl.workbook.defined_name import DefinedName
 from ..problems import InputError
 from ..safety.replace import FileSnapshot, replacing_workbook
 from .book import check_columns, table_missing
+from .growth import (Move, Reference, check_move, formula_references, plan_growth, sheet_ref,
+                     sqref_bounds)
 from .layout import LISTS_SHEET, Formula, TableSpec
 
 __all__ = ["OpenpyxlBook", "TerminalTalk"]
@@ -96,6 +98,7 @@ class OpenpyxlBook(TerminalTalk):
     def read_table(self, spec: TableSpec) -> list[Row]:
         ws, table = self._locate(spec)
         headers, min_row, max_row, _ = self._header_map(spec, ws, table)
+        max_row -= total_rows(table)  # Excel's Total Row is not data
         cols = sorted(headers.items(), key=lambda kv: kv[1])
         first = cols[0][1]
         rows: list[Row] = []
@@ -124,9 +127,41 @@ class OpenpyxlBook(TerminalTalk):
         return self._styles[spec.name]
 
     def write_table(self, spec: TableSpec, rows: Sequence[Row]) -> None:
+        """The table's body becomes ``rows``. A table that grows moves the cells below it
+        down first, as Excel does (or refuses, before changing anything: see
+        :mod:`~ims_xl.workbook.growth`); one that shrinks leaves them where they are.
+        Excel's Total Row stays the table's last row, its cells as they were."""
         ws, table = self._locate(spec)
         headers, min_row, old_max_row, max_col = self._header_map(spec, ws, table)
-        min_col = min(headers.values())
+        min_col = range_boundaries(table.ref)[0]
+        totals = total_rows(table)
+        n = max(len(rows), 1)  # a table keeps one (empty) body row
+        new_max_row = min_row + n + totals
+        move = self._plan_move(spec, ws, (min_col, max_col), old_max_row,
+                               new_max_row - old_max_row)
+        cells = ws._cells
+        total_row = [cells.pop((old_max_row, c)) for c in range(min_col, max_col + 1)
+                     if totals and (old_max_row, c) in cells]
+        if move is not None:
+            _move_down(ws, move)
+        self._write_body(spec, ws, headers, min_row, rows)
+        if not rows:
+            for c in headers.values():
+                ws.cell(min_row + 1, c).value = None
+        for r in range(min_row + n + 1, old_max_row + 1):  # the rows that left the table
+            for c in range(min_col, max_col + 1):
+                cells.pop((r, c), None)
+        for cell in total_row:
+            cell.row = new_max_row
+            cells[(new_max_row, cell.column)] = cell
+        ref = f"{get_column_letter(min_col)}{min_row}:{get_column_letter(max_col)}{new_max_row}"
+        table.ref = ref
+        if table.autoFilter is not None:  # the filter covers the header and the body
+            table.autoFilter.ref = (f"{get_column_letter(min_col)}{min_row}:"
+                                    f"{get_column_letter(max_col)}{new_max_row - totals}")
+
+    def _write_body(self, spec: TableSpec, ws, headers: dict[str, int], min_row: int,
+                    rows: Sequence[Row]) -> None:
         styles = self._column_styles(spec)
         from copy import copy
         cells = ws._cells
@@ -151,17 +186,64 @@ class OpenpyxlBook(TerminalTalk):
                     style = styles.get(header)
                     if style is not None:
                         cell._style = copy(style)
-        new_max_row = min_row + max(len(rows), 1)
-        if not rows:  # a table keeps one (empty) body row
-            for c in headers.values():
-                ws.cell(min_row + 1, c).value = None
-        for r in range(new_max_row + 1, old_max_row + 1):
-            for c in range(min_col, max_col + 1):
-                cells.pop((r, c), None)
-        ref = f"{get_column_letter(min_col)}{min_row}:{get_column_letter(max_col)}{new_max_row}"
-        table.ref = ref
-        if table.autoFilter is not None:
-            table.autoFilter.ref = ref
+
+    def _plan_move(self, spec: TableSpec, ws, cols: tuple[int, int], old_last: int,
+                   by: int) -> Move | None:
+        """The cells below the table that must move down ``by`` rows (None: nothing);
+        InputError when they cannot."""
+        if by <= 0:
+            return None
+        below = [(r, c) for r, c in ws._cells if r > old_last and cols[0] <= c <= cols[1]]
+        merged = [m.bounds for m in ws.merged_cells.ranges]
+        tables = [(t.displayName, range_boundaries(t.ref)) for t in ws.tables.values()]
+        move = plan_growth(self.label, ws.title, spec.name, cols, old_last, by, below, merged,
+                           tables)
+        if move is not None:
+            formulas = [(r, c) for r, c in below if ws._cells[(r, c)].data_type == "f"]
+            check_move(move, formulas, self._references(ws, move))
+        return move
+
+    def _references(self, moving, move: Move) -> Iterator[Reference]:
+        """Everything in the workbook that points at cells, for :func:`check_move`."""
+        for ws in self.wb.worksheets:
+            for (r, c), cell in ws._cells.items():
+                if cell.data_type != "f":
+                    continue
+                text = cell.value if isinstance(cell.value, str) else \
+                    getattr(cell.value, "text", None) or ""
+                for sheet, bounds in formula_references(text, ws.title):
+                    yield Reference(f"the formula in {sheet_ref(ws.title, (c, r, c, r))} "
+                                    f"refers to {sheet_ref(sheet or move.sheet, bounds)}",
+                                    sheet, bounds)
+        names = list(self.wb.defined_names.items())
+        names += [(n, d) for ws in self.wb.worksheets for n, d in ws.defined_names.items()]
+        for name, dn in names:
+            if name in ("_xlnm.Print_Area", "_xlnm.Print_Titles"):
+                continue  # where the page breaks, not what a cell holds
+            for sheet, bounds in formula_references(dn.attr_text or "", None):
+                yield Reference(f"the defined name {name} points at "
+                                f"{sheet_ref(sheet or move.sheet, bounds)}", sheet, bounds)
+        ws = moving
+        for dv in ws.data_validations.dataValidation:
+            for b in sqref_bounds(str(dv.sqref)):
+                yield Reference(f"a data validation covers {sheet_ref(ws.title, b)} and not "
+                                "all of them", ws.title, b, whole_ok=True)
+        for cf in ws.conditional_formatting:
+            for b in sqref_bounds(str(cf.sqref)):
+                yield Reference(f"a conditional format covers {sheet_ref(ws.title, b)} and not "
+                                "all of them", ws.title, b, whole_ok=True)
+        if ws.auto_filter is not None and ws.auto_filter.ref:
+            for b in sqref_bounds(ws.auto_filter.ref):
+                yield Reference(f"the sheet's filter covers {sheet_ref(ws.title, b)}",
+                                ws.title, b)
+        c1, r1, c2, r2 = move.window
+        for (r, c), cell in ws._cells.items():
+            if r1 <= r <= r2 and c1 <= c <= c2:
+                where = sheet_ref(ws.title, (c, r, c, r))
+                if getattr(cell, "_comment", None) is not None:
+                    yield Reference(f"{where} has a comment", ws.title, (c, r, c, r))
+                if getattr(cell, "_hyperlink", None) is not None:
+                    yield Reference(f"{where} has a hyperlink", ws.title, (c, r, c, r))
 
     def _rows_with_progress(self, rows: Sequence[Row], spec: TableSpec):
         """A progress bar on a terminal for long tables; nothing when piped or quiet."""
@@ -215,6 +297,31 @@ class OpenpyxlBook(TerminalTalk):
         self._snapshot = FileSnapshot.take(self.path)
         if not self._quiet and sys.stderr.isatty():
             print("\r", end="", file=sys.stderr)
+
+
+def total_rows(table) -> int:
+    """Rows of Excel's Total Row at the table's foot (0 or 1): not data."""
+    try:
+        return max(0, int(table.totalsRowCount or 0))
+    except (TypeError, ValueError):
+        return 0
+
+
+def _move_down(ws, move: Move) -> None:
+    """The cells of ``move`` (values, styles, comments) and its merged ranges, ``by`` rows
+    down: the lowest first, so none lands on one not yet moved."""
+    cells = ws._cells
+    for r, c in sorted((k for k in cells if move.holds(*k)), reverse=True):
+        cell = cells.pop((r, c))
+        cell.row = r + move.by
+        cells[(r + move.by, c)] = cell
+    if move.merged:
+        ranges = set()
+        for m in ws.merged_cells.ranges:
+            if m.bounds in move.merged:
+                m.shift(row_shift=move.by)
+            ranges.add(m)
+        ws.merged_cells.ranges = ranges
 
 
 def _cell_value(value: Any) -> Any:

@@ -9,6 +9,10 @@ every part of the file as it is except:
 - the ``<sheetData>`` rows of the tables written, streamed as text; every other row, every
   cell outside the tables and every cell whose value did not change keeps its XML, and each
   cell keeps its style (new rows take the column's usual style);
+- below a table that grows, the cells in its columns (and merged ranges wholly in them)
+  move down by the rows it gains, their XML as it was, as Excel's Insert Table Rows moves
+  them; or the save is refused before anything is written
+  (:mod:`~ims_xl.workbook.growth`); a table's Total Row stays its last row;
 - single cells written through a defined name (``IMS_PERIOD``) and the period list;
 - the table parts' ``ref`` and the sheets' ``dimension``;
 - ``workbook.xml``: the ``IMS_PERIODS`` name, and ``fullCalcOnLoad`` so Excel recalculates the
@@ -34,7 +38,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape, unescape
 
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH, to_excel
@@ -42,7 +46,9 @@ from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH, to_excel
 from ..problems import InputError
 from ..safety.replace import FileSnapshot, replacing_workbook
 from .book import check_columns, table_missing
-from .fast_book import NS, FastBook, _rels, sheet_parts, table_parts
+from .fast_book import NS, FastBook, _rels, sheet_parts, table_parts, total_rows
+from .growth import (Move, Reference, check_move, formula_references, plan_growth, sheet_ref,
+                     sqref_bounds)
 from .layout import LISTS_SHEET, Formula, TableSpec
 from .openpyxl_book import EXCEL_TEXT_LIMIT, ILLEGAL_CHARACTERS_RE, TerminalTalk, _cell_value
 
@@ -67,6 +73,15 @@ class _Table:
     part: str                   # the table part, e.g. xl/tables/table1.xml
     ref: str
     columns: list[str]          # header of each column, left to right
+    totals: int = 0             # rows of Excel's Total Row at its foot (not data)
+
+    @property
+    def bounds(self) -> tuple[int, int, int, int]:
+        return range_boundaries(self.ref)
+
+    def new_last(self, rows: Sequence[Row]) -> int:
+        """The table's last row (its Total Row's, if any) once ``rows`` are written."""
+        return self.bounds[1] + max(len(rows), 1) + self.totals
 
 
 @dataclass
@@ -76,6 +91,9 @@ class _SheetEdit:
     cells: dict[tuple[int, int], Any] = field(default_factory=dict)   # (row, col) -> value
     clear_below: dict[int, int] = field(default_factory=dict)         # col -> first row cleared
     style_like: dict[int, int] = field(default_factory=dict)   # col -> row new cells copy style
+    # the cells below a growing table that move down, with their old cell XML
+    moves: list[tuple[Move, list[tuple[int, int, bytes]]]] = field(default_factory=list)
+    xml: bytes | None = None    # the sheet part, when planning had to read it
 
 
 class StreamBook(TerminalTalk, FastBook):
@@ -183,9 +201,84 @@ class StreamBook(TerminalTalk, FastBook):
                 e.cells[(r, 1)] = value
             e.clear_below[1] = len(values) + 2
             e.style_like[1] = 2  # the list's first cell carries its text format
+        growing = {part: e for part, e in edits.items()
+                   if any(t.new_last(rows) > t.bounds[3] for t, rows in e.tables)}
+        if growing:
+            with zipfile.ZipFile(self.path) as zf:
+                for part, e in growing.items():
+                    self._plan_moves(zf, part, e)
+                if any(e.moves for e in growing.values()):
+                    refs = list(self._references(zf, growing))
+                    for e in growing.values():
+                        for move, cells in e.moves:
+                            check_move(move, [(r, c) for r, c, x in cells if b"<f" in x], refs)
         return edits
 
-    def _write(self, tmp: Path, edits: dict[str, _SheetEdit]) -> None:
+    def _plan_moves(self, zf: zipfile.ZipFile, part: str, edit: _SheetEdit) -> None:
+        """The cells below each growing table of this sheet that must move down (read
+        from the end of the sheet data: at most the rows below the tables)."""
+        xml = edit.xml = zf.read(part)
+        start, close = _sheet_data(xml, part)
+        tail = xml[close:]
+        merged = [range_boundaries(m.decode()) for m in MERGE_RE.findall(tail)]
+        sheet = _sheet_of(self._sheet_parts, part)
+        others = [(t.name, t.bounds) for t in self._table_parts.values() if t.sheet == sheet]
+        for table, rows in edit.tables:
+            min_col, _r, max_col, old_last = table.bounds
+            by = table.new_last(rows) - old_last
+            if by <= 0:
+                continue
+            cells = _cells_below(xml, start, close, old_last, min_col, max_col, part)
+            move = plan_growth(self.label, sheet, table.name, (min_col, max_col), old_last, by,
+                               [(r, c) for r, c, _x in cells], merged, others)
+            if move is not None:
+                edit.moves.append((move, cells))
+
+    def _references(self, zf: zipfile.ZipFile, edits: dict[str, _SheetEdit]
+                    ) -> Iterator[Reference]:
+        """Everything in the workbook that points at cells (formulas of every sheet, charts,
+        defined names; validations, formats, filters, hyperlinks and comments of the sheets
+        whose cells move), for :func:`check_move`."""
+        for sheet, part in self._sheet_parts.items():
+            e = edits.get(part)
+            xml = e.xml if e is not None and e.xml is not None else zf.read(part)
+            for ref, attrs, text in _formulas(xml):
+                spread = (0, 0)
+                if b't="shared"' in attrs:
+                    m = re.search(rb'\bref="([^"]+)"', attrs)
+                    if m is None:
+                        continue  # a cell sharing another's formula: that one is read
+                    c1, r1, c2, r2 = range_boundaries(m.group(1).decode())
+                    spread = (r2 - r1, c2 - c1)
+                here = range_boundaries(ref)
+                for target, bounds in formula_references(text, sheet, spread):
+                    yield Reference(f"the formula in {sheet_ref(sheet, here)} refers to "
+                                    f"{sheet_ref(target or sheet, bounds)}", target, bounds)
+            if e is None or not e.moves:
+                continue
+            _start, close = _sheet_data(xml, part)
+            for what, whole_ok, sqref in _sheet_ranges(xml[close:]):
+                for b in sqref_bounds(sqref):
+                    yield Reference(f"{what} covers {sheet_ref(sheet, b)}", sheet, b, whole_ok)
+            for what, ref in _comments(zf, part):
+                for b in sqref_bounds(ref):
+                    yield Reference(f"{sheet_ref(sheet, b)} has {what}", sheet, b)
+        for part in zf.namelist():  # a chart's series point at cells too
+            if part.startswith("xl/charts/chart") and part.endswith(".xml"):
+                for text in CHART_REF_RE.findall(zf.read(part)):
+                    for target, bounds in formula_references(_xml_text(text), None):
+                        yield Reference(f"a chart ({part}) shows "
+                                        f"{sheet_ref(target or '?', bounds)}", target, bounds)
+        wb = zf.read("xl/workbook.xml")
+        for name, text in DEFINED_NAME_RE.findall(wb):
+            name = unescape(name.decode("utf-8"))
+            if name in ("_xlnm.Print_Area", "_xlnm.Print_Titles"):
+                continue  # where the page breaks, not what a cell holds
+            for target, bounds in formula_references(_xml_text(text), None):
+                yield Reference(f"the defined name {name} points at "
+                                f"{sheet_ref(target or '?', bounds)}", target, bounds)
+
+    def _write(self, tmp: Path, edits: dict[str, _SheetEdit]) -> None:  # noqa: C901
         with zipfile.ZipFile(self.path) as zin:
             workbook_xml = zin.read("xl/workbook.xml")
             epoch = MAC_EPOCH if re.search(rb'date1904="(1|true)"', workbook_xml) else WINDOWS_EPOCH
@@ -202,8 +295,9 @@ class StreamBook(TerminalTalk, FastBook):
                     if name in edits:
                         self.progress(f"Writing {_sheet_of(self._sheet_parts, name)}")
                         writer = _SheetWriter(self, name, edits[name], epoch)
+                        xml = edits[name].xml
                         with zout.open(_info_like(info), "w", force_zip64=True) as out:
-                            writer.write(zin.read(name), out)
+                            writer.write(zin.read(name) if xml is None else xml, out)
                         table_refs.update(writer.new_refs)
                         continue
                     if name in written_tables:
@@ -222,7 +316,8 @@ class StreamBook(TerminalTalk, FastBook):
                     zout.writestr(_info_like(info), data)
                 for part, name in written_tables.items():
                     zout.writestr(_info_like(zin.getinfo(part)),
-                                  _set_table_ref(zin.read(part), table_refs[name]))
+                                  _set_table_ref(zin.read(part), table_refs[name],
+                                                 self._table_parts[name].totals))
 
     def _workbook_xml(self, xml: bytes) -> bytes:
         for name, values in self._lists.items():
@@ -251,6 +346,100 @@ EXCEL_ORDINAL = date(1899, 12, 30).toordinal()
 _COLUMN_INDEX: dict[bytes, int] = {}
 
 
+MERGE_RE = re.compile(rb'<mergeCell\b[^>]*?\bref="([^"]+)"')
+FORMULA_RE = re.compile(rb'<f\b([^>]*?)(?:/>|>(.*?)</f>)', re.S)
+DEFINED_NAME_RE = re.compile(rb'<definedName\b[^>]*?\bname="([^"]*)"[^>]*>(.*?)</definedName>',
+                             re.S)
+SHEET_RANGES = (  # (what, covering all the moved cells is harmless, pattern) after <sheetData>
+    ("a data validation", True, re.compile(rb'<dataValidation\b[^>]*?\bsqref="([^"]*)"')),
+    ("a conditional format", True,
+     re.compile(rb'<conditionalFormatting\b[^>]*?\bsqref="([^"]*)"')),
+    ("a data validation or conditional format", True,
+     re.compile(rb'<xm:sqref>([^<]*)</xm:sqref>')),
+    ("a protected range", True, re.compile(rb'<protectedRange\b[^>]*?\bsqref="([^"]*)"')),
+    ("a hyperlink", False, re.compile(rb'<hyperlink\b[^>]*?\bref="([^"]*)"')),
+    ("the sheet's filter", False, re.compile(rb'<autoFilter\b[^>]*?\bref="([^"]*)"')),
+)
+CHART_REF_RE = re.compile(rb'<(?:c:)?f>([^<]*)</(?:c:)?f>')  # Excel writes c:f, openpyxl f
+COMMENT_REF_RE = re.compile(rb'<(?:comment|threadedComment)\b[^>]*?\bref="([^"]*)"')
+REREF_RE = re.compile(rb'(<c\b[^>]*?\br=")[A-Z]{1,3}\d+(")')
+
+
+def _sheet_data(xml: bytes, part: str) -> tuple[int, int]:
+    """Where the rows of the sheet data start and where they end (``</sheetData>``, or
+    the end of an empty ``<sheetData/>``)."""
+    start = xml.find(b"<sheetData")
+    if start < 0 or xml.find(b"<sheetData", start + 10) >= 0:
+        raise Unstreamable(f"{part} has no single <sheetData>")
+    open_end = xml.index(b">", start) + 1
+    if xml[open_end - 2:open_end] == b"/>":
+        return open_end, open_end
+    close = xml.find(b"</sheetData>", open_end)
+    if close < 0:
+        raise Unstreamable(f"{part}: <sheetData> is not closed")
+    return open_end, close
+
+
+def _cells_below(xml: bytes, start: int, end: int, old_last: int, min_col: int, max_col: int,
+                 part: str) -> list[tuple[int, int, bytes]]:
+    """(row, column, cell XML) of the cells below row ``old_last`` in the columns given,
+    read from the end of the sheet data back to that row (rows are in order)."""
+    out = []
+    pos = end
+    while True:
+        i = xml.rfind(b"<row", start, pos)
+        if i < 0:
+            return out
+        m = ROW_RE.match(xml, i)
+        if m is None:
+            raise Unstreamable(f"{part}: a row without its number")
+        r = int(m.group(1))
+        if r <= old_last:
+            return out
+        if not m.group(2):
+            out.extend((r, c, cell) for c, _s, cell in _cells(xml[m.end():pos])
+                       if min_col <= c <= max_col)
+        pos = i
+
+
+def _formulas(xml: bytes) -> Iterator[tuple[str, bytes, str]]:
+    """(cell reference, the <f> element's attributes, its text) of every formula."""
+    for m in FORMULA_RE.finditer(xml):
+        cell = CELL_REF_RE.match(xml, xml.rfind(b"<c", 0, m.start()))
+        ref = (cell.group(1) + cell.group(2)).decode() if cell else "A1"
+        yield ref, m.group(1), _xml_text(m.group(2) or b"")
+
+
+def _sheet_ranges(tail: bytes) -> Iterator[tuple[str, bool, str]]:
+    for what, whole_ok, pattern in SHEET_RANGES:
+        for sqref in pattern.findall(tail):
+            yield what, whole_ok, sqref.decode("utf-8", "replace")
+
+
+def _comments(zf: zipfile.ZipFile, part: str) -> Iterator[tuple[str, str]]:
+    """("a comment", cell) of each comment (note or threaded comment) on the sheet."""
+    import posixpath
+
+    rels = posixpath.join(posixpath.dirname(part), "_rels", posixpath.basename(part) + ".rels")
+    if rels not in zf.namelist():
+        return
+    for kind in ("/comments", "/threadedComment"):
+        for target in _rels(zf, rels, posixpath.dirname(part), kind).values():
+            if target in zf.namelist():
+                for ref in COMMENT_REF_RE.findall(zf.read(target)):
+                    yield "a comment", ref.decode("utf-8", "replace")
+
+
+def _xml_text(text: bytes) -> str:
+    return unescape(text.decode("utf-8", "replace"), {"&quot;": '"', "&apos;": "'"})
+
+
+def _reref(cell: bytes, letters: str, row: int) -> str:
+    """A cell's XML with its reference moved to another row."""
+    return REREF_RE.sub(lambda m: m.group(1) + f"{letters}{row}".encode() + m.group(2), cell,
+                        count=1).decode("utf-8")
+
+
 def _col_index(letters: bytes) -> int:
     n = _COLUMN_INDEX.get(letters)
     if n is None:
@@ -269,12 +458,17 @@ class _Block:
     min_col: int
     max_col: int
     first: int          # first body row
-    old_last: int
+    old_last: int       # the table's last row (its Total Row's, if any), before and after
     new_last: int
     columns: list[tuple[str, int, str]]   # (header, column, letters)
+    totals: int = 0     # rows of Excel's Total Row: moved with the table's foot, kept as is
+    body_last: int = 0  # the last body row once written (above the Total Row)
     styles: dict[int, int] = field(default_factory=dict)   # column -> usual style
     usual: list[int] = field(default_factory=list)         # the same, in column order
     shapes: dict[tuple, list[int]] = field(default_factory=dict)  # old row shape -> styles
+
+    def __post_init__(self) -> None:
+        self.body_last = self.new_last - self.totals
 
     def covers(self, r: int) -> bool:
         return self.first <= r <= max(self.old_last, self.new_last)
@@ -292,30 +486,29 @@ class _SheetWriter:
         self.new_refs: dict[str, str] = {}
         self.blocks: list[_Block] = []
         self.update_styles: dict[int, int] = {}
+        self.incoming: dict[int, list[tuple[int, str]]] = {}
         for table, rows in edit.tables:
             min_col, min_row, max_col, max_row = range_boundaries(table.ref)
-            new_last = min_row + max(len(rows), 1)
+            new_last = table.new_last(rows)
             columns = [(h, min_col + j, get_column_letter(min_col + j))
                        for j, h in enumerate(table.columns) if h]
             self.blocks.append(_Block(table, rows, min_col, max_col, min_row + 1, max_row,
-                                      new_last, columns))
+                                      new_last, columns, table.totals))
             self.new_refs[table.name] = (f"{get_column_letter(min_col)}{min_row}:"
                                          f"{get_column_letter(max_col)}{new_last}")
 
     def write(self, xml: bytes, out) -> None:
-        start = xml.find(b"<sheetData")
-        if start < 0 or xml.find(b"<sheetData", start + 10) >= 0:
-            raise Unstreamable(f"{self.part} has no single <sheetData>")
-        open_end = xml.index(b">", start) + 1
-        if xml[open_end - 2:open_end] == b"/>":  # <sheetData/>: an empty sheet
-            head, close = xml[:start] + b"<sheetData>", open_end
+        open_end, close = _sheet_data(xml, self.part)
+        if open_end == close and xml[open_end - 2:open_end] == b"/>":  # an empty sheet
+            start = xml.rfind(b"<sheetData", 0, open_end)
+            head = xml[:start] + b"<sheetData>"
             tail = b"</sheetData>" + xml[open_end:]
         else:
-            close = xml.find(b"</sheetData>", open_end)
-            if close < 0:
-                raise Unstreamable(f"{self.part}: <sheetData> is not closed")
             head, tail = xml[:open_end], xml[close:]
         old_rows = {r: (attrs, s, e) for r, attrs, s, e in self._old_rows(xml, open_end, close)}
+        leaving, self.incoming = self._moving(xml, old_rows)
+        if leaving:  # the rows whose cells move away: as if those cells were not there
+            xml, old_rows, tail = self._without(xml, old_rows, leaving, tail)
         self._learn_styles(xml, old_rows)
         self.update_styles = {}
         for c, r in self.edit.style_like.items():
@@ -332,6 +525,8 @@ class _SheetWriter:
                 if r >= first:
                     updates.setdefault(r, {}).setdefault(c, None)
         wanted = set(updates)
+        wanted.update(self.incoming)
+        wanted.update(leaving)
         for b in self.blocks:
             wanted.update(range(b.first, b.new_last + 1))
             wanted.update(r for r in old_rows if b.first <= r <= b.old_last)
@@ -363,6 +558,61 @@ class _SheetWriter:
                     parts, size = [], 0
         out.write("".join(parts).encode("utf-8"))
         out.write(tail)
+
+    def _moving(self, xml: bytes, old_rows: dict
+                ) -> tuple[dict[int, list[tuple[int, int]]], dict[int, list[tuple[int, str]]]]:
+        """The cells that change rows: those below a growing table (``edit.moves``) and the
+        cells of a Total Row, which stays the table's last row. Returns the rows they
+        leave (with the column spans that leave) and the cells each row receives."""
+        leaving: dict[int, list[tuple[int, int]]] = {}
+        incoming: dict[int, list[tuple[int, str]]] = {}
+        for move, cells in self.edit.moves:
+            span = (move.min_col, move.max_col)
+            for r, c, cell in cells:
+                if span not in leaving.setdefault(r, []):
+                    leaving[r].append(span)
+                incoming.setdefault(r + move.by, []).append(
+                    (c, _reref(cell, get_column_letter(c), r + move.by)))
+        for b in self.blocks:
+            if not b.totals:
+                continue
+            old = old_rows.get(b.old_last)
+            leaving.setdefault(b.old_last, []).append((b.min_col, b.max_col))
+            for c, _s, cell in (_cells(xml[old[1]:old[2]]) if old else ()):
+                if b.min_col <= c <= b.max_col:
+                    incoming.setdefault(b.new_last, []).append(
+                        (c, _reref(cell, get_column_letter(c), b.new_last)))
+        return leaving, incoming
+
+    def _without(self, xml: bytes, old_rows: dict, leaving: dict, tail: bytes
+                 ) -> tuple[bytes, dict, bytes]:
+        """The sheet data with the leaving cells taken out of their old rows (the few rows
+        concerned are rebuilt after the rest, so positions stay valid), and the merged
+        ranges that move shifted."""
+        extra = []
+        base = len(xml)
+        old_rows = dict(old_rows)
+        for r, spans in leaving.items():
+            old = old_rows.get(r)
+            if old is None:
+                continue
+            kept = b"".join(cell for c, _s, cell in _cells(xml[old[1]:old[2]])
+                            if not any(lo <= c <= hi for lo, hi in spans))
+            old_rows[r] = (old[0], base, base + len(kept))
+            base += len(kept)
+            extra.append(kept)
+        moved = {m: move.by for move, _cells_ in self.edit.moves for m in move.merged}
+        if moved:
+            def shift(m: re.Match) -> bytes:
+                b = range_boundaries(m.group(2).decode())
+                if b not in moved:
+                    return m.group(0)
+                c1, r1, c2, r2 = b
+                by = moved[b]
+                ref = f"{get_column_letter(c1)}{r1 + by}:{get_column_letter(c2)}{r2 + by}"
+                return m.group(1) + ref.encode() + m.group(3)
+            tail = re.sub(rb'(<mergeCell\b[^>]*?\bref=")([^"]+)(")', shift, tail)
+        return xml + b"".join(extra), old_rows, tail
 
     def _old_rows(self, xml: bytes, start: int, end: int) -> Iterator[tuple[int, bytes, int, int]]:
         """(row number, its other attributes, start, end) of every <row> in the sheet data."""
@@ -397,7 +647,7 @@ class _SheetWriter:
         for b in self.blocks:
             counts: dict[int, Counter] = {}
             seen = 0
-            for r in range(b.first, b.old_last + 1):
+            for r in range(b.first, b.old_last - b.totals + 1):
                 old = old_rows.get(r)
                 if old is None:
                     continue
@@ -436,14 +686,16 @@ class _SheetWriter:
         """One <row>: the tables' cells for row r, the single-cell updates, and every other
         old cell as it was; "" when nothing is left."""
         cover = [b for b in self.blocks if b.covers(r)]
-        if len(cover) == 1 and not updates:
+        incoming = self.incoming.get(r)
+        if len(cover) == 1 and not updates and not incoming:
             b = cover[0]
             styles = _quick_styles(old, b) if old else b.usual
             if styles is not None:  # the common case: a plain row of one table
                 if r > b.new_last:  # the table shrank past this row
                     return f'<row r="{r}" {attrs.decode("utf-8")}/>' if attrs else ""
-                return self._table_row(b, r, styles, attrs)
-        writing = [b for b in cover if r <= b.new_last]
+                if r <= b.body_last:
+                    return self._table_row(b, r, styles, attrs)
+        writing = [b for b in cover if r <= b.body_last]
         result: dict[int, str] = {}
         old_styles, formulas = {}, {}
         for c, style, cell_xml in (_cells(old) if old else ()):
@@ -472,6 +724,8 @@ class _SheetWriter:
                                  b.styles.get(c, 0) if style is None else style, epoch)
                 if text:
                     result[c] = text
+        for c, cell in incoming or ():  # moved here: a Total Row, or a cell from above
+            result[c] = cell
         for c, value in (updates or {}).items():
             style = old_styles.get(c, self.update_styles.get(c, 0))
             text = _cell_xml(get_column_letter(c) + rs, value, style, epoch)
@@ -636,7 +890,7 @@ def _layout(zf: zipfile.ZipFile) -> tuple[dict[str, str], dict[str, _Table]]:
         columns = [(c.get("name") or "").strip()
                    for c in t.iterfind("m:tableColumns/m:tableColumn", NS)]
         name = t.get("displayName") or t.get("name")
-        tables[name] = _Table(name, sheet_name, part, t.get("ref"), columns)
+        tables[name] = _Table(name, sheet_name, part, t.get("ref"), columns, total_rows(t))
     return sheets, tables
 
 
@@ -655,13 +909,17 @@ def _info_like(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
     return new
 
 
-def _set_table_ref(xml: bytes, ref: str) -> bytes:
-    """The table's ref and its autoFilter's ref (the filter covers the header and body)."""
+def _set_table_ref(xml: bytes, ref: str, totals: int = 0) -> bytes:
+    """The table's ref and its autoFilter's ref (the filter covers the header and body, not
+    a Total Row)."""
     new = ref.encode()
     xml, n = re.subn(rb'(<table\b[^>]*?\bref=")[^"]*(")', lambda m: m.group(1) + new + m.group(2),
                      xml, count=1)
     if not n:
         raise Unstreamable("a table part without a ref")
+    if totals:
+        c1, r1, c2, r2 = range_boundaries(ref)
+        new = f"{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{r2 - totals}".encode()
     return re.sub(rb'(<autoFilter\b[^>]*?\bref=")[^"]*(")', lambda m: m.group(1) + new + m.group(2),
                   xml, count=1)
 

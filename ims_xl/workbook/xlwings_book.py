@@ -8,12 +8,14 @@ this, so keep the two in step when you use more):
   ``add(name, after=)``), ``book.names`` (``in``, ``[name]``, ``add(name, refers_to)``),
   ``book.save()``
 - ``sheet.name``, ``sheet.tables`` (iterate), ``sheet.range((row, col), (row, col))``,
-  ``sheet.visible``
-- ``table.name``, ``table.header_row_range``, ``table.data_body_range``, ``table.resize(rng)``
+  ``sheet.visible``, ``sheet.used_range``
+- ``table.name``, ``table.range``, ``table.header_row_range``, ``table.data_body_range``
+  (without the Total Row), ``table.show_totals``, ``table.resize(rng)``
 - ``rng.options(ndim=2, err_to_str=True).value`` (read), ``rng.value = <2-D list>`` (write),
   ``rng.row``, ``rng.column``, ``rng.shape``, ``rng.last_cell``, ``rng.sheet``,
   ``rng.resize(rows, cols)``, ``rng.number_format``, ``rng.color``, ``rng.clear()``,
-  ``rng.clear_contents()``
+  ``rng.clear_contents()``, ``rng.insert(shift="down")``, ``rng.delete(shift="up")``,
+  ``rng.merge_cells``, ``rng.merge_area``
 - ``name.refers_to``, ``name.refers_to_range``
 - ``app.status_bar``, ``app.screen_updating``, ``app.calculation``,
   ``app.alert(prompt, title=, buttons=, mode=)``
@@ -47,6 +49,7 @@ from ..money import round2
 from ..problems import InputError
 from ..textsafety import looks_like_formula
 from .book import RIBBON_REMEDY, check_columns, table_missing
+from .growth import Bounds, plan_growth
 from .layout import (ACCOUNTANT_COLUMNS, BOE, DATE, INT, LISTS_SHEET, MONEY, TEXT, Column,
                      Formula, TableSpec)
 from .openpyxl_book import _cell_value
@@ -172,18 +175,39 @@ class XlwingsBook:
         return rows
 
     def write_table(self, spec: TableSpec, rows: Sequence[Row]) -> None:
+        """The table's body becomes ``rows``. More rows: Excel inserts table rows, which
+        moves the cells below the table (in its columns) down, as Insert Table Rows does;
+        fewer: the rows that leave are cleared and the cells below stay. Excel's Total
+        Row stays the table's last row. Merged cells or a table below that Excel cannot
+        move are refused first (Excel itself moves formulas, names, validations and
+        formats with the cells)."""
         table = self._table(spec)
         header, names = self._headers(spec, table)
         sheet = header.sheet
         top, left = header.row, header.column
         width = len(names)
         right = left + width - 1
-        body = table.data_body_range
-        old_n = body.shape[0] if body is not None else 0
+        totals = 1 if table.show_totals else 0
+        old_n = table.range.shape[0] - 1 - totals  # an empty table's insert row counts
         n = max(len(rows), 1)  # a table keeps one (empty) body row
-        if n != old_n:
+        if n > old_n:
+            self._check_below(spec, sheet, (left, right), top + old_n + totals, n - old_n)
+            # inside the table, above its last body row: Excel adds table rows there and
+            # moves what is below (its Total Row, the accountant's notes) down; the new
+            # rows are formatted as that body row (not as the header above the first one)
+            sheet.range((top + old_n, left), (top + n - 1, right)).insert(
+                shift="down", copy_origin="format_from_right_or_below")
+        elif n < old_n and totals:
+            self._check_below(spec, sheet, (left, right), top + old_n + totals, old_n - n,
+                              shrinking=True)
+            # Excel deletes the table rows (the Total Row and the cells below move up),
+            # then the cells below go back down to where they were
+            sheet.range((top + n + 1, left), (top + old_n, right)).delete(shift="up")
+            below = top + n + totals + 1
+            sheet.range((below, left), (below + old_n - n - 1, right)).insert(shift="down")
+        elif n < old_n:
             table.resize(sheet.range((top, left), (top + n, right)))
-        if old_n > n:  # the rows that left the table: values and formats go, as in openpyxl
+            # the rows that left the table: values and formats go, as in openpyxl
             sheet.range((top + n + 1, left), (top + old_n, right)).clear()
 
         columns = {c.header: c for c in spec.columns}
@@ -205,6 +229,42 @@ class XlwingsBook:
         if not matrix:
             matrix = [[None] * width]
         sheet.range((top + 1, left), (top + n, right)).value = matrix
+
+    def _check_below(self, spec: TableSpec, sheet: Any, cols: tuple[int, int], old_last: int,
+                     by: int, *, shrinking: bool = False) -> None:
+        """Refuse, before Excel moves anything, what Excel could not move: merged cells
+        across the edge of the table's columns, another table below in them; and cells
+        pushed off the sheet."""
+        used = sheet.used_range
+        bottom = used.row + used.shape[0] - 1
+        if bottom <= old_last:
+            return  # nothing below the table
+        left, right = cols
+        area = sheet.range((old_last + 1, left), (bottom, right))
+        values = area.options(ndim=2).value
+        cells = [(old_last + 1 + i, left + j) for i, line in enumerate(values)
+                 for j, v in enumerate(line) if v is not None and v != ""]
+        tables = [(t.name, _bounds(t.range)) for t in sheet.tables]
+        plan_growth(self.label, sheet.name, spec.name, cols, old_last, by, cells,
+                    self._merged_on_edges(sheet, area, cols), tables, shrinking=shrinking)
+
+    @staticmethod
+    def _merged_on_edges(sheet: Any, area: Any, cols: tuple[int, int]) -> set[Bounds]:
+        """The merged ranges that hold a cell of the area's first or last column (the
+        only ones that can reach outside it; those wholly inside, Excel moves). Excel's
+        MergeCells is False for a range without merged cells, True or None (mixed) else."""
+        if area.merge_cells is False:
+            return set()
+        first, last = area.row, area.row + area.shape[0] - 1
+        found: set[Bounds] = set()
+        for col in sorted(set(cols)):
+            if sheet.range((first, col), (last, col)).merge_cells is False:
+                continue
+            for r in range(first, last + 1):
+                merged = sheet.range((r, col)).merge_area
+                if merged.shape != (1, 1):
+                    found.add(_bounds(merged))
+        return found
 
     @staticmethod
     def _is_text(column: Column | None, rows: Sequence[Row], header: str) -> bool:
@@ -307,6 +367,11 @@ class XlwingsBook:
                     setattr(app, attr, value)
             with contextlib.suppress(Exception):
                 app.status_bar = False
+
+
+def _bounds(rng: Any) -> Bounds:
+    rows, cols = rng.shape
+    return rng.column, rng.row, rng.column + cols - 1, rng.row + rows - 1
 
 
 def _fill(spec: TableSpec, column: Column) -> tuple[int, int, int] | None:
