@@ -45,7 +45,8 @@ def test_all_periods_table_equals_summary(demo, libreoffice, tmp_path):
         assert r_n == s["rejected"]["count"] and _close(r_igst, s["rejected"]["igst"])
         assert _close(r_cess, s["rejected"]["cess"])
     # the demo has real figures to compare, not zeros everywhere
-    assert rows[1][1] > 3_000_000 and rows[0][5] == 2 and rows[1][8] == 1
+    # (no Rejected figure: the demo follows the portal, which offers no Reject on a BoE)
+    assert rows[1][1] > 2_500_000 and rows[0][5] == 2 and rows[1][5] == 2
 
 
 @pytest.mark.parametrize("period", ["102025", "112025"])

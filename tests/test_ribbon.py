@@ -268,12 +268,12 @@ def test_load_data_asks_what_then_one_dialog_per_kind(tmp_path, fresh_template):
     assert "GSTR-2B JSON" in ui.open_calls[0]["title"]
     assert ui.prompts[0][1] == ribbon.LOAD_DEFAULT
     boe = table(path, L.BOE)
-    assert len(boe) == 38
+    assert len(boe) == 39
     assert {r["Period"] for r in boe} == {"102025", "112025"}
     assert len(table(path, L.BOOKS)) == 38
     assert len(table(path, L.BOE_LIST)) == 38
     log = table(path, L.ACTION_LOG)
-    assert len(log) == 27 and all(e["Source"].startswith("actions.csv row") for e in log)
+    assert len(log) == 28 and all(e["Source"].startswith("actions.csv row") for e in log)
     assert "38 BoE version(s) added" in message and "27 action(s) logged" in message
     assert "Next: Recompute" in message
 
@@ -316,7 +316,7 @@ def test_fetch_boe_fills_the_missing_boe_from_the_boe_list(tmp_path, loaded_temp
     message = run("fetch_boe", path, ui, tmp_path)
     fetch_rows = table(path, L.FETCH)
     assert [r["Status"] for r in fetch_rows] == ["Filled from the BoE list"]
-    assert len(table(path, L.BOE)) == 39
+    assert len(table(path, L.BOE)) == 40
     assert "1 filled from the BoE list" in message and "Next: Recompute" in message
     assert ui.shown == ["Fetch BoE"]
 
@@ -392,7 +392,7 @@ def test_recompute_writes_statuses_log_and_figures(tmp_path, loaded_template):
     assert {r["Status"] for r in boe} >= {"Accepted", "Open"}
     assert name_value(path, "IMS_PERIOD") == "112025"
     assert len(table(path, L.PERIODS_3B)) == 3
-    assert "Recomputed as of 13-12-2025: 38 BoE version(s)" in message
+    assert "Recomputed as of 13-12-2025: 39 BoE version(s)" in message
     assert "Period under review: 112025" in message
 
 
@@ -562,7 +562,7 @@ def test_export_3b_matches_the_command_line(tmp_path, demo_template):
     message = run("export_3b", path, ui, tmp_path)
     fragment = json.loads(target.read_text(encoding="utf-8"))
     assert fragment["ret_period"] == "112025" and fragment["gstin"] == DEMO_GSTIN
-    assert fragment["itc_elg"]["itc_avl"][0]["iamt"] == 3371294.91
+    assert fragment["itc_elg"]["itc_avl"][0]["iamt"] == 2918601.94
     assert message == f"Wrote GSTR-3B Table 4 import lines for 112025 to {target}."
     cli = tmp_path / "cli-3b.json"
     export(path, Period.parse("112025"), gstr3b_json=str(cli))

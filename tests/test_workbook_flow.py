@@ -33,18 +33,29 @@ def demo(tmp_path_factory):
 
 def test_demo_workbook_values(demo):
     rows = table_rows(demo, "BoE")
-    assert len(rows) == 39
+    assert len(rows) == 40
     status = {}
     for r in rows:
         status[r["Status"]] = status.get(r["Status"], 0) + 1
-    assert status == {"Accepted": 24, "Deemed accepted": 1, "Open": 12, "Pending": 1,
-                      "Rejected": 1}
-    rejected = next(r for r in rows if r["Status"] == "Rejected")
-    assert rejected["Remark"] == "belongs to our Gujarat GSTIN"
-    assert "REJECT_NOT_ON_PORTAL" in rejected["Messages"]
-    amendment = next(r for r in rows if r["Amendment"] == "Yes")
-    assert amendment["ITC IGST"] == 2340 and amendment["2B Period"] == "112025"
-    assert amendment["Section"] == "IMPG"
+    # no Reject: the portal offers only Accept and Keep Pending for a BoE (rules 2.0)
+    assert status == {"Accepted": 25, "Deemed accepted": 1, "Open": 12, "Pending": 2}
+    by_number: dict[str, list[dict]] = {}
+    for r in rows:
+        by_number.setdefault(r["BoE No"], []).append(r)
+    gujarat = by_number["2589445"][0]
+    assert gujarat["Status"] == "Pending" and "GSTIN amendment asked" in gujarat["Remark"]
+    # kept pending before October's 2B: not in that 2B, only in the 2A; accepted in December
+    cleared = by_number["2566175"][0]
+    assert cleared["Source"].startswith("gstr2a:gstr2a_102025.json")
+    assert cleared["Status"] == "Accepted" and cleared["2B Period"] == "112025"
+    value_amendment = next(r for r in by_number["2566212"] if r["Amendment"] == "Yes")
+    assert value_amendment["ITC IGST"] == 2340 and value_amendment["2B Period"] == "112025"
+    assert value_amendment["Section"] == "IMPG"
+    moved = next(r for r in by_number["2566397"] if r["Amendment"] == "Yes")
+    assert moved["Importer GSTIN"] == "24AAUPV7468F1ZW" and moved["Status"] == "Accepted"
+    original = next(r for r in by_number["2566397"] if r["Amendment"] == "No")
+    assert moved["ITC IGST"] == -original["ITC IGST"]       # the credit taken, reversed
+    assert "GSTIN_MOVED" in moved["Messages"]
     fetched = [r for r in rows if r["Source"] == "fetched:boe_list"]
     assert len(fetched) == 1 and fetched[0]["BoE No"] == "2589999"
     assert isinstance(rows[0]["BoE No"], str)                       # stored as text
@@ -54,7 +65,7 @@ def test_demo_workbook_values(demo):
     assert any(r["Match"] == "Value mismatch" and r["Suggested Action"] == "Keep Pending"
                for r in recon)
     log = table_rows(demo, "ActionLog")
-    assert len(log) == 27 and all(r["Source"].startswith("actions.csv row") for r in log)
+    assert len(log) == 28 and all(r["Source"].startswith("actions.csv row") for r in log)
     fetch = table_rows(demo, "FetchBoE")
     assert fetch[0]["Status"] == "Filled from the BoE list"
 
@@ -63,9 +74,10 @@ def test_summary_json_matches_the_engine(demo):
     proc = cli_ok("summary", str(demo), "--period", "112025", "--json")
     nov = json.loads(proc.stdout)
     assert nov["state"] == "open"
-    assert nov["gstr3b"]["4A1"]["igst"] == pytest.approx(3371294.91)
-    assert nov["gstr2b"]["IMPGA"]["igst"] == 2340
-    assert nov["rejected"]["count"] == 1 and nov["pending"]["count"] == 1
+    # November's credit less the October credit reversed for the BoE moved to Gujarat
+    assert nov["gstr3b"]["4A1"]["igst"] == pytest.approx(3371294.91 - 452692.97)
+    assert nov["gstr2b"]["IMPGA"]["igst"] == pytest.approx(2340 - 452692.97)
+    assert nov["rejected"]["count"] == 0 and nov["pending"]["count"] == 2
     text = cli_ok("summary", str(demo), "--period", "102025").stdout
     assert "Period 102025 (closed)" in text and "4(A)(1)" in text
     bad = run_cli("summary", str(demo), "--period", "072025")
@@ -78,14 +90,14 @@ def test_exports(demo, tmp_path):
     payload = json.loads(ims.read_text())
     assert payload["action"] == "SAVE" and payload["data"]["rtin"] == GSTIN
     impg = payload["data"]["invdata"]["impg"]
-    assert {r["action"] for r in impg} == {"A", "P", "R"}  # P: still pending from October
-    assert len(payload["data"]["invdata"]["impga"]) == 1
+    assert {r["action"] for r in impg} == {"A", "P"}  # P: still pending from October
+    assert len(payload["data"]["invdata"]["impga"]) == 2   # the value and the GSTIN amendment
     g3b = tmp_path / "3b.json"
     cli_ok("export", str(demo), "--period", "112025", "--gstr3b-json", str(g3b))
     text = g3b.read_text()
     frag = json.loads(text, parse_float=Decimal)
     avl = frag["itc_elg"]["itc_avl"][0]
-    assert avl["ty"] == "IMPG" and avl["iamt"] == Decimal("3371294.91")
+    assert avl["ty"] == "IMPG" and avl["iamt"] == Decimal("2918601.94")
     recon = tmp_path / "recon.csv"
     cli_ok("export", str(demo), "--period", "112025", "--reconciliation", str(recon))
     assert recon.read_bytes().startswith(b"\xef\xbb\xbf")

@@ -684,10 +684,9 @@ def test_demo_pipeline_gives_the_same_workbook_through_both_books(template, tmp_
             assert getattr(report_a, attr, None) == getattr(report_b, attr, None), (name, attr)
         assert_same(snapshot(a), snapshot(b))
     final = snapshot(b)
-    assert len(final["BoE"][2]) == 1 + 39
+    assert len(final["BoE"][2]) == 1 + 40
     statuses = Counter(row[L.BOE.index("Status")][0] for row in final["BoE"][2][1:])
-    assert statuses == {"Accepted": 24, "Deemed accepted": 1, "Open": 12, "Pending": 1,
-                        "Rejected": 1}
+    assert statuses == {"Accepted": 25, "Deemed accepted": 1, "Open": 12, "Pending": 2}
     assert final["IMS_PERIOD"] == "112025"
 
 

@@ -330,7 +330,8 @@ def _this_gstins_versions(chain: list[int], records: list[BoeVersion],
 def _differential_message(version: BoeVersion, result: VersionResult) -> None:
     itc = result.itc
     if version.amendment and itc is not None and (itc.igst < 0 or itc.cess < 0):
-        result.messages.append(message("NEGATIVE_DIFFERENTIAL", igst=itc.igst, cess=itc.cess,
-                                       period=result.itc_period))
+        # amounts as the accountant reads them (and the same from every reader of a cell)
+        result.messages.append(message("NEGATIVE_DIFFERENTIAL", igst=_rupees(itc.igst),
+                                       cess=_rupees(itc.cess), period=result.itc_period))
 
 
