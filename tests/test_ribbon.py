@@ -274,7 +274,7 @@ def test_load_data_asks_what_then_one_dialog_per_kind(tmp_path, fresh_template):
     assert len(table(path, L.BOE_LIST)) == 38
     log = table(path, L.ACTION_LOG)
     assert len(log) == 28 and all(e["Source"].startswith("actions.csv row") for e in log)
-    assert "38 BoE version(s) added" in message and "27 action(s) logged" in message
+    assert "39 BoE version(s) added" in message and "28 action(s) logged" in message
     assert "Next: Recompute" in message
 
 
