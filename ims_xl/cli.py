@@ -73,7 +73,7 @@ def _date_arg(text: str):
 def _period_arg(text: str):
     from .periods import Period
     try:
-        return Period.parse(text)
+        return Period.from_user(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
@@ -339,13 +339,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("summary", help="one period's GSTR-2B and GSTR-3B figures")
     p.add_argument("workbook")
-    p.add_argument("--period", type=_period_arg, required=True, help="MMYYYY")
+    p.add_argument("--period", type=_period_arg, required=True, help="the period: 112025, Nov-2025, November 2025, 11-2025 or 2025-11")
     p.add_argument("--as-of", type=_date_arg)
     p.add_argument("--json", action="store_true", help="JSON (the shape of a period in rules.md 7)")
 
     p = sub.add_parser("export", help="export actions, the 3B Table 4 fragment or the reconciliation")
     p.add_argument("workbook")
-    p.add_argument("--period", type=_period_arg, required=True, help="MMYYYY")
+    p.add_argument("--period", type=_period_arg, required=True, help="the period: 112025, Nov-2025, November 2025, 11-2025 or 2025-11")
     p.add_argument("--as-of", type=_date_arg)
     what = p.add_mutually_exclusive_group(required=True)
     what.add_argument("--ims-json", metavar="FILE",

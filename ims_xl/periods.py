@@ -33,6 +33,9 @@ class Filing(StrEnum):
 
 
 _PERIOD_RE = re.compile(r"(0[1-9]|1[0-2])(\d{4})")
+_FRIENDLY_RE = re.compile(r"([a-z]+|\d{1,4})\s*[-/ .,]\s*([a-z]+|\d{1,4})")
+_MONTHS = {name: n for n, name in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
 
 
 @dataclass(frozen=True, eq=False)
@@ -99,6 +102,38 @@ class Period:
             raise ValueError(
                 f"period {text!r} is not MMYYYY (month 01-12, then a four-digit year)")
         return cls(int(m.group(2)), int(m.group(1)))
+
+    @classmethod
+    def from_user(cls, text: str) -> Period:
+        """A period as an accountant types it: ``MMYYYY`` or the month and the year in the
+        usual ways (the month by number, short or full name; the year first or last).
+
+        >>> [str(Period.from_user(t)) for t in ("112025", "Nov-2025", "November 2025",
+        ...                                      "11-2025", "11/2025", "2025-11", "nov 25")]
+        ['112025', '112025', '112025', '112025', '112025', '112025', '112025']
+        >>> Period.from_user("13/2025")
+        Traceback (most recent call last):
+        ValueError: period '13/2025' is not a month and year: type it as 112025, Nov-2025, November 2025, 11-2025, 11/2025 or 2025-11
+        """
+        raw = str(text).strip()
+        try:
+            return cls.parse(raw)
+        except ValueError:
+            pass
+        m = _FRIENDLY_RE.fullmatch(raw.lower())
+        if m:
+            first, second = m.group(1), m.group(2)
+            if first.isdigit() and len(first) == 4:        # 2025-11
+                year, month = first, second
+            else:                                           # 11-2025, Nov-2025, nov 25
+                month, year = first, second
+            number = int(month) if month.isdigit() else _MONTHS.get(month[:3])
+            if len(year) == 2 and year.isdigit():
+                year = "20" + year
+            if number and 1 <= number <= 12 and year.isdigit() and 1900 <= int(year) <= 9999:
+                return cls(int(year), number)
+        raise ValueError(f"period {text!r} is not a month and year: type it as 112025, "
+                         "Nov-2025, November 2025, 11-2025, 11/2025 or 2025-11")
 
     @classmethod
     def containing(cls, day: date, filing: Filing = Filing.MONTHLY) -> Period:

@@ -612,11 +612,11 @@ def _ask_period(ctx: Context, what: str):
     from .periods import Period
 
     current = _text(ctx.need_book().read_names([PERIOD_NAME]).get(PERIOD_NAME))
-    answer = ctx.ui.ask_text(f"{what}: for which period? (MMYYYY, e.g. 112025)", current)
+    answer = ctx.ui.ask_text(f"{what}: for which period? (e.g. 112025 or Nov-2025)", current)
     if answer is None or not answer.strip():
         return None
     try:
-        return Period.parse(answer.strip())
+        return Period.from_user(answer)
     except ValueError as exc:
         raise InputError(f"{exc}. Nothing was exported.") from None
 

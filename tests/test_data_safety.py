@@ -528,3 +528,4 @@ def test_an_error_is_printed_once(book, tmp_path):
     cut.write_text('{"data": ', encoding="utf-8")
     message = refused("load", book, "--gstr2b", cut, says="as if cut off during download")
     assert message.count("as if cut off during download") == 1
+
