@@ -550,7 +550,7 @@ def test_export_asks_before_replacing_and_checks_the_name(tmp_path, demo_templat
     assert ui.error and "ending in .csv or .json" in message
     ui = FakeUI(texts=["13-2025"])
     message = run("export_actions", path, ui, tmp_path)
-    assert ui.error and "not MMYYYY" in message
+    assert ui.error and "is not a month and year: type it as 112025, Nov-2025" in message
     ui = FakeUI(texts=[None])
     assert run("export_3b", path, ui, tmp_path) == "Nothing was exported."
 
