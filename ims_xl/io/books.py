@@ -159,7 +159,8 @@ def load_books(path: Path | str, mapping: Mapping[str, str] | Path | str | None 
 
 def _read(path: Path, out: BooksLoad, mapping: Mapping[str, str], limits: xlsx.Limits,
           engine: str) -> None:
-    table, problems = read_table(path, FIELDS, mapping=mapping, what="a purchase register",
+    table, problems = read_table(path, FIELDS, mapping=mapping, mappable=True,
+                                 what="a purchase register",
                                  limits=limits, engine=engine)
     out.problems.extend(problems)
     if table is None:

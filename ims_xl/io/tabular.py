@@ -210,16 +210,18 @@ def _match_row(rows: list[list[Any]], i: int, fields: list[Field],
 
 
 def find_table(grid: Grid, fields: list[Field], mapping: Mapping[str, str] | None = None,
-               *, what: str = "data", search_rows: int = _SEARCH_ROWS, key: str = "boe_number"
-               ) -> tuple[Table | None, list[Problem]]:
+               *, what: str = "data", search_rows: int = _SEARCH_ROWS, key: str = "boe_number",
+               mappable: bool = False) -> tuple[Table | None, list[Problem]]:
     """The table under the best header row of the grid, or None with the problems.
 
     A header needs at least two known columns (or one mapped one); a missing required column
     gives ``COLUMN_MISSING`` (one problem per column, listing the headers found) and no table.
     Problems that leave nothing read have no ``row`` (the header row is named in the message):
-    callers treat a row-less error as "this file could not be read".
+    callers treat a row-less error as "this file could not be read". ``mappable``: the file
+    may come with a column mapping (``--mapping``), so the advice may offer one.
     """
     mapping = dict(mapping or {})
+    or_map = ", or give a column mapping" if mappable else ""
     plain = [cells for _, cells in grid.rows]
     best: _Candidate | None = None
     for i in range(min(search_rows, len(plain))):
@@ -234,7 +236,7 @@ def find_table(grid: Grid, fields: list[Field], mapping: Mapping[str, str] | Non
         problems.append(Problem(
             grid.where, f"No header row found: none of the first {search_rows} rows names the "
             f"columns of {what} ({names}).",
-            "Check that this is the right file, or give a column mapping.",
+            f"Check that this is the right file{or_map}.",
             code=Codes.HEADER_NOT_FOUND))
         return None, problems
     header_row = grid.rows[best.index][0]
@@ -242,7 +244,7 @@ def find_table(grid: Grid, fields: list[Field], mapping: Mapping[str, str] | Non
         problems.append(Problem(
             grid.where, f"Two columns look like the {_label(fields, name)}: "
             f"'{best.headers[name]}' is used, '{shown}' is ignored.",
-            "Rename or delete the column that is not meant, or give a column mapping.",
+            f"Rename or delete the column that is not meant{or_map}.",
             row=header_row, column=shown, severity=Severity.WARNING, code=Codes.COLUMN_REPEATED))
     for name, header in mapping.items():
         if name in best.columns or name not in {f.name for f in fields}:
@@ -260,8 +262,9 @@ def find_table(grid: Grid, fields: list[Field], mapping: Mapping[str, str] | Non
         problems.append(Problem(
             grid.where, f"No column for the {f.label} (looked for {looked}). Headers found in "
             f"row {header_row}: {', '.join(best.found)}.",
-            f"Rename that column to '{f.aliases[0]}', or map it: "
-            f'{{"{f.name}": "<your header>"}} in the column mapping file.',
+            f"Rename that column to '{f.aliases[0]}'" + (
+                f", or map it: {{\"{f.name}\": \"<your header>\"}} in the column mapping file."
+                if mappable else "."),
             code=Codes.COLUMN_MISSING))
     if any(p.code == Codes.COLUMN_MISSING for p in problems):
         return None, problems
@@ -327,8 +330,8 @@ def read_grids(path: Path, display: str | None = None, *,
 
 def read_table(path: Path, fields: list[Field], *, mapping: Mapping[str, str] | None = None,
                what: str = "data", display: str | None = None,
-               limits: xlsx.Limits = xlsx.DEFAULT_LIMITS, engine: str = "auto"
-               ) -> tuple[Table | None, list[Problem]]:
+               limits: xlsx.Limits = xlsx.DEFAULT_LIMITS, engine: str = "auto",
+               mappable: bool = False) -> tuple[Table | None, list[Problem]]:
     """The first sheet (or the CSV) with a header of the given fields; never raises.
 
     With several sheets, the first sheet whose header has every required column is used;
@@ -343,7 +346,7 @@ def read_table(path: Path, fields: list[Field], *, mapping: Mapping[str, str] | 
         return None, problems
     attempts: list[tuple[tuple[int, int], list[Problem]]] = []
     for grid in grids:
-        table, found = find_table(grid, fields, mapping, what=what)
+        table, found = find_table(grid, fields, mapping, what=what, mappable=mappable)
         if table is not None:
             return table, problems + found
         closeness = (sum(1 for p in found if p.code == Codes.HEADER_NOT_FOUND) * -1,
