@@ -19,7 +19,16 @@ Before any spreadsheet library sees the file, :func:`check_workbook` looks at it
   the clearer message.
 * Sheet extent: a sheet whose cells span more than ``max_cells`` (10 million) cells, counted
   from A1 to the furthest cell, is refused (``SHEET_TOO_BIG``): two cells at A1 and
-  XFD1048576 would make a reader build a grid of 17 billion cells.
+  XFD1048576 would make a reader build a grid of 17 billion cells (calamine allocates it in
+  one piece and aborts the process). Every part a reader could take for a sheet is read,
+  whatever its name (:mod:`ims_xl.io.xlsx_parts` follows the relationships), and each cell
+  is placed where calamine or openpyxl would put it, in either quoting, with or without a
+  reference (:mod:`ims_xl.io.sheet_reach`); the ``<dimension>`` counts too. A reference Excel
+  never writes (``xfd1``, ``$A$1``, ``A01``) or a sheet not in UTF-8 is refused
+  (``WORKBOOK_DAMAGED``).
+* A part name the zip holds twice (compared as calamine does: case-blind) is refused
+  (``PART_REPEATED``): which copy a reader takes cannot be known. A shared-strings part
+  declaring more texts than it holds is refused: calamine sets memory aside for all of them.
 
 Reading uses python-calamine (fast, Rust) and falls back to openpyxl (read-only, cached
 values) when calamine is missing or fails. Formulas are never evaluated: a formula cell gives
