@@ -460,3 +460,35 @@ def test_the_exact_reading_reaches_at_least_as_far_as_calamine(tmp_path, data):
     if col * row > 1:
         assert [p.code for p in xlsx.check_workbook(
             path, limits=Limits(max_cells=col * row - 1))] == [Codes.SHEET_TOO_BIG]
+
+
+def test_when_the_workbook_part_cannot_be_read_every_xml_part_is_scanned(tmp_path):
+    """A workbook.xml defusedxml cannot parse (quick-xml, in calamine, is more lenient): the
+    check cannot follow the relationships, so it scans every XML part as a sheet, and leaves
+    binary parts (an image) alone."""
+    good = books_xlsx(tmp_path / "good.xlsx")
+    def edit(name, data):
+        if name == "xl/workbook.xml":
+            data = data.replace(b"</workbook>", b"</wrong></workbook>")
+        if name == "xl/worksheets/sheet1.xml":
+            return [("xl/hidden/part", data.replace(b"</sheetData>", FAR_DQ.encode()
+                                                    + b"</sheetData>"))]
+        return [(name, data)]
+    hostile = rezip(good, tmp_path / "broken.xlsx", edit)
+    assert [p.code for p in xlsx.check_workbook(hostile)] == [Codes.SHEET_TOO_BIG]
+    def image(name, data):
+        if name == "xl/workbook.xml":
+            data = data.replace(b"</workbook>", b"</wrong></workbook>")
+        extra = [("xl/media/image1.png", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)]
+        return [(name, data)] + (extra if name == "[Content_Types].xml" else [])
+    assert xlsx.check_workbook(rezip(good, tmp_path / "image.xlsx", image)) == []
+
+
+def test_shared_strings_may_declare_a_few_more_texts_than_they_hold(tmp_path):
+    """Some writers miscount: a little over is harmless (calamine sets aside 24 bytes a
+    text), billions are not."""
+    cells = '<c r="A1" t="s"><v>0</v></c>'
+    for declared, codes in ((1000, []), (2_000_000, [Codes.WORKBOOK_DAMAGED])):
+        sst = sst_xml(["x"]).replace('uniqueCount="1"', f'uniqueCount="{declared}"')
+        path = raw_xlsx(tmp_path / f"s{declared}.xlsx", sheet_xml(f'<row r="1">{cells}</row>'), sst)
+        assert [p.code for p in xlsx.check_workbook(path)] == codes

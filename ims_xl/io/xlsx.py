@@ -248,6 +248,8 @@ def _check_zip(zf: zipfile.ZipFile, display: str, limits: Limits,
     for info in infos:
         name = info.filename
         role = "sheet" if name in parts.sheets else "strings" if name in parts.strings else None
+        if role == "sheet" and not parts.complete:
+            role = "sheet?"   # every part is taken for a sheet: those that are not XML are not
         problem = _read_through(zf, info, display, limits, prolog_only=name in skip,
                                 role=role, title=parts.sheets.get(name))
         if problem:
@@ -280,8 +282,9 @@ def _entity_problem(display: str, member: str) -> Problem:
 
 
 def _looks_like_xml(head: bytes) -> bool:
+    """Whether a part's first bytes may be XML (in UTF-8, UTF-16 or UTF-32)."""
     return head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<" or \
-        head.startswith((b"\xff\xfe", b"\xfe\xff"))
+        head.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff", b"<\x00", b"\x00<"))
 
 
 def _read_through(zf: zipfile.ZipFile, info: zipfile.ZipInfo, display: str,
@@ -293,9 +296,10 @@ def _read_through(zf: zipfile.ZipFile, info: zipfile.ZipInfo, display: str,
     check."""
     name = info.filename
     what = f"The sheet '{title}' ({name})" if title else f"A sheet ({name})"
-    is_xml = role is not None or name.lower().endswith((".xml", ".rels", ".vml"))
-    reach = FastReach() if role == "sheet" and limits.max_cells >= BOX[0] * BOX[1] else \
-        ExactReach() if role == "sheet" else None
+    is_xml = role in ("sheet", "strings") or name.lower().endswith((".xml", ".rels", ".vml"))
+    reach = FastReach() if role in ("sheet", "sheet?") and \
+        limits.max_cells >= BOX[0] * BOX[1] else ExactReach() if role in ("sheet", "sheet?") \
+        else None
     strings = _StringsCount() if role == "strings" else None
     first = True
     try:
@@ -304,11 +308,13 @@ def _read_through(zf: zipfile.ZipFile, info: zipfile.ZipInfo, display: str,
                 chunk = member.read(_PROLOG_BYTES if prolog_only else _CHUNK)
                 if first:
                     first = False
-                    if (is_xml or _looks_like_xml(chunk)) and \
-                            _declares_doctype(chunk[:_PROLOG_BYTES]):
+                    looks_xml = _looks_like_xml(chunk)
+                    if (is_xml or looks_xml) and _declares_doctype(chunk[:_PROLOG_BYTES]):
                         return _entity_problem(display, name)
                     if prolog_only:
                         break
+                    if role == "sheet?" and not looks_xml:
+                        reach = None   # an image or a binary part, not a sheet
                     if reach is not None:
                         why = encoding_problem(chunk[:_PROLOG_BYTES])
                         if why:
@@ -344,7 +350,7 @@ def _read_through(zf: zipfile.ZipFile, info: zipfile.ZipInfo, display: str,
                             "Delete the empty rows and columns after the data and save again.",
                             Codes.SHEET_TOO_BIG, value=name)
     if strings is not None and strings.declared is not None and \
-            strings.declared > strings.texts:
+            strings.declared > strings.texts + _STRINGS_SLACK:
         return _problem(display, f"Part {name} says it holds {strings.declared:,} texts but "
                         f"holds {strings.texts:,} (a reader would set aside memory for all of "
                         "them).", _TAMPERED, Codes.WORKBOOK_DAMAGED, value=name)
@@ -366,6 +372,7 @@ def _odd_sheet(display: str, what: str, exc: OddSheet, name: str) -> Problem:
                     Codes.WORKBOOK_DAMAGED, value=name)
 
 
+_STRINGS_SLACK = 1_000_000   # texts declared beyond those held: 24 MB set aside at most
 _SST_TAG = re.compile(rb"<(?:[^\s<>/!?:]+:)?sst[\s/>]")
 _UNIQUE_COUNT = re.compile(rb"""[\s"']uniqueCount\s*=\s*["']\s*\+?([0-9]{1,20})""")
 
