@@ -67,8 +67,11 @@ def _column(letters: bytes) -> int:
 
 
 def cell_ref(col: int, row: int) -> str:
-    """>>> cell_ref(16384, 1048576)
-    'XFD1048576'"""
+    """A cell's A1-style reference.
+
+    >>> cell_ref(16384, 1048576)
+    'XFD1048576'
+    """
     letters = ""
     while col > 0:
         col, rest = divmod(col - 1, 26)
