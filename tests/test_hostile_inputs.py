@@ -505,3 +505,25 @@ def test_shared_strings_may_declare_a_few_more_texts_than_they_hold(tmp_path):
         sst = sst_xml(["x"]).replace('uniqueCount="1"', f'uniqueCount="{declared}"')
         path = raw_xlsx(tmp_path / f"s{declared}.xlsx", sheet_xml(f'<row r="1">{cells}</row>'), sst)
         assert [p.code for p in xlsx.check_workbook(path)] == codes
+
+
+def test_a_sheet_that_is_also_the_shared_strings_gets_both_checks(tmp_path):
+    """A relationship may point a sheet at the shared-strings part: reading only other sheets
+    (summary's sheets=) must still check the texts it declares, since calamine reads that
+    part whatever sheet is asked for."""
+    cells = '<c r="A1" t="s"><v>0</v></c>'
+    sst = sst_xml(["x"]).replace('uniqueCount="1"', 'uniqueCount="4000000000"')
+    path = raw_xlsx(tmp_path / "both.xlsx", sheet_xml(f'<row r="1">{cells}</row>'), sst)
+    def edit(name, data):
+        if name == "xl/workbook.xml":
+            data = data.replace(b"</sheets>", b'<sheet name="Other" sheetId="2" r:id="rId9"/>'
+                                b"</sheets>")
+        if name == "xl/_rels/workbook.xml.rels":
+            data = data.replace(b"</Relationships>", b'<Relationship Id="rId9" Type="http://'
+                                b'schemas.openxmlformats.org/officeDocument/2006/relationships'
+                                b'/worksheet" Target="sharedStrings.xml"/></Relationships>')
+        return [(name, data)]
+    both = rezip(path, tmp_path / "both2.xlsx", edit)
+    for sheets in (None, ["Sheet1"], []):
+        assert [p.code for p in xlsx.check_workbook(both, sheets=sheets)] == [
+            Codes.WORKBOOK_DAMAGED], sheets

@@ -167,6 +167,8 @@ class ExactReach:
     (the larger of the two where they differ). Raises :class:`OddSheet` for a reference
     Excel never writes or markup no reader could take apart the same way."""
 
+    gave_up = False   # it never does: it reads everything or raises OddSheet
+
     def __init__(self) -> None:
         self.col = self.row = 0
         self._carry = b""

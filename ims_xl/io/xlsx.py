@@ -244,14 +244,15 @@ def _check_zip(zf: zipfile.ZipFile, display: str, limits: Limits,
         return [_problem(display, "This is an Office file but not an Excel workbook.",
                          "Choose the .xlsx file.", Codes.NOT_A_WORKBOOK)]
     parts = layout(zf, content_types)
-    skip = set() if sheets is None else parts.unread(set(sheets))
+    # a part that is also the shared strings is read whatever the caller reads
+    skip = set() if sheets is None else parts.unread(set(sheets)) - parts.strings
     for info in infos:
         name = info.filename
-        role = "sheet" if name in parts.sheets else "strings" if name in parts.strings else None
-        if role == "sheet" and not parts.complete:
-            role = "sheet?"   # every part is taken for a sheet: those that are not XML are not
+        sheet = None if name not in parts.sheets else "sheet" if parts.complete else \
+            "sheet?"   # every part is taken for a sheet: those that are not XML are not
         problem = _read_through(zf, info, display, limits, prolog_only=name in skip,
-                                role=role, title=parts.sheets.get(name))
+                                sheet=sheet, strings=name in parts.strings,
+                                title=parts.sheets.get(name))
         if problem:
             return [problem]
     return []
@@ -288,19 +289,18 @@ def _looks_like_xml(head: bytes) -> bool:
 
 
 def _read_through(zf: zipfile.ZipFile, info: zipfile.ZipInfo, display: str,
-                  limits: Limits, prolog_only: bool = False, role: str | None = None,
-                  title: str | None = None) -> Problem | None:
+                  limits: Limits, prolog_only: bool = False, sheet: str | None = None,
+                  strings: bool = False, title: str | None = None) -> Problem | None:
     """Unpack one member in pieces: checks its CRC and size, its XML prolog and, for a
-    sheet part (``role="sheet"``), how far its cells reach; for a shared-strings part, the
-    count of texts it declares. ``prolog_only``: only the first piece, for the entity
-    check."""
+    sheet part (``sheet="sheet"``; ``"sheet?"`` when only its being XML makes it one), how
+    far its cells reach; for a shared-strings part, the count of texts it declares.
+    ``prolog_only``: only the first piece, for the entity check."""
     name = info.filename
     what = f"The sheet '{title}' ({name})" if title else f"A sheet ({name})"
-    is_xml = role in ("sheet", "strings") or name.lower().endswith((".xml", ".rels", ".vml"))
-    reach = FastReach() if role in ("sheet", "sheet?") and \
-        limits.max_cells >= BOX[0] * BOX[1] else ExactReach() if role in ("sheet", "sheet?") \
-        else None
-    strings = _StringsCount() if role == "strings" else None
+    is_xml = sheet == "sheet" or strings or name.lower().endswith((".xml", ".rels", ".vml"))
+    reach = None if sheet is None else FastReach() if limits.max_cells >= BOX[0] * BOX[1] \
+        else ExactReach()
+    texts = _StringsCount() if strings else None
     first = True
     try:
         with zf.open(info) as member:
@@ -313,16 +313,17 @@ def _read_through(zf: zipfile.ZipFile, info: zipfile.ZipInfo, display: str,
                         return _entity_problem(display, name)
                     if prolog_only:
                         break
-                    if role == "sheet?" and not looks_xml:
+                    if sheet == "sheet?" and not looks_xml:
                         reach = None   # an image or a binary part, not a sheet
                     if reach is not None:
                         why = encoding_problem(chunk[:_PROLOG_BYTES])
                         if why:
                             return _odd_sheet(display, what, OddSheet(why), name)
-                if reach is not None and not reach.feed(chunk, last=not chunk):
+                if texts is not None:
+                    texts.feed(chunk)
+                if reach is not None and not reach.gave_up and \
+                        not reach.feed(chunk, last=not chunk) and texts is None:
                     break   # not an ordinary sheet: read exactly below
-                if strings is not None:
-                    strings.feed(chunk)
                 if not chunk:
                     break
         if reach is not None and isinstance(reach, FastReach) and \
@@ -349,10 +350,10 @@ def _read_through(zf: zipfile.ZipFile, info: zipfile.ZipInfo, display: str,
                             "can be read.",
                             "Delete the empty rows and columns after the data and save again.",
                             Codes.SHEET_TOO_BIG, value=name)
-    if strings is not None and strings.declared is not None and \
-            strings.declared > strings.texts + _STRINGS_SLACK:
-        return _problem(display, f"Part {name} says it holds {strings.declared:,} texts but "
-                        f"holds {strings.texts:,} (a reader would set aside memory for all of "
+    if texts is not None and texts.declared is not None and \
+            texts.declared > texts.texts + _STRINGS_SLACK:
+        return _problem(display, f"Part {name} says it holds {texts.declared:,} texts but "
+                        f"holds {texts.texts:,} (a reader would set aside memory for all of "
                         "them).", _TAMPERED, Codes.WORKBOOK_DAMAGED, value=name)
     return None
 
