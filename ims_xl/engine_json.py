@@ -16,7 +16,7 @@ from typing import Annotated, Any
 from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, ValidationError,
                       field_validator, model_validator)
 
-from . import dates
+from . import dates, strict_json
 from .actions import parse_action
 from .gst_calendar import parse_financial_year
 from .identifiers import boe_number as boe_number_id
@@ -209,7 +209,11 @@ def _reject_constant(name: str) -> Any:
 def read_scenario(text: str | bytes, source: str = "scenario") -> Scenario:
     """Parse and check a scenario; bad input raises :class:`InputError` naming the field."""
     try:
-        raw = json.loads(text, parse_float=Decimal, parse_constant=_reject_constant)
+        raw = strict_json.loads(text, parse_float=Decimal, parse_constant=_reject_constant)
+    except strict_json.RepeatedKey as exc:
+        where = exc.where or "the top level"
+        raise InputError(f"{source}: {where}: the key {exc.key!r} is given twice, so which "
+                         "value is meant cannot be known; give each key once") from None
     except (ValueError, RecursionError) as exc:
         raise InputError(f"{source}: not valid JSON: {exc}") from None
     if not isinstance(raw, dict):

@@ -29,6 +29,7 @@ from decimal import Decimal
 from importlib import metadata
 from pathlib import Path
 
+from . import strict_json
 from .atomic import atomic_open, write_text_atomic
 from .dates import format_date, parse_date
 from .identifiers import boe_number as _boe_number
@@ -338,8 +339,8 @@ def load_actions_json(path: str | os.PathLike[str]) -> LoadedActions:
     side = actions_sidecar_path(path)
     if side.exists():
         try:
-            meta = json.loads(side.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
+            meta = strict_json.loads(side.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:  # RepeatedKey too: which format is meant?
             raise _bad(side, "file", f"not readable JSON ({exc})") from exc
         fmt = meta.get("format") if isinstance(meta, dict) else None
         if not isinstance(fmt, str) or fmt.rpartition("@")[0] != ACTIONS_FORMAT.rpartition("@")[0]:
@@ -348,9 +349,12 @@ def load_actions_json(path: str | os.PathLike[str]) -> LoadedActions:
             raise _bad(side, "format", f"{fmt!r} is a version this ims-xl does not read "
                        f"(it reads {ACTIONS_FORMAT})")
     try:
-        doc = json.loads(path.read_text(encoding="utf-8-sig"))
+        doc = strict_json.loads(path.read_text(encoding="utf-8-sig"))
     except OSError as exc:
         raise _bad(path, "file", f"cannot be read ({exc})") from exc
+    except strict_json.RepeatedKey as exc:
+        raise _bad(path, exc.where or "file", f"the key {exc.key!r} is given twice, so which "
+                   "value is meant cannot be known; export the actions again") from None
     except ValueError as exc:
         raise _bad(path, "file", f"not JSON ({exc})") from exc
     if not isinstance(doc, dict) or doc.get("action") != "SAVE":

@@ -20,10 +20,20 @@ GSTIN = "27AAPFU0939F1ZV"
 
 
 def run_cli(*args: str, stdin: str | None = None, cwd: Path | None = None,
-            timeout: float = 120) -> subprocess.CompletedProcess:
-    """Run the real command line in a subprocess (as an accountant would)."""
+            timeout: float = 120, memory_cap: int | None = None) -> subprocess.CompletedProcess:
+    """Run the real command line in a subprocess (as an accountant would).
+
+    ``memory_cap``: the most address space in bytes the process may take (RLIMIT_AS), so that
+    a reader allocating without bound fails at once instead of eating the shared machine."""
+    limit = None
+    if memory_cap is not None:
+        import resource
+
+        def limit() -> None:
+            resource.setrlimit(resource.RLIMIT_AS, (memory_cap, memory_cap))
     return subprocess.run([sys.executable, "-m", "ims_xl", *args], input=stdin,
-                          capture_output=True, text=True, cwd=cwd, timeout=timeout)
+                          capture_output=True, text=True, cwd=cwd, timeout=timeout,
+                          preexec_fn=limit)
 
 
 def evaluate_cli(scenario: dict, tmp_path: Path) -> dict:

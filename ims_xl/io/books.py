@@ -36,7 +36,6 @@ shortened to 32,767 characters with a ``TEXT_TOO_LONG`` warning.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +45,7 @@ from ..identifiers import boe_number as _boe
 from ..identifiers import port_code as _port
 from ..models import BookLine, Severity
 from ..problems import Problem
+from .. import strict_json
 from . import csvtext, xlsx
 from .aliases import ALIASES
 from .cells import (
@@ -103,7 +103,14 @@ def load_mapping(path: Path | str) -> tuple[dict[str, str], list[Problem]]:
     if data is None:
         return {}, problems
     try:
-        doc = json.loads(csvtext.decode(data)[0] or "null")
+        doc = strict_json.loads(csvtext.decode(data)[0] or "null")
+    except strict_json.RepeatedKey as exc:
+        problems.append(Problem(display, f"The column mapping gives '{exc.key}' twice"
+                                + (f" (in {exc.where})" if exc.where else "")
+                                + ", so which header is meant cannot be known.",
+                                "Give each field once.", value=exc.key,
+                                code=Codes.MAPPING_INVALID))
+        return {}, problems
     except (ValueError, RecursionError) as exc:
         problems.append(Problem(display, f"The column mapping is not valid JSON ({exc}).",
                                 'Write it as {"boe_number": "Your header", ...}.',

@@ -59,12 +59,14 @@ class Codes:
     CSV_BROKEN = "CSV_BROKEN"                # the CSV cannot be split into fields from here on
     NOT_A_WORKBOOK = "NOT_A_WORKBOOK"        # not an .xlsx (old .xls, web page, other zip...)
     WORKBOOK_DAMAGED = "WORKBOOK_DAMAGED"    # a broken zip or XML
+    PART_REPEATED = "PART_REPEATED"          # a zip holding two parts of one name
     ZIP_BOMB = "ZIP_BOMB"                    # unpacks to too much, or too suspiciously
     XML_ENTITIES = "XML_ENTITIES"            # XML declaring entities (billion laughs, XXE)
     SHEET_TOO_BIG = "SHEET_TOO_BIG"          # a sheet spanning too many cells
     SHEET_MISSING = "SHEET_MISSING"          # no sheet of the kind expected
     NOT_JSON = "NOT_JSON"                    # not JSON at all (or cut off)
     JSON_SHAPE = "JSON_SHAPE"                # JSON, but not shaped as expected there
+    KEY_REPEATED = "KEY_REPEATED"            # a JSON object giving one key twice
     HEADER_NOT_FOUND = "HEADER_NOT_FOUND"    # no row looks like the expected headers
     COLUMN_MISSING = "COLUMN_MISSING"        # a required column is not there
     COLUMN_REPEATED = "COLUMN_REPEATED"      # two columns for one field: the first is used

@@ -20,6 +20,12 @@ problems point at the line a text editor shows. A file that is not text (NUL byt
 the size limit, gives a problem instead of rows. A CSV that cannot be split from some line on
 (a quote never closed) gives ``CSV_BROKEN``, a whole-file error naming the line.
 
+Memory stays in proportion to the file: a run of blank lines is kept as one blank row (a
+file of 200 million newlines would otherwise be 200 million rows, about 28 GB), and what no
+spreadsheet could hold is refused with a problem naming the line: a line over a million
+characters, a row over Excel's 16,384 columns (``CSV_BROKEN``), over Excel's 1,048,576 rows
+(``FILE_TOO_BIG``).
+
 >>> decode(b'Port Code,BE No\\r\\nINNSA1,2566282\\r\\n')[0][:9]
 'Port Code'
 >>> decode('Caf\\u00e9'.encode('cp1252'))[:2]
@@ -40,11 +46,16 @@ from ..models import Severity
 from ..problems import Problem
 from .cells import Codes
 
-__all__ = ["MAX_BYTES", "decode", "sniff_delimiter", "split_rows", "read_csv", "read_bytes"]
+__all__ = ["MAX_BYTES", "MAX_FIELDS", "MAX_LINE", "MAX_ROWS", "TooMuch", "decode",
+           "sniff_delimiter", "split_rows", "read_csv", "read_bytes"]
 
 MAX_BYTES = 200 * 1024 * 1024
+MAX_FIELDS = 16_384          # Excel's columns
+MAX_ROWS = 1_048_576         # Excel's rows
+MAX_LINE = 1024 * 1024       # characters in one line of the file
 _DELIMITERS = (",", ";", "\t", "|")
 _SNIFF_LINES = 50
+_SNIFF_CHARS = 4 * 1024 * 1024
 
 
 def _cp1252_byte(b: int) -> str:
@@ -116,7 +127,7 @@ def sniff_delimiter(text: str) -> str:
     >>> sniff_delimiter('a,b\\n1,2\\n'), sniff_delimiter('a;b;c\\n1;"2,5";3\\n')
     (',', ';')
     """
-    sample = "\n".join(text.splitlines()[:_SNIFF_LINES * 4])
+    sample = "\n".join(text[:_SNIFF_CHARS].splitlines()[:_SNIFF_LINES * 4])
     best, best_score = ",", (0, 0)
     for delimiter in _DELIMITERS:
         counts = [n for n in _field_counts(sample, delimiter) if n > 1]
@@ -138,25 +149,68 @@ def _sep_hint(text: str) -> tuple[str, str | None, int]:
     return text, None, 1
 
 
+class TooMuch(csv.Error):
+    """More than a spreadsheet could hold: ``args`` = (what, line number, rows so far)."""
+
+
+def _lines(text: str):
+    """The file's lines, as csv.reader would take them; refuses an absurdly long one before
+    it is split into fields."""
+    for number, line in enumerate(io.StringIO(text, newline=""), 1):
+        if len(line) > MAX_LINE:
+            raise TooMuch(f"line {number} is {len(line):,} characters long, over "
+                          f"{MAX_LINE:,}", number)
+        yield line
+
+
 def split_rows(text: str, delimiter: str | None = None) -> list[tuple[int, list[str]]]:
-    """``[(line_number, fields)]`` for every record; raises :class:`csv.Error` with the line
-    number in ``args[1]`` and the rows read so far in ``args[2]`` when the text cannot be
-    split from some point on."""
+    """``[(line_number, fields)]`` for every record (a run of blank lines gives one blank
+    row); raises :class:`csv.Error` with the line number in ``args[1]`` and the rows read so
+    far in ``args[2]`` when the text cannot be split from some point on, and
+    :class:`TooMuch` (a kind of csv.Error) when it holds more than a spreadsheet could."""
     text, hinted, first_line = _sep_hint(text)
     delimiter = delimiter or hinted or sniff_delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(_lines(text), delimiter=delimiter)
     rows: list[tuple[int, list[str]]] = []
     start = 1
+    blank_before = False
     while True:
         try:
             row = next(reader)
         except StopIteration:
             break
+        except TooMuch as exc:
+            raise TooMuch(exc.args[0], exc.args[1] + first_line - 1, rows) from None
         except csv.Error as exc:
             raise csv.Error(str(exc), start + first_line - 1, rows) from exc
-        rows.append((start + first_line - 1, row))
+        line = start + first_line - 1
         start = reader.line_num + 1
+        blank = not any(row)
+        if blank and blank_before:
+            continue   # one blank row stands for the run: memory in proportion to the data
+        blank_before = blank
+        if len(row) > MAX_FIELDS:
+            raise TooMuch(f"line {line} has {len(row):,} fields, more than Excel's "
+                          f"{MAX_FIELDS:,} columns", line, rows)
+        if len(rows) >= MAX_ROWS:
+            raise TooMuch(f"the file has more than Excel's {MAX_ROWS:,} rows", line, rows)
+        rows.append((line, row))
     return rows
+
+
+def _line_text(text: str, line: int) -> str:
+    """The text of one line (1-based), found without splitting the whole file.
+
+    >>> _line_text('a\\nb\\r\\nc', 2)
+    'b'
+    """
+    start = 0
+    for _ in range(line - 1):
+        start = text.find("\n", start) + 1
+        if start == 0:
+            return ""
+    end = text.find("\n", start)
+    return text[start:end if end >= 0 else len(text)].rstrip("\r")
 
 
 def read_bytes(path: Path, display: str, problems: list[Problem], *,
@@ -211,8 +265,7 @@ def read_csv(path: Path, display: str | None = None, *, data: bytes | None = Non
     else:
         text, encoding, line = decode(data)
     if line is not None:
-        lines = text.split("\n")
-        shown = lines[line - 1].rstrip("\r") if line <= len(lines) else ""
+        shown = _line_text(text, line)
         problems.append(Problem(
             display, "The file is not UTF-8: it was read as Windows-1252 (Excel's plain CSV).",
             "Check accented names; saving as 'CSV UTF-8' avoids this.",
@@ -220,6 +273,12 @@ def read_csv(path: Path, display: str | None = None, *, data: bytes | None = Non
             code=Codes.ENCODING_GUESSED))
     try:
         rows = split_rows(text)
+    except TooMuch as exc:
+        rows = []   # not read whole: nothing of it is used
+        problems.append(Problem(
+            display, f"The file holds more than a spreadsheet can: {exc.args[0]}.",
+            "Check that this is the right file; split real data into smaller files.",
+            code=Codes.FILE_TOO_BIG))
     except csv.Error as exc:
         at = exc.args[1] if len(exc.args) > 1 else None
         rows = exc.args[2] if len(exc.args) > 2 else []  # keep what was read before the break

@@ -59,6 +59,7 @@ from ..identifiers import gstin as _gstin
 from ..models import BoeVersion, Section, Severity
 from ..periods import Period
 from ..problems import Problem
+from .. import strict_json
 from . import csvtext
 from .cells import (
     Codes,
@@ -200,7 +201,16 @@ def _read_file(data: bytes, display: str, ids: IdMaker, out: Gstr2bLoad) -> None
             "Check names with accents; download the file again if they look wrong.",
             row=guessed, severity=Severity.WARNING, code=Codes.ENCODING_GUESSED))
     try:
-        doc = json.loads(text, parse_float=Decimal, parse_constant=str)
+        doc = strict_json.loads(text, parse_float=Decimal, parse_constant=str)
+    except strict_json.RepeatedKey as exc:
+        # No row: nothing of the file is used (which of the two values is meant is unknown).
+        where = f"in {exc.where}" if exc.where else "at the top level"
+        out.problems.append(Problem(
+            display, f"The file gives the key '{exc.key}' twice {where}, so which value is "
+            "meant cannot be known.",
+            "Download the GSTR-2B JSON again from the GST portal.", value=exc.key,
+            code=Codes.KEY_REPEATED))
+        return
     except json.JSONDecodeError as exc:
         cut = exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string")
         why = (f"it ends in the middle (line {exc.lineno}), as if cut off during download"

@@ -19,7 +19,16 @@ Before any spreadsheet library sees the file, :func:`check_workbook` looks at it
   the clearer message.
 * Sheet extent: a sheet whose cells span more than ``max_cells`` (10 million) cells, counted
   from A1 to the furthest cell, is refused (``SHEET_TOO_BIG``): two cells at A1 and
-  XFD1048576 would make a reader build a grid of 17 billion cells.
+  XFD1048576 would make a reader build a grid of 17 billion cells (calamine allocates it in
+  one piece and aborts the process). Every part a reader could take for a sheet is read,
+  whatever its name (:mod:`ims_xl.io.xlsx_parts` follows the relationships), and each cell
+  is placed where calamine or openpyxl would put it, in either quoting, with or without a
+  reference (:mod:`ims_xl.io.sheet_reach`); the ``<dimension>`` counts too. A reference Excel
+  never writes (``xfd1``, ``$A$1``, ``A01``) or a sheet not in UTF-8 is refused
+  (``WORKBOOK_DAMAGED``).
+* A part name the zip holds twice (compared as calamine does: case-blind) is refused
+  (``PART_REPEATED``): which copy a reader takes cannot be known. A shared-strings part
+  declaring more texts than it holds is refused: calamine sets memory aside for all of them.
 
 Reading uses python-calamine (fast, Rust) and falls back to openpyxl (read-only, cached
 values) when calamine is missing or fails. Formulas are never evaluated: a formula cell gives
@@ -30,7 +39,6 @@ date-formatted cells as ``date``/``datetime``.
 
 from __future__ import annotations
 
-import posixpath
 import re
 import zipfile
 import zlib
@@ -41,6 +49,8 @@ from typing import Any
 
 from ..problems import Problem
 from .cells import Codes
+from .sheet_reach import BOX, ExactReach, FastReach, OddSheet, cell_ref, encoding_problem
+from .xlsx_parts import layout, normalised
 
 __all__ = ["Limits", "Workbook", "check_workbook", "open_workbook", "sniff_kind"]
 
@@ -72,8 +82,6 @@ _WORKBOOK_TYPES = (
 )
 _SAVE_AS = "Open it in Excel and use File > Save As > Excel Workbook (.xlsx)."
 _PROLOG_SKIP = re.compile(r"\s+|<\?.*?\?>|<!--.*?-->", re.S)
-_CELL_BIG = re.compile(rb' r="(?:[A-Z]{2,3}[0-9]|[A-Z][0-9]{6})')
-_CELL_REF = re.compile(rb'\sr="([A-Z]{1,3})([0-9]{1,7})"')
 
 
 def sniff_kind(head: bytes) -> str:
@@ -95,13 +103,6 @@ def sniff_kind(head: bytes) -> str:
             b"<html" in lowered or b"<table" in lowered):
         return "html"
     return "other"
-
-
-def _column_number(letters: bytes) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + (ch - 64)
-    return n
 
 
 def _declares_doctype(head: bytes) -> bool:
@@ -201,6 +202,11 @@ def _check_zip(zf: zipfile.ZipFile, display: str, limits: Limits,
     if len(infos) > limits.max_members:
         return [_problem(display, f"The file holds {len(infos)} parts; a workbook has far "
                          "fewer.", "Check that this is the right file.", Codes.ZIP_BOMB)]
+    repeated = _repeated_part(infos)
+    if repeated is not None:
+        return [_problem(display, f"The file holds two parts named {repeated}, and which one "
+                         "a reader takes cannot be known (Excel never writes this).",
+                         _TAMPERED, Codes.PART_REPEATED, value=repeated)]
     names = {info.filename for info in infos}
     if "[Content_Types].xml" not in names:
         return [_problem(display, "This is a zip file but not an Excel workbook.",
@@ -224,6 +230,10 @@ def _check_zip(zf: zipfile.ZipFile, display: str, limits: Limits,
                 f"times its packed size (a 'zip bomb').",
                 "Do not open this file; ask the sender for the original.", Codes.ZIP_BOMB,
                 value=info.filename)]
+    if zf.getinfo("[Content_Types].xml").file_size > _PARSE_FIRST_MAX:
+        return [_problem(display, "Part [Content_Types].xml is over "
+                         f"{_PARSE_FIRST_MAX // _MB} MB; Excel writes a few kilobytes.",
+                         _TAMPERED, Codes.WORKBOOK_DAMAGED, value="[Content_Types].xml")]
     content_types = zf.read("[Content_Types].xml")
     if _declares_doctype(content_types[:_PROLOG_BYTES]):
         return [_entity_problem(display, "[Content_Types].xml")]
@@ -233,47 +243,36 @@ def _check_zip(zf: zipfile.ZipFile, display: str, limits: Limits,
     if not any(t in content_types for t in _WORKBOOK_TYPES):
         return [_problem(display, "This is an Office file but not an Excel workbook.",
                          "Choose the .xlsx file.", Codes.NOT_A_WORKBOOK)]
-    skip = set() if sheets is None else _unread_sheet_parts(zf, names, sheets)
+    parts = layout(zf, content_types)
+    # a part that is also the shared strings is read whatever the caller reads
+    skip = set() if sheets is None else parts.unread(set(sheets)) - parts.strings
     for info in infos:
-        problem = _read_through(zf, info, display, limits, prolog_only=info.filename in skip)
+        name = info.filename
+        sheet = None if name not in parts.sheets else "sheet" if parts.complete else \
+            "sheet?"   # every part is taken for a sheet: those that are not XML are not
+        problem = _read_through(zf, info, display, limits, prolog_only=name in skip,
+                                sheet=sheet, strings=name in parts.strings,
+                                title=parts.sheets.get(name))
         if problem:
             return [problem]
     return []
 
 
-_WORKBOOK_PART, _WORKBOOK_RELS = "xl/workbook.xml", "xl/_rels/workbook.xml.rels"
-_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_NS_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-_R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_TAMPERED = ("Do not use this file: ask the sender for the original, or open it in Excel and "
+             "save it again.")
 
 
-def _unread_sheet_parts(zf: zipfile.ZipFile, names: set[str],
-                        sheets: Collection[str]) -> set[str]:
-    """The worksheet parts of the sheets not in ``sheets``: the only members a restricted
-    check reads no further than their prolog. Anything odd (a part missing, too big to parse up front, not
-    parseable, entities) gives the empty set, so every member is read through and the
-    usual problem is reported."""
-    from defusedxml import ElementTree as ET
-
-    try:
-        for part in (_WORKBOOK_PART, _WORKBOOK_RELS):
-            if part not in names or zf.getinfo(part).file_size > _PARSE_FIRST_MAX:
-                return set()
-        rels = {}
-        for rel in ET.fromstring(zf.read(_WORKBOOK_RELS)).iter(_NS_REL + "Relationship"):
-            target = rel.get("Target", "")
-            path = target[1:] if target.startswith("/") else posixpath.join("xl", target)
-            rels[rel.get("Id")] = posixpath.normpath(path)
-        wanted = set(sheets)
-        keep, other = set(), set()
-        for sheet in ET.fromstring(zf.read(_WORKBOOK_PART)).iter(_NS_MAIN + "sheet"):
-            part = rels.get(sheet.get(_R_ID))
-            if part:
-                (keep if sheet.get("name") in wanted else other).add(part)
-    except Exception:  # noqa: BLE001 - the full read-through then reports what is wrong
-        return set()
-    # a part shared with a wanted sheet, or not a worksheet at all, is still read
-    return {p for p in other - keep if p.startswith("xl/worksheets/") and p in names}
+def _repeated_part(infos: list[zipfile.ZipInfo]) -> str | None:
+    """A part name the zip holds twice (as calamine compares names: case-blind, ``\\`` as
+    ``/``): one reader may take the first copy and another the second, so what the check
+    reads is not what a reader reads."""
+    seen: set[str] = set()
+    for info in infos:
+        key = normalised(info.filename)
+        if key in seen:
+            return info.filename
+        seen.add(key)
+    return None
 
 
 def _entity_problem(display: str, member: str) -> Problem:
@@ -283,56 +282,124 @@ def _entity_problem(display: str, member: str) -> Problem:
                     Codes.XML_ENTITIES, value=member)
 
 
+def _looks_like_xml(head: bytes) -> bool:
+    """Whether a part's first bytes may be XML (in UTF-8, UTF-16 or UTF-32)."""
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<" or \
+        head.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff", b"<\x00", b"\x00<"))
+
+
 def _read_through(zf: zipfile.ZipFile, info: zipfile.ZipInfo, display: str,
-                  limits: Limits, prolog_only: bool = False) -> Problem | None:
+                  limits: Limits, prolog_only: bool = False, sheet: str | None = None,
+                  strings: bool = False, title: str | None = None) -> Problem | None:
     """Unpack one member in pieces: checks its CRC and size, its XML prolog and, for a
-    worksheet, how far its cells reach. ``prolog_only``: only the first piece, for the
-    entity check."""
+    sheet part (``sheet="sheet"``; ``"sheet?"`` when only its being XML makes it one), how
+    far its cells reach; for a shared-strings part, the count of texts it declares.
+    ``prolog_only``: only the first piece, for the entity check."""
     name = info.filename
-    is_xml = name.lower().endswith((".xml", ".rels", ".vml"))
-    is_sheet = name.startswith("xl/worksheets/") and name.endswith(".xml")
+    what = f"The sheet '{title}' ({name})" if title else f"A sheet ({name})"
+    is_xml = sheet == "sheet" or strings or name.lower().endswith((".xml", ".rels", ".vml"))
+    reach = None if sheet is None else FastReach() if limits.max_cells >= BOX[0] * BOX[1] \
+        else ExactReach()
+    texts = _StringsCount() if strings else None
     first = True
-    big = False
-    tail = b""
-    max_col = max_row = 0
     try:
         with zf.open(info) as member:
             while True:
                 chunk = member.read(_PROLOG_BYTES if prolog_only else _CHUNK)
+                if first:
+                    first = False
+                    looks_xml = _looks_like_xml(chunk)
+                    if (is_xml or looks_xml) and _declares_doctype(chunk[:_PROLOG_BYTES]):
+                        return _entity_problem(display, name)
+                    if prolog_only:
+                        break
+                    if sheet == "sheet?" and not looks_xml:
+                        reach = None   # an image or a binary part, not a sheet
+                    if reach is not None:
+                        why = encoding_problem(chunk[:_PROLOG_BYTES])
+                        if why:
+                            return _odd_sheet(display, what, OddSheet(why), name)
+                if texts is not None:
+                    texts.feed(chunk)
+                if reach is not None and not reach.gave_up and \
+                        not reach.feed(chunk, last=not chunk) and texts is None:
+                    break   # not an ordinary sheet: read exactly below
                 if not chunk:
                     break
-                if first and is_xml:
-                    first = False
-                    if _declares_doctype(chunk[:_PROLOG_BYTES]):
-                        return _entity_problem(display, name)
-                if prolog_only:
-                    break
-                if is_sheet:
-                    piece = tail + chunk
-                    if not big and _CELL_BIG.search(piece):
-                        big = True
-                    if big:
-                        for col, row in _CELL_REF.findall(piece):
-                            c = _column_number(col)
-                            if c > max_col:
-                                max_col = c
-                            r = int(row)
-                            if r > max_row:
-                                max_row = r
-                        if max_col * max_row > limits.max_cells:
-                            break
-                    tail = chunk[-32:]
+        if reach is not None and isinstance(reach, FastReach) and \
+                not _fast_reach_settles(reach, limits):
+            reach = ExactReach()
+            with zf.open(info) as member:
+                while True:
+                    chunk = member.read(_CHUNK)
+                    reach.feed(chunk, last=not chunk)
+                    if not chunk:
+                        break
+    except OddSheet as exc:
+        return _odd_sheet(display, what, exc, name)
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError,
             NotImplementedError, RuntimeError) as exc:
         return _problem(display, f"The workbook is damaged: part {name} cannot be unpacked "
                         f"({exc}).", "Download or save it again.", Codes.WORKBOOK_DAMAGED,
                         value=name)
-    if max_col * max_row > limits.max_cells:
-        return _problem(display, f"A sheet ({name}) reaches cell row {max_row}, column "
-                        f"{max_col}: over {limits.max_cells:,} cells.",
-                        "Delete the empty rows and columns after the data and save again.",
-                        Codes.SHEET_TOO_BIG, value=name)
+    if reach is not None:
+        col, row = reach.bound()
+        if col * row > limits.max_cells:
+            return _problem(display, f"{what} reaches cell row {row}, column {col} "
+                            f"({cell_ref(col, row)}): over {limits.max_cells:,} cells, far more than "
+                            "can be read.",
+                            "Delete the empty rows and columns after the data and save again.",
+                            Codes.SHEET_TOO_BIG, value=name)
+    if texts is not None and texts.declared is not None and \
+            texts.declared > texts.texts + _STRINGS_SLACK:
+        return _problem(display, f"Part {name} says it holds {texts.declared:,} texts but "
+                        f"holds {texts.texts:,} (a reader would set aside memory for all of "
+                        "them).", _TAMPERED, Codes.WORKBOOK_DAMAGED, value=name)
     return None
+
+
+def _fast_reach_settles(reach: FastReach, limits: Limits) -> bool:
+    """Whether the fast reading is enough: it read the whole part, and either the cells it
+    did not read cannot matter or the ones it read are already too many."""
+    if reach.gave_up:
+        return False
+    col, row = reach.bound()
+    return col * row <= limits.max_cells or reach.col * reach.row > limits.max_cells
+
+
+def _odd_sheet(display: str, what: str, exc: OddSheet, name: str) -> Problem:
+    shown = f" ('{exc.value}')" if exc.value else ""
+    return _problem(display, f"{what} {exc}{shown}: a damaged or tampered file.", _TAMPERED,
+                    Codes.WORKBOOK_DAMAGED, value=name)
+
+
+_STRINGS_SLACK = 1_000_000   # texts declared beyond those held: 24 MB set aside at most
+_SST_TAG = re.compile(rb"<(?:[^\s<>/!?:]+:)?sst[\s/>]")
+_UNIQUE_COUNT = re.compile(rb"""[\s"']uniqueCount\s*=\s*["']\s*\+?([0-9]{1,20})""")
+
+
+class _StringsCount:
+    """A shared-strings part's declared ``uniqueCount`` (calamine sets aside that many
+    strings before reading one) and how many ``<si>`` it can hold at most."""
+
+    def __init__(self) -> None:
+        self.declared: int | None = None
+        self.texts = 0
+        self._tail = b""
+        self._first = True
+
+    def feed(self, chunk: bytes) -> None:
+        piece = self._tail + chunk
+        if self._first:
+            self._first = False
+            tag = _SST_TAG.search(piece)
+            if tag is not None:
+                end = piece.find(b">", tag.end() - 1)
+                m = _UNIQUE_COUNT.search(piece, tag.start(), end if end >= 0 else len(piece))
+                if m is not None:
+                    self.declared = int(m.group(1))
+        self.texts += piece.count(b"<si") + piece.count(b":si")
+        self._tail = piece[-2:]
 
 
 class Workbook:
