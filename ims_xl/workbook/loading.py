@@ -15,6 +15,7 @@ a workbook without a GSTIN takes the first file's.
 
 from __future__ import annotations
 
+import zipfile
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -87,6 +88,29 @@ def _stop_on_file_errors(problems: list[Problem]) -> None:
         raise InputError(f"{fatal[0]}", fatal)
 
 
+# What each file option expects, for the message when an ims-xl workbook is given instead.
+_EXPECTED = {"--gstr2b-excel": "the GSTR-2B Excel downloaded from the GST portal",
+             "--books": "your purchase register (a CSV or Excel export from your accounting "
+                        "software)",
+             "--boe-list": "the BoE list from ICEGATE or your customs broker",
+             "--actions": "a bulk actions file (CSV or Excel: port code, BoE number, BoE date, "
+                          "action, date, remark)"}
+
+
+def _not_an_ims_workbook(path: Path, option: str) -> None:
+    """An ims-xl workbook given as an input file (a slip of the hand: its own BoE sheet would
+    be read as book lines): refused with what the option takes."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            info = zf.getinfo("xl/workbook.xml")
+            ours = info.file_size < (10 << 20) and b'name="IMS_GSTIN"' in zf.read(info)
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile):
+        return   # not a workbook of ours; the loader says what it is
+    if ours:
+        raise InputError(f"{path.name} is an ims-xl workbook, not what {option} takes: give "
+                         f"{_EXPECTED[option]}. Nothing was loaded.")
+
+
 def _paths(given: str | Path | Sequence[str | Path] | None) -> list[Path]:
     """One file or several (a repeated option): every one is used."""
     if not given:
@@ -120,6 +144,10 @@ def load_data(book: Book, *, gstr2b: Sequence[str | Path] = (),
         # leaves out the BoEs kept pending
         periods_loaded |= {str(f.period) for f in got.files if f.period and f.complete}
         sources += [p.name for p in _paths(gstr2b)]
+    for option, given in (("--gstr2b-excel", gstr2b_excel), ("--books", books),
+                          ("--boe-list", boe_list), ("--actions", actions)):
+        for path in _paths(given):
+            _not_an_ims_workbook(path, option)
     for path in _paths(gstr2b_excel):
         got = loaders.load_gstr2b_excel(path)
         _stop_on_file_errors(got.problems)
