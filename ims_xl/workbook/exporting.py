@@ -39,8 +39,7 @@ def export_book(book: Book, period: Period, *, as_of: date | None = None,
     evaluation, _ = evaluate_book(state)
     if reconciliation:
         results = match_boes(state.versions, state.books, state.boe_list or None,
-                             gstin=state.settings.gstin, tolerance=state.tolerance,
-                             reject_policy=state.settings.reject_policy)
+                             settings=state.settings, tolerance=state.tolerance)
         n = exports.export_reconciliation_csv(reconciliation, results)
         return f"Wrote {n} reconciliation row(s) to {reconciliation}"
     if gstr3b_json:
