@@ -481,13 +481,28 @@ class _ImsStart:
     """Whether a version is from before IMS: its origin period (as the rules find it) is
     before the settings' ``ims_start`` (rules.md section 4, ``ACTION_BEFORE_IMS``)."""
 
-    __slots__ = ("ctx", "start")
+    __slots__ = ("ctx", "start", "_notes")
 
     def __init__(self, settings: Settings):
         # the as-of date only matters for a version without any date (then: the current
         # period, never before IMS)
         self.ctx = Context(settings, date.today())
         self.start = self.ctx.ims_start
+        self._notes: dict[tuple, str] = {}
+
+    def note(self, origin: Period, whose: str, check: str, same_for_many: bool) -> str:
+        """The note of a BoE before IMS. Half of a year's BoEs can be before IMS, and most
+        share one note (same origin, the books agree): those are made once and shared."""
+        key = (origin._key, whose, check)
+        found = self._notes.get(key) if same_for_many else None
+        if found is None:
+            found = " ".join(filter(None, (
+                f"No IMS action applies: this BoE is from period {origin}, before IMS took up "
+                f"Bills of Entry ({self.start}), so it went straight to GSTR-2B and an action "
+                "on it is ignored.", whose, check)))
+            if same_for_many:
+                self._notes[key] = found
+        return found
 
     def origin_before(self, v: BoeVersion) -> Period | None:
         """The version's origin period when it is before IMS, else ``None``."""
@@ -786,11 +801,8 @@ def _suggest(result: MatchResult, boe: _ImsBoe, own: str, ims_start: _ImsStart) 
     origin = ims_start.origin_before(latest)
     if origin is not None:
         # every action on it is ignored (ACTION_BEFORE_IMS): suggesting one would mislead
-        result.note = " ".join(filter(None, (
-            f"No IMS action applies: this BoE is from period {origin}, before IMS took up "
-            f"Bills of Entry ({ims_start.start}), so it went straight to GSTR-2B and an "
-            "action on it is ignored.", _whose_sentence(whose, theirs, own, in_ims=False),
-            _books_check(result))))
+        result.note = ims_start.note(origin, _whose_sentence(whose, theirs, own, in_ims=False),
+                                     _books_check(result), result.status in _SAME_CHECK)
         return
     if whose == "moved":
         result.suggested_action = ActionCode.ACCEPT
@@ -841,6 +853,11 @@ def _whose_sentence(whose: str, theirs: str, own: str, *, in_ims: bool) -> str:
         return (f"{found} Keep Pending (the portal offers only Accept and Keep Pending for a "
                 f"BoE), and if customs named the wrong importer, {amend}")
     return f"{found} If customs named the wrong importer, {amend}"
+
+
+# statuses whose check of the books (_books_check) is the same sentence for every BoE
+_SAME_CHECK = frozenset({MatchStatus.MATCHED, MatchStatus.DUPLICATE_IN_BOOKS,
+                         MatchStatus.NOT_IN_BOE_LIST, MatchStatus.NOT_IN_BOOKS})
 
 
 def _books_check(result: MatchResult) -> str:
