@@ -8,15 +8,15 @@ from pathlib import Path
 from .. import exports
 from ..actions import parse_action
 from ..match import match_boes
-from ..models import Action, Message, Severity
+from ..models import Action, ActionCode, Message, Severity
 from ..periods import Period
 from ..problems import InputError
 from . import rows as R
 from .book import Book
 from .fast_book import FastBook
 from .ops import evaluate_book, log_typed_actions
-from .state import (LOG_COLUMNS, VERSION_COLUMNS, WorkbookState, actions_from_log, read_state,
-                    sheets_read)
+from .state import (LOG_COLUMNS, VERSION_COLUMNS, ColumnRows, WorkbookState, actions_from_log,
+                    read_state, sheets_read)
 
 __all__ = ["export", "export_book"]
 
@@ -81,7 +81,11 @@ def _actions_to_export(state: WorkbookState, period: Period) -> exports.ActionsT
     typed since the last Recompute counts (logged here in memory only, as Recompute would),
     so what is exported is exactly what the engine judged."""
     log = list(state.log)
-    typed = log_typed_actions(_KeepTyped(), state.boe_rows, state.keys, log,  # type: ignore[arg-type]
+    # logging fills in the rows (a blank Action Date...): copies, so the book's rows and
+    # log stay as they are (ColumnRows makes a new dict for each row anyway)
+    rows = state.boe_rows if isinstance(state.boe_rows, ColumnRows) else \
+        [dict(r) for r in state.boe_rows]
+    typed = log_typed_actions(_KeepTyped(), rows, state.keys, log,  # type: ignore[arg-type]
                               as_of=state.as_of, now=datetime.now().replace(microsecond=0))
     actions, _ = actions_from_log(state, log)
     chosen = exports.actions_to_export(state.versions, actions, state.settings, state.as_of,
@@ -91,11 +95,14 @@ def _actions_to_export(state: WorkbookState, period: Period) -> exports.ActionsT
     shown = {v.id for v in chosen.records}
     for i in typed.unreadable_dates:
         version = state.versions[i]
-        if version.id in shown:
-            raw = R.text(state.boe_rows[i].get("Action"))
+        raw = R.text(state.boe_rows[i].get("Action"))
+        code = parse_action(raw)
+        if version.id in shown and code is not ActionCode.NO_ACTION:
             chosen.left_out.append(exports.LeftOut(
-                version, Action(version.id, parse_action(raw), state.as_of, raw=raw),
-                Message("ACTION_DATE_UNREADABLE", Severity.ERROR, "")))
+                version, Action(version.id, code, state.as_of, raw=raw),
+                Message("ACTION_DATE_UNREADABLE", Severity.ERROR,
+                        f"The Action Date {typed.unreadable_dates[i]!r} is not a date: the "
+                        "action is not logged until it is typed as DD-MM-YYYY.")))
     return chosen
 
 
