@@ -376,13 +376,19 @@ def _messages_brought(records: list[BoeVersion], actions: list[Action], settings
     return out
 
 
+def _counted(reason: str, n: int) -> str:
+    """``2 Rejects (...)``, ``1 Reject (...)``; the other reasons read the same for any n."""
+    return "Rejects" + reason[len("Reject"):] if n > 1 and reason.startswith("Reject") \
+        else reason
+
+
 def left_out_summary(left_out: list[LeftOut]) -> str:
     """``2 left out, as the rules ignore them: 1 Reject (...), 1 on a BoE from before IMS``;
     empty when nothing was left out. Reasons in order of count, then first appearance."""
     if not left_out:
         return ""
     counts = Counter(item.reason for item in left_out)
-    parts = ", ".join(f"{n} {reason}" for reason, n in
+    parts = ", ".join(f"{n} {_counted(reason, n)}" for reason, n in
                       sorted(counts.items(), key=lambda rn: -rn[1]))
     return f"{len(left_out)} left out, as the rules ignore them: {parts}"
 

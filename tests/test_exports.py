@@ -397,6 +397,6 @@ def test_reasons_are_grouped_and_counted_most_first():
     chosen = actions_to_export(records, acts, blocked, date(2025, 11, 10), Period(2025, 10))
     assert chosen.current == {"r4": A}
     assert left_out_summary(chosen.left_out) == (
-        "3 left out, as the rules ignore them: 2 Reject (the portal offers only Accept and "
+        "3 left out, as the rules ignore them: 2 Rejects (the portal offers only Accept and "
         "Keep Pending for a BoE; reject_policy is block), 1 not an action word (Accept, Keep "
         "Pending or Reject)")
