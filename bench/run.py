@@ -260,7 +260,8 @@ def stage(name: str, p: dict) -> dict:
             records, lines, actions = pickle.load(fh)
         info = {"versions": len(records), "book_lines": len(lines), "actions": len(actions)}
         settings = Settings(gstin=GSTIN)
-        fn = {"match": lambda: match_boes(records, lines, gstin=GSTIN),
+        # the workbook's settings, as recompute passes them (reject policy, IMS start...)
+        fn = {"match": lambda: match_boes(records, lines, settings=settings),
               "evaluate": lambda: evaluate(records, actions, settings, AS_OF),
               "floor_join_match": lambda: _match_floor(records, lines),
               "floor_join_evaluate": lambda: _evaluate_floor(records, actions)}[name]

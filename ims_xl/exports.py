@@ -13,6 +13,12 @@ tool has, as far as public sources show, no Import of goods section (see ``docs/
 "The IMS Offline Tool"), so ``ims-xl`` writes no file for it and says so
 (:data:`ACTIONS_JSON_IS_NOT_OFFLINE_TOOL`).
 
+The IMS actions exported are only those the rules honour (:func:`actions_to_export`): an
+action the engine ignores (a Reject under reject policy ``block``, an action on a BoE from
+before IMS, on another GSTIN's BoE, after the BoE left IMS, an unknown word...) would tell the
+portal something ims-xl's own figures do not count, so it is left out and counted by reason
+(:func:`left_out_summary`).
+
 >>> dumps_exact({"iamt": Decimal("0.1") + Decimal("0.2")}, indent=None)
 '{"iamt": 0.3}'
 """
@@ -22,6 +28,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -35,9 +42,13 @@ from .dates import format_date, parse_date
 from .identifiers import boe_number as _boe_number
 from .identifiers import port_code as _port_code
 from .match import MatchResult, match_key
-from .models import ZERO, ActionCode, BoeVersion, PeriodFigures, Section
+from .models import (ZERO, Action, ActionCode, BoeVersion, Evaluation, Message, PeriodFigures,
+                     Section, Settings, Severity, Status)
 from .money import round2
+from .periods import Period
 from .problems import InputError
+from .rules import evaluate
+from .rules.context import Context
 from .textsafety import neutralise
 
 __all__ = [
@@ -46,7 +57,8 @@ __all__ = [
     "LoadedActions", "changed_actions", "build_actions_payload", "export_actions_json",
     "export_actions_csv", "load_actions_json", "actions_sidecar_path", "gstr3b_table4",
     "export_gstr3b_json", "export_reconciliation_csv", "dumps_exact",
-    "ACTIONS_JSON_IS_NOT_OFFLINE_TOOL",
+    "ACTIONS_JSON_IS_NOT_OFFLINE_TOOL", "LeftOut", "ActionsToExport", "actions_to_export",
+    "left_out_summary", "LEFT_OUT_REASONS",
 ]
 
 ACTIONS_FORMAT = "ims-xl/ims-actions@1"
@@ -221,6 +233,165 @@ def changed_actions(records: Iterable[BoeVersion], current: Mapping[str, ActionC
         if now is not before:
             out.append(ActionChange(r, now, before))
     return out
+
+
+# Why the rules ignore an action, by the engine's message code, in the accountant's words
+# (the export message groups the actions left out by these).
+LEFT_OUT_REASONS = {
+    "REJECT_BLOCKED": ("Reject (the portal offers only Accept and Keep Pending for a BoE; "
+                       "reject_policy is block)"),
+    "REJECT_NEEDS_REMARK": "Reject without a remark",
+    "ACTION_UNKNOWN": "not an action word (Accept, Keep Pending or Reject)",
+    "ACTION_BEFORE_IMS": "on a BoE from before IMS (it went straight to GSTR-2B)",
+    "ACTION_AFTER_CLOSE": "dated after the BoE left IMS (its period's GSTR-3B was filed)",
+    "ACTION_ON_SUPERSEDED": "on a version amended since (act on the amendment)",
+    "GSTIN_OTHER": "on a BoE of another GSTIN (ask customs for a GSTIN amendment)",
+    "DUPLICATE_RECORD": "on a duplicate record",
+    "TIME_BARRED": "on a time-barred BoE (section 16(4))",
+    # not the engine's: the workbook does not log an action until its date is readable
+    "ACTION_DATE_UNREADABLE": "whose Action Date is not a date",
+}
+# Warnings that still mean "this action is ignored" (rules.md sections 4 and 6); every other
+# message an action brings that makes it ignored is an error.
+_IGNORED_WITH_WARNING = frozenset({"ACTION_BEFORE_IMS", "ACTION_ON_SUPERSEDED"})
+
+
+@dataclass(frozen=True, slots=True)
+class LeftOut:
+    """An action not exported: the rules ignore it, as the engine's ``message`` says."""
+
+    record: BoeVersion
+    action: Action
+    message: Message
+
+    @property
+    def reason(self) -> str:
+        code = self.message.code
+        return LEFT_OUT_REASONS.get(code, f"with {code}")
+
+
+@dataclass(slots=True)
+class ActionsToExport:
+    """What an IMS actions export writes: the versions IMS shows in the period, the action
+    in force on each that the rules honour (``current``) with its remark, and the actions
+    left out."""
+
+    records: list[BoeVersion]
+    current: dict[str, ActionCode]
+    remarks: dict[str, str]
+    left_out: list[LeftOut]
+
+
+def actions_to_export(records: list[BoeVersion], actions: list[Action], settings: Settings,
+                      as_of: date, period: Period,
+                      evaluation: Evaluation | None = None) -> ActionsToExport:
+    """The actions of ``period`` that the rules honour (rules.md 2.0), judged by the engine.
+
+    The records are the versions IMS shows in the period: walked through it (origin, or
+    carried in as pending), or, for a version the rules do not walk (another GSTIN's, a
+    duplicate), with its origin there. Each one's action is its latest in input order
+    (``Action.seq``), as the workbook's row holds it; a record whose latest action is no
+    action (``N``) has nothing to export.
+
+    An action is left out when the engine ignores it: the version is another GSTIN's or a
+    duplicate (never walked), or time-barred (later actions are ignored; the Keep Pending in
+    force stays), or the action brings a message that makes the rules ignore it (an error,
+    ``ACTION_BEFORE_IMS`` or ``ACTION_ON_SUPERSEDED``). Which messages an action brings is
+    found by evaluating its BoE a second time without it: the messages it adds are its own
+    (messages do not name their action). ``evaluation`` is the engine's result for
+    ``records`` and ``actions`` when the caller has it already.
+    """
+    if evaluation is None:
+        evaluation = evaluate(records, actions, settings, as_of)
+    ctx = Context(settings, as_of)
+    shown: list[BoeVersion] = []
+    results = {}
+    for v, r in zip(records, evaluation.records):
+        walked = any(step.period == period for step in r.history)
+        if walked or (r.status in (Status.OTHER_GSTIN, Status.DUPLICATE)
+                      and ctx.origin(v.period, v.ref_date, v.boe_date) == period):
+            shown.append(v)
+            results[v.id] = r
+    latest = {a.record_id: a for a in actions if a.record_id in results}
+    latest = {rid: a for rid, a in latest.items() if a.code is not ActionCode.NO_ACTION}
+
+    out = ActionsToExport(shown, {}, {}, [])
+    why: dict[str, Message | None] = {}
+    to_compare: list[str] = []
+    for rid, action in latest.items():
+        result = results[rid]
+        if result.status is Status.OTHER_GSTIN or result.status is Status.DUPLICATE:
+            why[rid] = _first(result.messages, ("GSTIN_OTHER", "DUPLICATE_RECORD"))
+        elif result.status is Status.TIME_BARRED and action.code is not ActionCode.PENDING:
+            why[rid] = _first(result.messages, ("TIME_BARRED",))
+        else:
+            to_compare.append(rid)
+    why.update(_messages_brought(records, actions, settings, as_of, evaluation,
+                                 {rid: latest[rid] for rid in to_compare}))
+    by_id = {v.id: v for v in shown}
+    for rid, action in latest.items():
+        found = why.get(rid)
+        if found is None:
+            out.current[rid] = action.code  # type: ignore[assignment]
+            out.remarks[rid] = action.remark
+        else:
+            out.left_out.append(LeftOut(by_id[rid], action, found))
+    return out
+
+
+def _first(messages: list[Message], codes: tuple[str, ...]) -> Message | None:
+    return next((m for m in messages if m.code in codes), None)
+
+
+def _ignores_action(m: Message) -> bool:
+    # TIME_BARRED is about the version (a Keep Pending in force on the deadline is honoured):
+    # actions after it are judged by status in actions_to_export
+    return (m.severity is Severity.ERROR and m.code != "TIME_BARRED") or \
+        m.code in _IGNORED_WITH_WARNING
+
+
+def _messages_brought(records: list[BoeVersion], actions: list[Action], settings: Settings,
+                      as_of: date, evaluation: Evaluation,
+                      judged: dict[str, Action]) -> dict[str, Message | None]:
+    """For each judged action (by record id), the first message it brings that makes the
+    rules ignore it, or ``None``: the BoEs concerned are evaluated again without the judged
+    actions, and the messages only the first evaluation has are the actions' own."""
+    if not judged:
+        return {}
+    boes = {v.key for v in records if v.id in judged}
+    sub = [i for i, v in enumerate(records) if v.key in boes]
+    sub_ids = {records[i].id for i in sub}
+    without = evaluate([records[i] for i in sub],
+                       [a for a in actions if a.record_id in sub_ids
+                        and (a.record_id not in judged or a.seq != judged[a.record_id].seq)],
+                       settings, as_of)
+    before = {r.id: r.messages for r in without.records}
+    out: dict[str, Message | None] = {}
+    for i in sub:
+        rid = records[i].id
+        if rid not in judged:
+            continue
+        brought = Counter(evaluation.records[i].messages) - Counter(before[rid])
+        out[rid] = next((m for m in evaluation.records[i].messages
+                         if brought[m] > 0 and _ignores_action(m)), None)
+    return out
+
+
+def _counted(reason: str, n: int) -> str:
+    """``2 Rejects (...)``, ``1 Reject (...)``; the other reasons read the same for any n."""
+    return "Rejects" + reason[len("Reject"):] if n > 1 and reason.startswith("Reject") \
+        else reason
+
+
+def left_out_summary(left_out: list[LeftOut]) -> str:
+    """``2 left out, as the rules ignore them: 1 Reject (...), 1 on a BoE from before IMS``;
+    empty when nothing was left out. Reasons in order of count, then first appearance."""
+    if not left_out:
+        return ""
+    counts = Counter(item.reason for item in left_out)
+    parts = ", ".join(f"{n} {_counted(reason, n)}" for reason, n in
+                      sorted(counts.items(), key=lambda rn: -rn[1]))
+    return f"{len(left_out)} left out, as the rules ignore them: {parts}"
 
 
 def _boenum(value: str) -> str:

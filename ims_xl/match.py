@@ -29,16 +29,31 @@ How the match works (all joins are dictionary look-ups, so it is linear in the i
   (03-10-2025 against 10-03-2025); same number and date at another port, when IGST and cess
   agree within tolerance.
 
-Suggested actions: Accept when matched (and for ``duplicate_in_books``: the IMS record is
-right, the books need the repeated voucher reversed); Keep Pending when the books lack the BoE,
-values differ, the match is only probable, or a loaded BoE list lacks it; Reject only when the
-record belongs to another GSTIN or duplicates another IMS record, and then subject to the
-reject policy (``block``: Keep Pending instead, with the reason; ``warn``: Reject, with a note
-that the portal may refuse it). A BoE that IMS lacks (``not_in_ims``) has no IMS action: it is a
-Fetch BoE candidate (:func:`ims_xl.fetch.fetch_candidates`).
+Suggested actions tell the truth about what the rules (rules.md 2.0) will do with them:
 
-When ``gstin`` is given, book lines and BoE-list rows that name another importer GSTIN are left
-out (they belong to another registration's return).
+* Accept when matched (and for ``duplicate_in_books``: the IMS record is right, the books need
+  the repeated voucher reversed); Keep Pending when the books lack the BoE, values differ, the
+  match is only probable, or a loaded BoE list lacks it.
+* **Another GSTIN** (the latest version names an importer GSTIN other than the settings
+  GSTIN, and it is not a moved version): Keep Pending, under every reject policy. Such a BoE
+  is not this GSTIN's credit (``GSTIN_OTHER``); a wrong importer is put right by a GSTIN
+  amendment at customs, not by a Reject, so the note says to ask customs for one.
+* **Moved** (a GSTIN amendment: the latest version is an amendment naming another valid GSTIN
+  after a version of this GSTIN): Accept, and the note says what it means: the credit taken
+  on the BoE is reversed (GSTR-3B Table 4(B)(2), ``GSTIN_MOVED``).
+* **Before IMS** (the latest version's origin period is before the settings' ``ims_start``):
+  no suggestion, because every action on it is ignored (``ACTION_BEFORE_IMS``); the note
+  says so and keeps the check of the books.
+* **Duplicate in IMS**: under the default reject policy ``block`` Keep Pending (the portal
+  offers no Reject for a BoE); under ``warn`` Reject with a note that the portal may refuse
+  it; under ``allow`` Reject.
+
+So under ``block`` (the default, from :class:`~ims_xl.models.Settings`) no Reject is ever
+suggested. A BoE that IMS lacks (``not_in_ims``) has no IMS action: it is a Fetch BoE
+candidate (:func:`ims_xl.fetch.fetch_candidates`).
+
+When a settings GSTIN is known, book lines and BoE-list rows that name another importer GSTIN
+are left out (they belong to another registration's return).
 """
 
 from __future__ import annotations
@@ -56,9 +71,12 @@ from .dates import format_date
 from .identifiers import boe_number as _boe_number
 from .identifiers import gstin as _gstin
 from .identifiers import port_code as _port_code
-from .models import ZERO, ActionCode, BoeKey, BoeVersion, BookLine, RejectPolicy
 from .gcpause import gc_paused
+from .models import (ZERO, ActionCode, BoeKey, BoeVersion, BookLine, RejectPolicy,
+                     Settings)
 from .money import format_inr
+from .periods import Period
+from .rules.context import Context
 
 __all__ = [
     "MatchStatus", "Amounts", "Difference", "MatchResult", "match_boes", "match_key",
@@ -156,6 +174,7 @@ class MatchResult:
     sources: tuple[str, ...] = ()          # where the BoE was found: "ims", "books", "boe_list"
     other_gstin: str | None = None         # the importer GSTIN, when it is not the user's
     duplicate_of: str | None = None        # for duplicate_in_ims: the id kept
+    moved_to: str | None = None            # a GSTIN amendment: the GSTIN customs moved it to
     # The note's text, and a taxable-value difference whose sentence is still to be added
     # to it: that sentence (two format_inr) is written only when someone reads the note.
     # Both are set by the ``note`` setter, which __init__ calls.
@@ -415,12 +434,14 @@ def _diff_sentence(diffs: list[Difference]) -> str:
     return "; ".join(parts)
 
 
-def _reject_advice(policy: RejectPolicy, reason: str) -> tuple[ActionCode, str]:
+def _duplicate_advice(policy: RejectPolicy, reason: str) -> tuple[ActionCode, str]:
+    """A duplicate IMS record: never a Reject under ``block`` (the portal offers none)."""
     if policy is RejectPolicy.BLOCK:
         return (ActionCode.PENDING,
-                f"{reason} It would be rejected, but Reject is switched off (reject policy "
-                "'block'): Keep Pending, so it gives no credit, and ask customs (ICEGATE) to "
-                "correct it.")
+                f"{reason} ims-xl counts it once. If the portal itself lists it twice, Keep "
+                "Pending on this one so it is not credited twice (the portal offers only "
+                "Accept and Keep Pending for a BoE; reject policy 'block'); if the same file "
+                "was loaded twice, delete this row.")
     if policy is RejectPolicy.WARN:
         return (ActionCode.REJECT,
                 f"{reason} Reject it, with a remark saying why. The portal may refuse the "
@@ -429,27 +450,71 @@ def _reject_advice(policy: RejectPolicy, reason: str) -> tuple[ActionCode, str]:
     return ActionCode.REJECT, f"{reason} Reject it, with a remark saying why."
 
 
+_DEFAULTS = Settings()  # rules.md 2.0's defaults: reject policy block, IMS from 102025
+
+
 def match_boes(ims: list[BoeVersion], books: list[BookLine],
-               boe_list: list[BoeVersion] | None = None, *, gstin: str | None = None,
-               tolerance: Decimal = DEFAULT_TOLERANCE,
-               reject_policy: RejectPolicy = RejectPolicy.WARN,
+               boe_list: list[BoeVersion] | None = None, *, settings: Settings | None = None,
+               gstin: str | None = None, tolerance: Decimal = DEFAULT_TOLERANCE,
+               reject_policy: RejectPolicy | str | None = None,
                probable_days: int = 3) -> list[MatchResult]:
     """Match IMS records with the books (and a customs BoE list, when given).
+
+    ``settings`` are the workbook's settings: its GSTIN, reject policy, IMS start and filing
+    frequency shape the suggestions. Without them, :class:`~ims_xl.models.Settings`' defaults
+    (no GSTIN, reject policy ``block``, IMS from 102025). ``gstin`` and ``reject_policy``, when
+    given, take the place of the settings' own.
 
     Returns one result per IMS BoE (in the order the BoEs first appear), each IMS duplicate
     right after the BoE it repeats, then one ``not_in_ims`` result per BoE that the books or
     the BoE list have and IMS lacks (books first, in their order).
     """
+    settings = settings or _DEFAULTS
+    policy = RejectPolicy(settings.reject_policy if reject_policy is None else reject_policy)
+    gstin = settings.gstin if gstin is None else gstin
     with gc_paused():  # see ims_xl.gcpause: half the time at 100,000 BoEs
-        return _match(ims, books, boe_list, gstin, tolerance, reject_policy, probable_days)
+        return _match(ims, books, boe_list, gstin, tolerance, policy, probable_days,
+                      _ImsStart(settings))
+
+
+class _ImsStart:
+    """Whether a version is from before IMS: its origin period (as the rules find it) is
+    before the settings' ``ims_start`` (rules.md section 4, ``ACTION_BEFORE_IMS``)."""
+
+    __slots__ = ("ctx", "start", "_notes")
+
+    def __init__(self, settings: Settings):
+        # the as-of date only matters for a version without any date (then: the current
+        # period, never before IMS)
+        self.ctx = Context(settings, date.today())
+        self.start = self.ctx.ims_start
+        self._notes: dict[tuple, str] = {}
+
+    def note(self, origin: Period, whose: str, check: str, same_for_many: bool) -> str:
+        """The note of a BoE before IMS. Half of a year's BoEs can be before IMS, and most
+        share one note (same origin, the books agree): those are made once and shared."""
+        key = (origin._key, whose, check)
+        found = self._notes.get(key) if same_for_many else None
+        if found is None:
+            found = " ".join(filter(None, (
+                f"No IMS action applies: this BoE is from period {origin}, before IMS took up "
+                f"Bills of Entry ({self.start}), so it went straight to GSTR-2B and an action "
+                "on it is ignored.", whose, check)))
+            if same_for_many:
+                self._notes[key] = found
+        return found
+
+    def origin_before(self, v: BoeVersion) -> Period | None:
+        """The version's origin period when it is before IMS, else ``None``."""
+        origin = self.ctx.origin(v.period, v.ref_date, v.boe_date)
+        return origin if origin._key < self.start._key else None
 
 
 def _match(ims: list[BoeVersion], books: list[BookLine], boe_list: list[BoeVersion] | None,
-           gstin: str | None, tolerance: Decimal, reject_policy: RejectPolicy | str,
-           probable_days: int) -> list[MatchResult]:
+           gstin: str | None, tolerance: Decimal, policy: RejectPolicy, probable_days: int,
+           ims_start: _ImsStart) -> list[MatchResult]:
     tolerance = Decimal(tolerance)
     own = _norm_gstin(gstin)
-    policy = RejectPolicy(reject_policy)
 
     # --- IMS: group versions into BoEs, spot duplicates, take the latest version ---
     boes: dict[tuple, _ImsBoe] = {}
@@ -605,7 +670,7 @@ def _match(ims: list[BoeVersion], books: list[BookLine], boe_list: list[BoeVersi
                 "awaiting a quality check, Keep Pending; once booked, Accept."))
         if boe_list is not None:
             _compare_boe_list(result, list_latest.get(boe.mkey), tolerance)  # type: ignore[arg-type]
-        _suggest(result, boe.latest, own, policy)  # type: ignore[arg-type]
+        _suggest(result, boe, own, ims_start)
         ordered.append(result)
         for dup, first in boe.duplicates:
             ordered.append(_duplicate_result(boe, dup, first, own, policy))
@@ -721,20 +786,96 @@ def _compare_boe_list(result: MatchResult, listed: BoeVersion | None, tolerance:
         result.note += f" Against the customs BoE list: {sentence}."
 
 
-def _suggest(result: MatchResult, latest: BoeVersion, own: str, policy: RejectPolicy) -> None:
+def _suggest(result: MatchResult, boe: _ImsBoe, own: str, ims_start: _ImsStart) -> None:
+    latest = boe.latest
+    assert latest is not None
     theirs = _norm_gstin(latest.importer_gstin)
+    whose = ""   # another GSTIN's BoE, or one moved to another GSTIN (else the user's own)
     if own and theirs and theirs != own:
-        result.other_gstin = theirs
-        reason = (f"IMS shows importer GSTIN {theirs}, not yours ({own}): this BoE belongs to "
-                  "another registration.")
-        if result.books is not None:
-            reason += " Your books carry it: check which registration imported the goods."
-        result.suggested_action, result.note = _reject_advice(policy, reason)
+        if _moved(boe, latest, theirs, own):
+            whose = "moved"
+            result.moved_to = theirs
+        else:
+            whose = "other"
+            result.other_gstin = theirs
+    origin = ims_start.origin_before(latest)
+    if origin is not None:
+        # every action on it is ignored (ACTION_BEFORE_IMS): suggesting one would mislead
+        result.note = ims_start.note(origin, _whose_sentence(whose, theirs, own, in_ims=False),
+                                     _books_check(result), result.status in _SAME_CHECK)
         return
-    if result.status in (MatchStatus.MATCHED, MatchStatus.DUPLICATE_IN_BOOKS):
+    if whose == "moved":
+        result.suggested_action = ActionCode.ACCEPT
+        result.note = (
+            f"Customs moved this BoE to GSTIN {theirs} (a GSTIN amendment): it is no longer "
+            "your import. Accept it (or let it be deemed accepted): that reverses the credit "
+            "you took on it in GSTR-3B Table 4(B)(2); declare the same amount when the portal "
+            "asks for the ITC to reverse."
+            + (" Your books still carry it: take it out of them too, as the goods now belong "
+               "to that registration." if result.books is not None else ""))
+    elif whose == "other":
+        result.suggested_action = ActionCode.PENDING
+        result.note = (_whose_sentence(whose, theirs, own, in_ims=True)
+                       + (" Your books carry it: check which registration imported the goods."
+                          if result.books is not None else ""))
+    elif result.status in (MatchStatus.MATCHED, MatchStatus.DUPLICATE_IN_BOOKS):
         result.suggested_action = ActionCode.ACCEPT
     else:
         result.suggested_action = ActionCode.PENDING
+
+
+def _moved(boe: _ImsBoe, latest: BoeVersion, theirs: str, own: str) -> bool:
+    """A GSTIN amendment (rules.md section 1): the latest version is an amendment naming
+    another valid GSTIN, and an earlier version had this GSTIN (or none). The latest is last
+    in version order, so every other version of the BoE is an earlier one."""
+    return latest.amendment and _gstin.is_valid(theirs) and any(
+        v is not latest and _norm_gstin(v.importer_gstin) in ("", own) for v in boe.versions)
+
+
+def _whose_sentence(whose: str, theirs: str, own: str, *, in_ims: bool) -> str:
+    """What another importer GSTIN on the BoE means, in the accountant's words; ``in_ims``:
+    with the IMS action to take (Keep Pending: the portal has no Reject for a BoE)."""
+    if whose == "moved":
+        return (f"Customs moved it to GSTIN {theirs} (a GSTIN amendment): the credit taken on "
+                "it is reversed in GSTR-3B Table 4(B)(2).")
+    if whose != "other":
+        return ""
+    amend = ("ask customs (ICEGATE) for a GSTIN amendment of the BoE, so that it moves to the "
+             "right GSTIN.")
+    if not _gstin.is_valid(theirs):
+        found = (f"IMS shows importer GSTIN {theirs!r}, which is not a valid GSTIN: check the "
+                 "file you loaded. ims-xl leaves this BoE out of your figures.")
+        keep = " Keep Pending until you know whose BoE it is." if in_ims else ""
+        return f"{found}{keep} If customs named the wrong importer, {amend}"
+    found = (f"IMS shows importer GSTIN {theirs}, not yours ({own}): this BoE is another "
+             "registration's, and ims-xl leaves it out of your figures.")
+    if in_ims:
+        return (f"{found} Keep Pending (the portal offers only Accept and Keep Pending for a "
+                f"BoE), and if customs named the wrong importer, {amend}")
+    return f"{found} If customs named the wrong importer, {amend}"
+
+
+# statuses whose check of the books (_books_check) is the same sentence for every BoE
+_SAME_CHECK = frozenset({MatchStatus.MATCHED, MatchStatus.DUPLICATE_IN_BOOKS,
+                         MatchStatus.NOT_IN_BOE_LIST, MatchStatus.NOT_IN_BOOKS})
+
+
+def _books_check(result: MatchResult) -> str:
+    """The match as a check of the books only, without advice on an IMS action."""
+    status = result.status
+    if status is MatchStatus.MATCHED:
+        return "IMS agrees with the books."
+    if status is MatchStatus.DUPLICATE_IN_BOOKS:
+        return "It is booked twice: reverse the repeated voucher in the books."
+    if status is MatchStatus.VALUE_MISMATCH:
+        return f"{_diff_sentence(result.differences)}: check the physical BoE and the books."
+    if status is MatchStatus.PROBABLE:
+        return (f"The books probably carry it ({result.differences[0]}): correct the books."
+                if result.differences else "The books probably carry it: correct the books.")
+    if status is MatchStatus.NOT_IN_BOE_LIST:
+        return ("IMS and the books agree, but the customs BoE list you loaded lacks it: check "
+                "it on ICEGATE.")
+    return "It is not in the books: book it once the goods are received."
 
 
 def _duplicate_result(boe: _ImsBoe, dup: BoeVersion, first: BoeVersion, own: str,
@@ -742,7 +883,7 @@ def _duplicate_result(boe: _ImsBoe, dup: BoeVersion, first: BoeVersion, own: str
     assert boe.mkey is not None
     reason = (f"Record {dup.id} repeats record {first.id} (same BoE, amendment flag and "
               "reference date): a duplicate.")
-    action, note = _reject_advice(policy, reason)
+    action, note = _duplicate_advice(policy, reason)
     return MatchResult(
         status=MatchStatus.DUPLICATE_IN_IMS, port_code=boe.mkey[0],
         boe_number=_display_number(dup.boe_number), boe_date=dup.boe_date, key=boe.key,

@@ -12,13 +12,14 @@ from decimal import Decimal
 import pytest
 
 from ims_xl.exports import (ACTIONS_CSV_COLUMNS, ACTIONS_FORMAT, RECONCILIATION_COLUMNS,
-                            actions_sidecar_path, build_actions_payload, changed_actions,
+                            actions_sidecar_path, actions_to_export, build_actions_payload,
+                            changed_actions, left_out_summary,
                             dumps_exact, export_actions_csv, export_actions_json,
                             export_gstr3b_json, export_reconciliation_csv, gstr3b_table4,
                             load_actions_json)
 from ims_xl.match import MatchStatus, match_boes
-from ims_xl.models import (ActionCode, BoeVersion, BookLine, Bucket, Heads, PeriodFigures,
-                           Section)
+from ims_xl.models import (Action, ActionCode, BoeVersion, BookLine, Bucket, Heads,
+                           PendingLimit, PeriodFigures, RejectPolicy, Section, Settings)
 from ims_xl.periods import Period
 from ims_xl.problems import InputError
 
@@ -326,3 +327,76 @@ def test_nan_amount_is_refused_before_writing(tmp_path):
     with pytest.raises(ArithmeticError):
         export_gstr3b_json(path, figures(Decimal("NaN"), "0"), gstin=GSTIN)
     assert not path.exists()
+
+
+# --- only the actions the rules honour (issue 10, item 3) ------------------------------------
+
+
+def _act(rid, code, day, remark="", seq=0):
+    return Action(record_id=rid, code=code, date=day, remark=remark, raw=code.label if code
+                  else "?", seq=seq)
+
+
+def test_only_the_latest_action_is_judged_by_the_messages_it_brings():
+    # an earlier Reject without a remark (REJECT_NEEDS_REMARK) does not taint the later one
+    warn = Settings(gstin=GSTIN, reject_policy=RejectPolicy.WARN)
+    r1 = [version("r1")]
+    acts = [_act("r1", R, date(2025, 11, 5), seq=0),
+            _act("r1", R, date(2025, 11, 6), "not our goods", seq=1)]
+    chosen = actions_to_export(r1, acts, warn, date(2025, 11, 10), Period(2025, 10))
+    assert chosen.current == {"r1": R} and chosen.remarks == {"r1": "not our goods"}
+    assert chosen.left_out == []
+    # ... and the other way round: the latest lacks the remark, so it is left out
+    acts = [_act("r1", R, date(2025, 11, 5), "not our goods", seq=0),
+            _act("r1", R, date(2025, 11, 6), seq=1)]
+    chosen = actions_to_export(r1, acts, warn, date(2025, 11, 10), Period(2025, 10))
+    assert chosen.current == {}
+    [left] = chosen.left_out
+    assert left.message.code == "REJECT_NEEDS_REMARK" and left.action.seq == 1
+    assert left_out_summary(chosen.left_out) == ("1 left out, as the rules ignore them: "
+                                                 "1 Reject without a remark")
+
+
+def test_an_action_on_a_superseded_version_is_left_out():
+    original = version("r1")
+    amended = BoeVersion(id="r2", section=Section.IMPG, amendment=True, port_code="INNSA1",
+                         boe_number="2566282", boe_date=date(2025, 10, 3),
+                         ref_date=date(2025, 11, 4), period=Period(2025, 11),
+                         igst=Decimal("20000"))
+    acts = [_act("r1", P, date(2025, 11, 5), "bonded warehouse", seq=0),
+            _act("r1", A, date(2025, 12, 1), seq=1), _act("r2", A, date(2025, 12, 2), seq=2)]
+    settings = Settings(gstin=GSTIN)
+    chosen = actions_to_export([original, amended], acts, settings, date(2025, 12, 5),
+                               Period(2025, 11))
+    assert [v.id for v in chosen.records] == ["r1", "r2"]
+    assert chosen.current == {"r2": A}
+    assert [(x.record.id, x.message.code) for x in chosen.left_out] == [
+        ("r1", "ACTION_ON_SUPERSEDED")]
+    assert "on a version amended since (act on the amendment)" in \
+        left_out_summary(chosen.left_out)
+
+
+def test_on_a_time_barred_boe_the_keep_pending_in_force_stays_and_a_later_accept_is_left_out():
+    settings = Settings(gstin=GSTIN, pending_limit=PendingLimit.SECTION_16_4)
+    barred_on = date(2026, 12, 5)  # after 30-11-2026, the limit for a BoE of 2025-26
+    pending = [_act("r1", P, date(2025, 11, 5), "goods in bonded warehouse", seq=0)]
+    chosen = actions_to_export([version("r1")], pending, settings, barred_on, Period(2025, 10))
+    assert chosen.current == {"r1": P} and chosen.left_out == []
+    late = pending + [_act("r1", A, date(2026, 12, 1), seq=1)]
+    chosen = actions_to_export([version("r1")], late, settings, barred_on, Period(2025, 10))
+    assert chosen.current == {}
+    assert [x.reason for x in chosen.left_out] == ["on a time-barred BoE (section 16(4))"]
+
+
+def test_reasons_are_grouped_and_counted_most_first():
+    blocked = Settings(gstin=GSTIN)   # the default reject policy: block
+    records = [version("r1"), version("r2", number="1111111"), version("r3", number="2222222"),
+               version("r4", number="3333333")]
+    acts = [_act("r1", R, date(2025, 11, 5), "x", seq=0), _act("r2", None, date(2025, 11, 5), seq=1),
+            _act("r3", R, date(2025, 11, 5), "y", seq=2), _act("r4", A, date(2025, 11, 5), seq=3)]
+    chosen = actions_to_export(records, acts, blocked, date(2025, 11, 10), Period(2025, 10))
+    assert chosen.current == {"r4": A}
+    assert left_out_summary(chosen.left_out) == (
+        "3 left out, as the rules ignore them: 2 Rejects (the portal offers only Accept and "
+        "Keep Pending for a BoE; reject_policy is block), 1 not an action word (Accept, Keep "
+        "Pending or Reject)")

@@ -9,7 +9,7 @@ import pytest
 
 from ims_xl.match import (Difference, MatchStatus, match_boes, match_key,
                           results_by_version)
-from ims_xl.models import ActionCode, BoeVersion, BookLine, RejectPolicy, Section
+from ims_xl.models import ActionCode, BoeVersion, BookLine, RejectPolicy, Section, Settings
 from ims_xl.periods import Period
 
 GSTIN = "27AAPFU0939F1ZV"
@@ -272,21 +272,40 @@ def test_amended_boe_compared_on_latest_version():
     assert r.differences[0].as_tuple() == ("igst", D("12000"), D("10000"))
 
 
-def test_ims_duplicate_suggests_reject():
+def test_ims_duplicate_under_the_default_policy_is_keep_pending_never_reject():
     results = match_boes([ims("r1"), ims("r2")], [book()], gstin=GSTIN)
     assert [r.status for r in results] == [MatchStatus.MATCHED, MatchStatus.DUPLICATE_IN_IMS]
     main, dup = results
     assert main.version_ids == ["r1"] and main.suggested_action is ActionCode.ACCEPT
     assert dup.version_ids == ["r2"] and dup.duplicate_of == "r1"
-    assert dup.suggested_action is ActionCode.REJECT
-    assert "may refuse" in dup.note
+    assert dup.suggested_action is ActionCode.PENDING      # rules 2.0: reject_policy block
+    assert "Keep Pending on this one so it is not credited twice" in dup.note
+    assert "'block'" in dup.note and "delete this row" in dup.note
+    assert "Reject it" not in dup.note
     assert results_by_version(results)["r2"] is dup
 
 
-def test_ims_duplicate_under_block_is_keep_pending():
-    results = match_boes([ims("r1"), ims("r2")], [book()], reject_policy=RejectPolicy.BLOCK)
-    assert results[1].suggested_action is ActionCode.PENDING
-    assert "block" in results[1].note
+def test_ims_duplicate_under_warn_suggests_reject_with_portal_warning():
+    results = match_boes([ims("r1"), ims("r2")], [book()], reject_policy=RejectPolicy.WARN)
+    assert results[1].suggested_action is ActionCode.REJECT
+    assert "may refuse" in results[1].note
+
+
+def test_ims_duplicate_under_allow_is_plain_reject():
+    results = match_boes([ims("r1"), ims("r2")], [book()], reject_policy="allow")
+    assert results[1].suggested_action is ActionCode.REJECT
+    assert "may refuse" not in results[1].note
+
+
+def test_the_policy_comes_from_the_settings_and_an_explicit_one_wins():
+    pair = [ims("r1"), ims("r2")]
+    warn = Settings(reject_policy=RejectPolicy.WARN)
+    assert match_boes(pair, [], settings=warn)[1].suggested_action is ActionCode.REJECT
+    assert match_boes(pair, [], settings=warn, reject_policy="block")[1].suggested_action \
+        is ActionCode.PENDING
+    # no settings at all: the Settings model's own default (block), not a second literal
+    assert Settings().reject_policy is RejectPolicy.BLOCK
+    assert match_boes(pair, [])[1].suggested_action is ActionCode.PENDING
 
 
 def test_same_boe_with_other_ref_date_is_not_a_duplicate():
@@ -298,23 +317,94 @@ def test_same_boe_with_other_ref_date_is_not_a_duplicate():
 # --- other GSTIN and reject policy ------------------------------------------------------------
 
 
-def test_other_gstin_suggests_reject_with_portal_warning():
-    r = one(match_boes([ims(importer=OTHER)], [], gstin=GSTIN), MatchStatus.NOT_IN_BOOKS)
-    assert r.suggested_action is ActionCode.REJECT
-    assert r.other_gstin == OTHER
-    assert OTHER in r.note and "may refuse" in r.note
-
-
-def test_other_gstin_under_block_is_keep_pending():
-    r = one(match_boes([ims(importer=OTHER)], [], gstin=GSTIN, reject_policy="block"))
+@pytest.mark.parametrize("policy", list(RejectPolicy))
+def test_other_gstin_is_keep_pending_and_says_ask_customs_under_every_policy(policy):
+    r = one(match_boes([ims(importer=OTHER)], [], gstin=GSTIN, reject_policy=policy),
+            MatchStatus.NOT_IN_BOOKS)
     assert r.suggested_action is ActionCode.PENDING
-    assert "block" in r.note and OTHER in r.note
+    assert r.other_gstin == OTHER and r.moved_to is None
+    assert f"importer GSTIN {OTHER}, not yours ({GSTIN})" in r.note
+    assert "ask customs (ICEGATE) for a GSTIN amendment of the BoE" in r.note
+    assert "Keep Pending" in r.note and "Reject it" not in r.note
+    assert "Your books carry it" not in r.note
 
 
-def test_other_gstin_under_allow_is_plain_reject():
-    r = one(match_boes([ims(importer=OTHER)], [], gstin=GSTIN, reject_policy=RejectPolicy.ALLOW))
-    assert r.suggested_action is ActionCode.REJECT
-    assert "may refuse" not in r.note
+def test_other_gstin_that_the_books_carry_says_check_the_registration():
+    r = one(match_boes([ims(importer=OTHER)], [book()], settings=Settings(gstin=GSTIN)))
+    assert r.suggested_action is ActionCode.PENDING and r.other_gstin == OTHER
+    assert "Your books carry it: check which registration imported the goods" in r.note
+
+
+def test_an_invalid_importer_gstin_says_check_the_file():
+    r = one(match_boes([ims(importer="27AAPFU0939F1ZX")], [], gstin=GSTIN))
+    assert r.suggested_action is ActionCode.PENDING and r.other_gstin == "27AAPFU0939F1ZX"
+    assert "which is not a valid GSTIN: check the file you loaded" in r.note
+
+
+def _moved_boe(importer_before=""):
+    original = ims("r1", igst="10000", importer=importer_before)
+    moved = ims("r2", amendment=True, ref_date=date(2025, 12, 2), igst="10000", importer=OTHER)
+    return [original, moved]
+
+
+@pytest.mark.parametrize("before", ["", GSTIN])
+def test_a_moved_boe_suggests_accept_and_says_the_credit_is_reversed(before):
+    r = one(match_boes(_moved_boe(before), [book(igst="10000")], gstin=GSTIN))
+    assert r.latest_id == "r2" and r.moved_to == OTHER and r.other_gstin is None
+    assert r.suggested_action is ActionCode.ACCEPT
+    assert f"Customs moved this BoE to GSTIN {OTHER} (a GSTIN amendment)" in r.note
+    assert "reverses the credit you took on it in GSTR-3B Table 4(B)(2)" in r.note
+    assert "Your books still carry it" in r.note
+
+
+def test_an_amendment_to_another_gstin_without_an_earlier_own_version_is_another_gstins():
+    # only the amendment is loaded, or the original is another GSTIN's too (decision 29)
+    alone = [ims("r2", amendment=True, importer=OTHER)]
+    r = one(match_boes(alone, [], gstin=GSTIN))
+    assert r.other_gstin == OTHER and r.moved_to is None
+    assert r.suggested_action is ActionCode.PENDING
+    r = one(match_boes(_moved_boe(OTHER), [], gstin=GSTIN))
+    assert r.other_gstin == OTHER and r.moved_to is None
+
+
+def test_a_boe_before_ims_gets_no_suggestion_and_says_why():
+    before = BoeVersion(id="r1", section=Section.IMPG, amendment=False, port_code="INNSA1",
+                        boe_number="2566282", boe_date=date(2025, 9, 3),
+                        ref_date=date(2025, 9, 6), period=None, igst=D("18000"),
+                        taxable_value=D("100000"))
+    r = one(match_boes([before], [book(boe_date=date(2025, 9, 3), igst="17000")]),
+            MatchStatus.VALUE_MISMATCH)
+    assert r.suggested_action is None
+    assert r.note.startswith("No IMS action applies: this BoE is from period 092025, before "
+                             "IMS took up Bills of Entry (102025)")
+    # the check of the books stays, without advice on an action
+    assert "IGST in IMS is 18,000.00, in the books 17,000.00" in r.note
+    assert "Keep Pending" not in r.note and "Accept" not in r.note
+    # an IMS start moved back to September (the setting): now it is in IMS
+    r = one(match_boes([before], [book(boe_date=date(2025, 9, 3))],
+                       settings=Settings(ims_start=Period(2025, 9))))
+    assert r.suggested_action is ActionCode.ACCEPT
+
+
+def test_no_reject_is_ever_suggested_under_block():
+    versions = [ims("a1"), ims("a2"), ims("b1", number="1111111", importer=OTHER),
+                *[replace_id(v, f"m{i}", "2222222") for i, v in enumerate(_moved_boe(GSTIN))],
+                ims("c1", number="3333333", igst="5")]
+    for settings in (Settings(gstin=GSTIN), Settings(gstin=GSTIN, reject_policy="block")):
+        results = match_boes(versions, [book(), book(number="1111111")], settings=settings)
+        assert {r.status for r in results} >= {MatchStatus.DUPLICATE_IN_IMS,
+                                                MatchStatus.NOT_IN_BOOKS}
+        assert [r.suggested_action for r in results if r.key is not None].count(
+            ActionCode.REJECT) == 0
+        assert any(r.other_gstin == OTHER for r in results)
+        assert any(r.moved_to == OTHER for r in results)
+    warned = match_boes(versions, [book()], settings=Settings(gstin=GSTIN, reject_policy="warn"))
+    assert [r.suggested_action for r in warned].count(ActionCode.REJECT) == 1  # the duplicate
+
+
+def replace_id(v: BoeVersion, rid: str, number: str) -> BoeVersion:
+    from dataclasses import replace
+    return replace(v, id=rid, boe_number=number)
 
 
 def test_own_gstin_or_no_settings_gstin_is_not_rejected():

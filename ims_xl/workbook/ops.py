@@ -204,8 +204,7 @@ def recompute(book: Book, *, as_of: date | None = None, today: date | None = Non
 
     book.progress("Matching")
     matches = match_boes(state.versions, state.books, state.boe_list or None,
-                         gstin=state.settings.gstin, tolerance=state.tolerance,
-                         reject_policy=state.settings.reject_policy)
+                         settings=state.settings, tolerance=state.tolerance)
     by_version = results_by_version(matches)
 
     book.progress("Writing results")
