@@ -251,7 +251,7 @@ def loaded(tmp_path_factory) -> Path:
     """An ims-xl workbook with November's GSTR-2B loaded."""
     path = tmp_path_factory.mktemp("loaded") / "book.xlsx"
     for args in (("template", str(path), "--gstin", GSTIN),
-                 ("load", str(path), "--gstr2b", str(DATA / "gstr2b_112025.json"))):
+                 ("load", str(path), "--gstr2b", str(DATA / "gstr2a_112025.json"))):
         proc = run_cli(*args)
         assert proc.returncode == 0, proc.stderr
     return path
@@ -314,7 +314,7 @@ def with_repeated_key(doc, obj: dict, key: str, value) -> str:
 
 
 def test_a_gstr2b_repeating_a_key_is_refused(book, tmp_path):
-    doc = json.loads((DATA / "gstr2b_112025.json").read_text(encoding="utf-8"))
+    doc = json.loads((DATA / "gstr2b_102025.json").read_text(encoding="utf-8"))
     entry = doc["data"]["docdata"]["impg"][1]
     path = tmp_path / "gstr2b_dup.json"
     path.write_text(with_repeated_key(doc, entry, "igst", 0), encoding="utf-8")
@@ -326,7 +326,7 @@ def test_a_gstr2b_repeating_a_key_is_refused(book, tmp_path):
 
 
 def test_a_gstr2b_repeating_a_top_level_key_is_refused(book, tmp_path):
-    doc = json.loads((DATA / "gstr2b_112025.json").read_text(encoding="utf-8"))
+    doc = json.loads((DATA / "gstr2b_102025.json").read_text(encoding="utf-8"))
     text = json.dumps(doc)
     path = tmp_path / "top.json"
     path.write_text(text[:-1] + ', "data": {}}', encoding="utf-8")

@@ -40,8 +40,8 @@ from test_xlwings_book import ExcelRefused, FakeApp, FakeBook
 from workbook_helpers import table_rows
 
 DATA = demo_data_dir()
-OCTOBER = DATA / "gstr2b_102025.json"
-NOVEMBER = DATA / "gstr2b_112025.json"
+OCTOBER = DATA / "gstr2a_102025.json"   # every October BoE (16)
+NOVEMBER = DATA / "gstr2a_112025.json"
 RED_BOLD = Font(bold=True, color="FFC00000")
 BOE_LAST_COL = get_column_letter(len(L.BOE.columns))   # X
 
@@ -116,7 +116,7 @@ def test_notes_below_the_boe_table_move_down_by_what_a_load_adds(october, writer
 
     assert proc.returncode == 0, proc.stderr
     new_last = last_row(october, "BoE")
-    assert new_last == 39  # 16 + 22 BoEs
+    assert new_last == 40  # 16 + 23 BoEs
     by = new_last - 17
     ws = openpyxl.load_workbook(october)["BoE"]
     note = ws.cell(20 + by, 1)
@@ -128,7 +128,7 @@ def test_notes_below_the_boe_table_move_down_by_what_a_load_adds(october, writer
     assert ws.cell(20, 26).value == "beside the table"  # outside the table's columns: stays
     for r in range(18, new_last + 1):  # the notes' old rows are the table's now
         assert ws.cell(r, 1).value in ("IMPG", "IMPGSEZ"), r
-    assert len(table_rows(october, "BoE")) == 38
+    assert len(table_rows(october, "BoE")) == 39
 
 
 def test_a_merged_range_across_the_table_edge_stops_the_load_and_changes_nothing(
@@ -241,7 +241,7 @@ def test_the_templates_own_rules_down_the_whole_sheet_do_not_stop_a_move(october
 
     assert proc.returncode == 0, proc.stderr
     ws = openpyxl.load_workbook(october)["BoE"]
-    assert ws[f"{action}{19 + 22}"].value == "typed note"
+    assert ws[f"{action}{19 + 23}"].value == "typed note"
 
 
 def test_a_shrinking_table_leaves_the_cells_below_where_they_are(october, writer, tmp_path):
@@ -284,7 +284,7 @@ def test_the_streaming_writer_moves_the_cells_itself_and_as_openpyxl_does(octobe
         return {c.coordinate: (c.value, c.font.b, c.font.color.rgb if c.font.color else None)
                 for row in ws.iter_rows(min_row=40) for c in row if c.value is not None}
     assert cells(october) == cells(other)
-    assert cells(october)["A42"][0] == "Ask the CHA about these"
+    assert cells(october)["A43"][0] == "Ask the CHA about these"
 
 
 # --- Excel's Total Row ---------------------------------------------------------------------------
@@ -337,20 +337,20 @@ def test_a_total_row_is_not_a_boe_and_stays_the_last_row_as_the_table_grows(octo
     proc = load(october, NOVEMBER)
 
     assert proc.returncode == 0, proc.stderr
-    assert table_ref(october, "BoE") == f"A1:{BOE_LAST_COL}40"   # 38 BoEs and the Total Row
+    assert table_ref(october, "BoE") == f"A1:{BOE_LAST_COL}41"   # 39 BoEs and the Total Row
     xml = table_xml(october, "BoE")
     assert 'totalsRowCount="1"' in xml
-    assert re.search(rf'<autoFilter ref="A1:{BOE_LAST_COL}39"', xml)
+    assert re.search(rf'<autoFilter ref="A1:{BOE_LAST_COL}40"', xml)
     ws = openpyxl.load_workbook(october)["BoE"]
-    assert ws["A40"].value == "Total" and ws["A40"].font.b
-    assert ws["I40"].value == "=SUBTOTAL(109,BoE[IGST])"
-    assert ws["A42"].value == "under the total"     # moved by the 22 rows the table gained
-    sections = [ws.cell(r, 1).value for r in range(2, 40)]
-    assert set(sections) <= {"IMPG", "IMPGSEZ"} and len(sections) == 38
+    assert ws["A41"].value == "Total" and ws["A41"].font.b
+    assert ws["I41"].value == "=SUBTOTAL(109,BoE[IGST])"
+    assert ws["A43"].value == "under the total"     # moved by the 23 rows the table gained
+    sections = [ws.cell(r, 1).value for r in range(2, 41)]
+    assert set(sections) <= {"IMPG", "IMPGSEZ"} and len(sections) == 39
     proc = run_cli("recompute", str(october))
     assert proc.returncode == 0, proc.stderr
-    assert "38 BoE versions" in proc.stdout and "0 row(s) with errors" in proc.stdout
-    assert openpyxl.load_workbook(october)["BoE"]["A40"].value == "Total"
+    assert "39 BoE versions" in proc.stdout and "0 row(s) with errors" in proc.stdout
+    assert openpyxl.load_workbook(october)["BoE"]["A41"].value == "Total"
 
 
 def test_a_total_row_moves_up_when_its_table_shrinks_and_the_note_below_stays(
@@ -383,9 +383,9 @@ def test_the_total_row_sums_the_grown_table_in_libreoffice(october, libreoffice,
     wb = openpyxl.load_workbook(done, data_only=True)
     ws = wb["BoE"]
     igst = L.BOE.index("IGST") + 1
-    body = [Decimal(str(ws.cell(r, igst).value)) for r in range(2, 40)]
-    assert ws["A40"].value == "Total"
-    assert Decimal(str(ws.cell(40, igst).value)).quantize(Decimal("0.01")) == sum(body)
+    body = [Decimal(str(ws.cell(r, igst).value)) for r in range(2, 41)]
+    assert ws["A41"].value == "Total"
+    assert Decimal(str(ws.cell(41, igst).value)).quantize(Decimal("0.01")) == sum(body)
 
 
 # --- the ribbon: XlwingsBook over the xlwings stand-in ------------------------------------------
@@ -402,13 +402,13 @@ def test_ribbon_load_moves_the_notes_down_as_excel_inserts_table_rows(october):
     load_data(book, gstr2b=[NOVEMBER], now=DEMO_NOW)
 
     ws = fake.wb["BoE"]
-    assert ws.tables["BoE"].ref == f"A1:{BOE_LAST_COL}39"
+    assert ws.tables["BoE"].ref == f"A1:{BOE_LAST_COL}40"
     assert fake.app.calls["insert"] >= 1 and fake.app.calls["resize"] == 0
-    assert ws["A42"].value == "Ask the CHA about these" and ws["A42"].font.b
-    assert ws["B43"].value == 12345
-    assert {str(m) for m in ws.merged_cells.ranges} == {"A44:C45"}
+    assert ws["A43"].value == "Ask the CHA about these" and ws["A43"].font.b
+    assert ws["B44"].value == 12345
+    assert {str(m) for m in ws.merged_cells.ranges} == {"A45:C46"}
     assert ws["Z20"].value == "beside the table"
-    assert len(book.read_table(L.BOE)) == 38
+    assert len(book.read_table(L.BOE)) == 39
 
 
 def test_ribbon_refuses_merged_cells_across_the_edge_before_excel_moves_anything(october):
