@@ -1063,14 +1063,18 @@ def test_decorators_attach_xlwings_metadata(real_xlwings_udfs):
     registered = sorted(n for n in dir(module) if hasattr(getattr(module, n), "__xlfunc__"))
     assert registered == sorted(FUNCTIONS)
     expected_args = {
-        "BOE_STATUS": (["action", "ref_date", "as_of", "remark"], 2),
-        "BOE_ITC": (["igst", "cess", "action", "ref_date", "as_of", "head", "remark"], 4),
-        "BOE_2B_PERIOD": (["ref_date", "action", "action_date", "as_of", "remark"], 2),
-        "BOE_CHECK": (["port_code", "boe_no", "boe_date", "ref_date", "action", "remark"], 4),
-        "BOE_CUTOFF": (["period_or_date"], 1), "BOE_DAYS_LEFT": (["period_or_date", "as_of"], 1),
+        "BOE_STATUS": (["action", "ref_date", "as_of", "remark", "settings"], 2),
+        "BOE_ITC": (["igst", "cess", "action", "ref_date", "as_of", "head", "remark",
+                     "settings"], 4),
+        "BOE_2B_PERIOD": (["ref_date", "action", "action_date", "as_of", "remark",
+                           "settings"], 2),
+        "BOE_CHECK": (["port_code", "boe_no", "boe_date", "ref_date", "action", "remark",
+                       "settings"], 4),
+        "BOE_CUTOFF": (["period_or_date", "settings"], 1),
+        "BOE_DAYS_LEFT": (["period_or_date", "as_of", "settings"], 1),
         "GSTIN_CHECK": (["gstin"], 1), "PORT_CODE_CHECK": (["code"], 1),
-        "BOE_NUMBER": (["value"], 1), "BOE_TABLE": (["table", "as_of"], 1),
-        "GSTR3B_4A1": (["table", "period", "head", "as_of"], 2),
+        "BOE_NUMBER": (["value"], 1), "BOE_TABLE": (["table", "as_of", "settings"], 1),
+        "GSTR3B_4A1": (["table", "period", "head", "as_of", "settings"], 2),
     }
     for name, (args, required) in expected_args.items():
         info = getattr(module, name).__xlfunc__
@@ -1088,6 +1092,9 @@ def test_decorators_attach_xlwings_metadata(real_xlwings_udfs):
     for name in ("BOE_TABLE", "GSTR3B_4A1"):
         table = getattr(module, name).__xlfunc__["argmap"]["table"]
         assert table["options"]["ndim"] == 2
+    for name, (args, _) in expected_args.items():
+        if "settings" in args:   # a one-row settings range still arrives as rows
+            assert getattr(module, name).__xlfunc__["argmap"]["settings"]["options"]["ndim"] == 2
 
 
 def test_excel_help_says_what_the_function_returns_within_255_characters():
@@ -1112,19 +1119,22 @@ def test_vba_wrappers_xlwings_would_import(real_xlwings_udfs):
     vba = out.getvalue()
     signatures = re.findall(r"^Function (.+)$", vba, flags=re.MULTILINE)
     assert signatures == [
-        "BOE_2B_PERIOD(ref_date, action, Optional action_date, Optional as_of, Optional remark)",
-        "BOE_CHECK(port_code, boe_no, boe_date, ref_date, Optional action, Optional remark)",
-        "BOE_CUTOFF(period_or_date)",
-        "BOE_DAYS_LEFT(period_or_date, Optional as_of)",
-        "BOE_ITC(igst, cess, action, ref_date, Optional as_of, Optional head, Optional remark)",
+        "BOE_2B_PERIOD(ref_date, action, Optional action_date, Optional as_of, Optional remark, "
+        "Optional settings)",
+        "BOE_CHECK(port_code, boe_no, boe_date, ref_date, Optional action, Optional remark, "
+        "Optional settings)",
+        "BOE_CUTOFF(period_or_date, Optional settings)",
+        "BOE_DAYS_LEFT(period_or_date, Optional as_of, Optional settings)",
+        "BOE_ITC(igst, cess, action, ref_date, Optional as_of, Optional head, Optional remark, "
+        "Optional settings)",
         "BOE_NUMBER(value)",
-        "BOE_STATUS(action, ref_date, Optional as_of, Optional remark)",
-        "BOE_TABLE(table, Optional as_of)",
+        "BOE_STATUS(action, ref_date, Optional as_of, Optional remark, Optional settings)",
+        "BOE_TABLE(table, Optional as_of, Optional settings)",
         "GSTIN_CHECK(gstin)",
-        "GSTR3B_4A1(table, period, Optional head, Optional as_of)",
+        "GSTR3B_4A1(table, period, Optional head, Optional as_of, Optional settings)",
         "PORT_CODE_CHECK(code)",
     ]
-    assert 'XLPy.CallUDF("udfs.boe_functions", "BOE_TABLE", Array(table, as_of), ' \
+    assert 'XLPy.CallUDF("udfs.boe_functions", "BOE_TABLE", Array(table, as_of, settings), ' \
            "ActiveWorkbook, Application.Caller)" in vba
     # The decorated copy still computes.
     assert module.BOE_STATUS("Accept", "06-11-2025", T) == "Accepted"
