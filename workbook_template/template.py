@@ -5,6 +5,7 @@ Deterministic: the same arguments give the same sheets, cells, tables, names and
 
 from __future__ import annotations
 
+import textwrap
 from datetime import datetime
 from pathlib import Path
 
@@ -231,8 +232,8 @@ def _setting_row(ws, row: int, setting, gstin: str | None, filing: str) -> None:
 def _wrapped_height(text: str, width: float) -> float:
     """A row height (points) that shows ``text`` wrapped in a column ``width`` characters wide:
     Excel does not grow a row for wrapped text that openpyxl wrote."""
-    per_line = int(width * 1.2)
-    lines = sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
+    per_line = int(width * 1.15)   # characters of body text per line, a little under
+    lines = sum(len(textwrap.wrap(part, per_line)) or 1 for part in text.split("\n"))
     return 15.0 * lines
 
 
@@ -539,5 +540,8 @@ def _start(wb: Workbook) -> None:
     for i, line in enumerate(INSTRUCTIONS, start=4):
         cell = ws.cell(i, 4, line)
         cell.alignment = S.WRAP
+        height = _wrapped_height(line, ws.column_dimensions["D"].width)
+        if height > 15:   # a wrapped line would run into the next one
+            ws.row_dimensions[i].height = height
         if i == 4:
             cell.font = S.LABEL_FONT
