@@ -1,13 +1,14 @@
 """The native formulas of the GSTR-2B, GSTR-3B and Start sheets.
 
 They are SUMIFS/COUNTIFS over the BoE table's computed columns (and the History table for
-pending figures), so the figures update in Excel and LibreOffice without Python. They must
+the pending and rejected figures), so the figures update in Excel and LibreOffice without Python. They must
 give what :func:`ims_xl.rules.evaluate` gives: the LibreOffice test checks that.
 
 Rules 2.0 needs nothing more for most figures, because Recompute writes the engine's verdict:
-a version of another GSTIN has Status "Other GSTIN" (so no criterion here takes it), and a
-moved version's ITC IGST and ITC Cess are its reversal. Only its taxable value, which the
-BoE row keeps as the portal shows it, is taken out of GSTR-2B (:func:`gstr2b_taxable_value`).
+a version of another GSTIN has Status "Other GSTIN" and no History (so no criterion here
+takes it), a moved version's ITC IGST and ITC Cess are its reversal, and its History rows
+hold zero amounts. Only its taxable value, which the BoE row keeps as the portal shows it,
+is taken out of GSTR-2B (:func:`gstr2b_taxable_value`).
 """
 
 from __future__ import annotations
@@ -77,14 +78,12 @@ def net(head_column: str, period: str) -> str:
 
 
 def rejected(func: str, value_column: str | None, period: str) -> str:
-    """Count or sum over the versions rejected in ``period`` (their own amounts; a moved
-    version's count as zero, as for every figure of this GSTIN)."""
-    args = [f"BoE[{value_column}]"] if value_column else []
-    args += [f"BoE[2B Period],{period}", 'BoE[Status],"Rejected"']
-    total = f"{func}({','.join(args)})"
-    if value_column:
-        total += "-" + moved(value_column, period, ("Rejected",))
-    return total
+    """Count or sum over the versions rejected in ``period``, from the History table as the
+    rules count them: each version's own amounts, zero for a moved version (Recompute writes
+    History so)."""
+    args = [f"History[{value_column}]"] if value_column else []
+    args += [f"History[Period],{period}", 'History[Status],"Rejected"']
+    return f"{func}({','.join(args)})"
 
 
 def pending(func: str, value_column: str | None, period: str) -> str:
