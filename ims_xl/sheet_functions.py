@@ -371,7 +371,7 @@ def read_settings(value: Any) -> SheetSettings:
     >>> read_settings([["Pending limit", "two_periods"]])
     Traceback (most recent call last):
     ...
-    ims_xl.sheet_functions.BadArgument: Settings: IMS_PENDING_LIMIT has an unknown value ('two_periods'). Choose one from the dropdown: none, one_period, section_16_4.
+    ims_xl.sheet_functions.BadArgument: Settings: Pending limit: 'two_periods' is not a choice. Choose one from the dropdown: none, one_period, section_16_4.
     """
     grid = _grid(value)
     if all(_blank(cell) for row in grid for cell in row):
@@ -408,7 +408,8 @@ def read_settings(value: Any) -> SheetSettings:
         tables.get(ANNUAL_RETURNS.name, []))
     if problems:
         first = problems[0]
-        shown = f" ({first.value!r})" if first.value else ""
+        shown = f" ({first.value!r})" if first.value and first.value not in first.message \
+            else ""
         raise BadArgument(f"Settings: {first.message}{shown}. {first.fix}")
     return SheetSettings(rules, as_of)
 

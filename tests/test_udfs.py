@@ -922,11 +922,11 @@ def test_blank_settings_are_the_defaults_of_rules_2_0(blank):
 
 @pytest.mark.parametrize("settings_value, expected", [
     ([["Reject policy", "blok"]],
-     "#IMS: Settings: IMS_REJECT_POLICY has an unknown value ('blok'). Choose one from the "
+     "#IMS: Settings: Reject policy: 'blok' is not a choice. Choose one from the "
      "dropdown: block, warn, allow."),
     ([["IMS start (MMYYYY)", "13-2025"]],
      "#IMS: Settings: IMS start: period '13-2025' is not MMYYYY (month 01-12, then a four-digit "
-     "year) ('13-2025'). Write the first period IMS handles as MMYYYY, such as 102025, or leave "
+     "year). Write the first period IMS handles as MMYYYY, such as 102025, or leave "
      "it blank."),
     ([["GSTIN", "27AAPFU0939F1ZX"]], None),
     ([["Reject policy", "#N/A"]], "#IMS: Settings: Reject policy is the Excel error #N/A"),
@@ -937,7 +937,7 @@ def test_blank_settings_are_the_defaults_of_rules_2_0(blank):
              "Settings sheet from its header row), or leave it blank for the defaults"),
     ([["Financial Year", "Filed on"], ["2025-27", dt(date(2026, 10, 1))]],
      "#IMS: Settings: AnnualReturns row 1: '2025-27' is not a financial year: write it as "
-     "YYYY-YY (2025-26) ('2025-27'). Write the financial year as YYYY-YY, such as 2025-26."),
+     "YYYY-YY (2025-26). Write the financial year as YYYY-YY, such as 2025-26."),
     ([["Period", "Filed on"], ["112025", "#VALUE!"]],
      "#IMS: Settings: table Filed3B, column Filed on: the Excel error #VALUE!"),
 ])

@@ -98,6 +98,15 @@ def test_reject_policy_warn_typed_in_settings_honours_the_reject(tmp_path):
     assert november["gstr3b"]["4A1"]["igst"] == 0
 
 
+def test_reject_policy_that_is_not_a_choice_is_reported_and_block_used(tmp_path):
+    path = workbook(tmp_path, "typo.xlsx", REJECTED_IN_NOVEMBER, date(2025, 12, 20),
+                    {"IMS_REJECT_POLICY": "Warning"})
+    stderr = recompute(path)
+    assert "Reject policy: 'warning' is not a choice" in stderr
+    assert "Choose one from the dropdown: block, warn, allow" in stderr
+    assert boe_results(path)[0][0] == "Deemed accepted"
+
+
 # --- IMS start ----------------------------------------------------------------------------------
 
 KEPT_PENDING_IN_SEPTEMBER = [boe_row(date(2025, 9, 20), "092025", "9000", "Keep Pending",

@@ -171,7 +171,8 @@ def _settings(wb: Workbook, gstin: str | None, filing: str) -> None:
         cell = ws.cell(row, 1, text)
         cell.font = S.NOTE_FONT
         cell.alignment = S.WRAP
-        ws.row_dimensions[row].height = 45 if len(text) > 250 else 30
+        width = sum(ws.column_dimensions[c].width for c in "ABCD")   # merged A:D
+        ws.row_dimensions[row].height = _wrapped_height(text, width)
     _name(wb, SETTINGS_RANGE_NAME, SETTINGS_RANGE)
     titles = {FILED_3B: "GSTR-3B filed", GENERATED_2B: "GSTR-2B generated",
               ANNUAL_RETURNS: "Annual return filed"}
@@ -226,7 +227,7 @@ def _setting_row(ws, row: int, setting, gstin: str | None, filing: str) -> None:
     if check is not None:
         ws.add_data_validation(check)
         check.add(cell.coordinate)
-    ws.parent.defined_names[name] = DefinedName(name, attr_text=f"Settings!$B${row}")
+    _name(ws.parent, name, f"Settings!$B${row}")
 
 
 def _wrapped_height(text: str, width: float) -> float:
@@ -265,12 +266,8 @@ def _setting_check(setting, ref: str) -> DataValidation | None:
 
 def _table_column(spec: TableSpec, header: str) -> str:
     """The sheet column letter of a table's column (tables may start right of column A)."""
-    first = ws_column(spec.origin)
+    first = column_index_from_string("".join(c for c in spec.origin if c.isalpha()))
     return get_column_letter(first + spec.index(header))
-
-
-def ws_column(ref: str) -> int:
-    return column_index_from_string("".join(c for c in ref if c.isalpha()))
 
 
 def _body(spec: TableSpec, header: str) -> str:

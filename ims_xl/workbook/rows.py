@@ -17,6 +17,7 @@ from ..money import to_decimal, to_decimal_or_zero
 from ..gst_calendar import financial_year_label, parse_financial_year
 from ..periods import Filing, Period
 from ..problems import Problem
+from .layout import SETTINGS_NAMES
 
 __all__ = ["text", "as_date", "version_key", "boe_identity", "version_from_row", "row_from_version",
            "book_from_row", "row_from_book", "settings_from_names", "financial_year_start", "yes_no"]
@@ -305,7 +306,8 @@ def settings_from_names(values: dict[str, Any], filed: list[Row], generated: lis
         try:
             return enum(raw)
         except ValueError:
-            problems.append(Problem(sheet, f"{name} has an unknown value",
+            label = next((s.label for s in SETTINGS_NAMES if s.name == name), name)
+            problems.append(Problem(sheet, f"{label}: {raw!r} is not a choice",
                                     "Choose one from the dropdown: "
                                     + ", ".join(e.value for e in enum) + ".",
                                     column=name, value=raw))
