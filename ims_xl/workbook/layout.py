@@ -187,7 +187,8 @@ SETTINGS_NAMES: tuple[Setting, ...] = (
             "The three-way match still calls IGST or cess equal when they differ by this much."),
 )
 SETTINGS_FIRST_ROW = 4  # B4 holds IMS_GSTIN, B5 IMS_FILING, ... (row 3: the block's header)
-# The Settings sheet from its header row down: the worksheet functions' settings argument.
+# The Settings sheet from its header row down (the tables' first 197 rows): the worksheet
+# functions' settings argument.
 SETTINGS_RANGE_NAME = "IMS_SETTINGS"
 SETTINGS_RANGE = "Settings!$A$3:$M$200"
 
