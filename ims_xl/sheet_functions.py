@@ -13,12 +13,16 @@ Conventions:
 * A bad argument never raises: the answer is a short sentence starting ``#IMS: ``.
 * Money is Decimal here; the wrappers turn it into float (rounded half up to paise) at the
   very edge, because Excel has no decimal type.
-* A blank ``as_of`` is today.
 * Every status and figure comes from :func:`ims_xl.rules.evaluate`, on a scenario built from
-  the arguments: default settings of rules 2.0 (monthly filer, no GSTIN, reject policy
-  ``block``, no pending limit, IMS from October 2025). The single-row functions treat the row's Action (and Action Date, where
-  there is one) as the version's whole history: the Action Log is not read. A function
+  the arguments. Settings: the last argument ``settings``, the workbook's Settings sheet
+  (its name ``IMS_SETTINGS``), read by :func:`read_settings` exactly as Recompute reads the
+  sheet (``rows.settings_from_names``): GSTIN, filing, reject policy, IMS start, pending limit,
+  cutoff days, and the Filed3B, Generated2B and AnnualReturns tables. Without it, the
+  defaults of rules 2.0 (monthly filer, no GSTIN, reject policy ``block``, no pending limit,
+  IMS from October 2025). The single-row functions treat the row's Action (and Action Date,
+  where there is one) as the version's whole history: the Action Log is not read. A function
   without an action-date argument counts the action as taken on ``as_of``.
+* A blank ``as_of`` is the settings' as-of date when the settings give one, else today.
 
 >>> from datetime import date
 >>> T = date(2025, 12, 10)
@@ -42,6 +46,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from functools import wraps
@@ -71,14 +76,15 @@ from .periods import Period
 from .problems import Problem
 from .rules import evaluate
 from .workbook import rows as R
-from .workbook.layout import ACCOUNTANT_COLUMNS, BOE
+from .workbook.layout import (ACCOUNTANT_COLUMNS, ANNUAL_RETURNS, BOE, FILED_3B, GENERATED_2B,
+                              SETTINGS_NAMES, SETTINGS_RANGE_NAME)
 from .workbook.ops import messages_text
 
 __all__ = [
     "PREFIX", "OK", "WARNING", "TABLE_COLUMNS", "EXCEL_ERRORS", "GST_START", "BadArgument",
     "boe_status", "boe_itc", "boe_2b_period", "boe_check", "boe_cutoff", "boe_days_left",
     "gstin_check", "port_code_check", "boe_number_text", "boe_table", "gstr3b_4a1",
-    "unexpected_error",
+    "unexpected_error", "read_settings", "SheetSettings",
 ]
 
 PREFIX = "#IMS: "
@@ -214,8 +220,11 @@ def _date(value: Any, label: str) -> date:
     return day
 
 
-def _as_of(value: Any, today: date | None) -> date:
+def _as_of(value: Any, today: date | None, sheet: SheetSettings | None = None) -> date:
+    """The as-of argument; blank: the settings' as-of date, else today."""
     if _blank(_one(value, "As-of date")):
+        if sheet is not None and sheet.as_of is not None:
+            return sheet.as_of
         return today or _today()
     return _date(value, "As-of date")
 
@@ -305,18 +314,146 @@ def _period(value: Any, label: str) -> Period:
 
 
 # ---------------------------------------------------------------------------------------------
+# The workbook's settings (the ``settings`` argument)
+
+
+@dataclass(frozen=True)
+class SheetSettings:
+    """What the ``settings`` argument gave: the rules' settings and the sheet's as-of date."""
+
+    rules: Settings
+    as_of: date | None = None
+
+
+_DEFAULTS = SheetSettings(_SETTINGS)
+
+
+def _key(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+# The words a settings range may name a setting by: the Settings sheet's label, the defined
+# name, or the JSON engine's key.
+_ENGINE_KEYS = {"IMS_GSTIN": "gstin", "IMS_FILING": "filing", "IMS_AS_OF": "as_of",
+                "IMS_REJECT_POLICY": "reject_policy", "IMS_START": "ims_start",
+                "IMS_PENDING_LIMIT": "pending_limit", "IMS_CUTOFF_DAYS": "cutoff_warning_days",
+                "IMS_TOLERANCE": "tolerance"}
+_SETTING_WORDS = {_key(word): s.name for s in SETTINGS_NAMES
+                  for word in (s.label, s.name, _ENGINE_KEYS[s.name])}
+# The header pairs of the Settings sheet's tables, and the row keys settings_from_names reads.
+_TABLE_HEADERS = {
+    (_key(FILED_3B.headers[0]), _key(FILED_3B.headers[1])): FILED_3B,
+    (_key(GENERATED_2B.headers[0]), _key(GENERATED_2B.headers[1])): GENERATED_2B,
+    (_key(ANNUAL_RETURNS.headers[0]), _key(ANNUAL_RETURNS.headers[1])): ANNUAL_RETURNS,
+}
+_SETTINGS_HINT = (f"give the name {SETTINGS_RANGE_NAME} (the Settings sheet from its header "
+                  "row), or leave it blank for the defaults")
+
+
+def _grid(value: Any) -> list[list[Any]]:
+    if not isinstance(value, (list, tuple)):
+        return [[value]]
+    if not any(isinstance(row, (list, tuple)) for row in value):
+        return [list(value)]
+    return [list(row) if isinstance(row, (list, tuple)) else [row] for row in value]
+
+
+def read_settings(value: Any) -> SheetSettings:
+    """The ``settings`` argument: a range holding the Settings sheet (``IMS_SETTINGS``), or
+    any range of rows "setting, value" (a label such as ``Reject policy``, a defined name
+    such as ``IMS_REJECT_POLICY``, or the engine's key ``reject_policy``) with, anywhere in
+    it, the Filed3B, Generated2B and AnnualReturns tables by their header rows. Blank: the
+    defaults of rules 2.0. Values are read as Recompute reads the sheet; a bad one is a bad
+    argument, never a silent default.
+
+    >>> read_settings([["Reject policy", "warn"], ["IMS start (MMYYYY)", "092025"]]).rules.reject_policy
+    <RejectPolicy.WARN: 'warn'>
+    >>> read_settings([["Pending limit", "two_periods"]])
+    Traceback (most recent call last):
+    ...
+    ims_xl.sheet_functions.BadArgument: Settings: Pending limit: 'two_periods' is not a choice. Choose one from the dropdown: none, one_period, section_16_4.
+    """
+    grid = _grid(value)
+    if all(_blank(cell) for row in grid for cell in row):
+        return _DEFAULTS
+    names: dict[str, Any] = {}
+    tables: dict[str, list[dict[str, Any]]] = {}
+    for r, row in enumerate(grid):
+        c = 0
+        while c < len(row):
+            cell = row[c]
+            right = row[c + 1] if c + 1 < len(row) else None
+            if not isinstance(cell, str) or not cell.strip():
+                c += 1
+                continue
+            spec = _TABLE_HEADERS.get((_key(cell), _key(right))) if isinstance(right, str) \
+                else None
+            if spec is not None:
+                tables[spec.name] = _table_below(grid, r, c, spec)
+                c += 2
+                continue
+            name = _SETTING_WORDS.get(_key(cell))
+            if name is not None:
+                if name in names:
+                    raise BadArgument(f"Settings: {cell.strip()!r} is there twice: "
+                                      + _SETTINGS_HINT)
+                names[name] = _setting_value(right, cell.strip())
+                c += 2
+                continue
+            c += 1
+    if not names and not tables:
+        raise BadArgument("Settings: no setting found in the range: " + _SETTINGS_HINT)
+    rules, as_of, _, problems = R.settings_from_names(
+        names, tables.get(FILED_3B.name, []), tables.get(GENERATED_2B.name, []),
+        tables.get(ANNUAL_RETURNS.name, []))
+    if problems:
+        first = problems[0]
+        shown = f" ({first.value!r})" if first.value and first.value not in first.message \
+            else ""
+        raise BadArgument(f"Settings: {first.message}{shown}. {first.fix}")
+    return SheetSettings(rules, as_of)
+
+
+def _setting_value(value: Any, label: str) -> Any:
+    error = _error_text(value)
+    if error is not None:
+        raise BadArgument(f"Settings: {label} is the Excel error {error}")
+    return value
+
+
+def _table_below(grid: list[list[Any]], r: int, c: int, spec) -> list[dict[str, Any]]:
+    """The rows under a table's header cells (at row ``r``, columns ``c`` and ``c + 1``),
+    keyed by the table's own headers, to the end of the range (blank rows are skipped by
+    the reader)."""
+    rows = []
+    first, second = spec.headers
+    for row in grid[r + 1:]:
+        a = row[c] if c < len(row) else None
+        b = row[c + 1] if c + 1 < len(row) else None
+        for cell, header in ((a, first), (b, second)):
+            error = _error_text(cell)
+            if error is not None:
+                raise BadArgument(f"Settings: table {spec.name}, column {header}: the Excel "
+                                  f"error {error}")
+        rows.append({first: a, second: b})
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------
 # One BoE, one action
 
 
 def _single(ref_date: date, code: ActionCode, raw: str, action_date: date, remark: str,
-            as_of: date, igst: Decimal = ZERO, cess: Decimal = ZERO) -> VersionResult:
-    """Evaluate one original BoE whose whole history is one action (none for no action)."""
+            as_of: date, settings: Settings, igst: Decimal = ZERO, cess: Decimal = ZERO
+            ) -> VersionResult:
+    """Evaluate one original BoE whose whole history is one action (none for no action),
+    of the settings' GSTIN, in the period of its reference date."""
     version = BoeVersion(id=_ROW, section=Section.IMPG, amendment=False, port_code="",
                          boe_number="", boe_date=ref_date, ref_date=ref_date, igst=igst,
                          cess=cess)
     actions = [] if code is ActionCode.NO_ACTION else [
         Action(record_id=_ROW, code=code, date=action_date, remark=remark, raw=raw)]
-    result = evaluate([version], actions, _SETTINGS, as_of).records[0]
+    result = evaluate([version], actions, settings, as_of).records[0]
     if ref_date > as_of:  # the rules' own sentence for it
         order = next(m for m in result.messages if m.code == "DATE_ORDER")
         raise BadArgument(order.text)
@@ -330,34 +467,39 @@ def _status_text(result: VersionResult) -> str:
 
 
 @_answers
-def boe_status(action: Any, ref_date: Any, as_of: Any = None, remark: Any = None, *,
-               today: date | None = None) -> str:
+def boe_status(action: Any, ref_date: Any, as_of: Any = None, remark: Any = None,
+               settings: Any = None, *, today: date | None = None) -> str:
     """``Accepted``, ``Deemed accepted``, ``Pending``, ``Rejected``, or
     ``Open - deemed accepted on DD-MM-YYYY``.
 
     The action is the BoE's whole history and counts as taken on ``as_of`` (there is no
-    action-date argument). The rules apply as everywhere: a Reject is ignored (the default
-    reject policy ``block``: the portal offers none for a BoE), and so is an action that
-    comes after the period closed.
+    action-date argument). The rules apply as everywhere, with the workbook's ``settings``
+    (:func:`read_settings`): under the default reject policy ``block`` a Reject is ignored
+    (the portal offers none for a BoE), under ``warn`` one with a remark is honoured; an
+    action after the period closed, or on a BoE from before IMS, is ignored.
 
     >>> T = date(2025, 12, 10)
     >>> boe_status("Keep Pending", "06-11-2025", T), boe_status("a", "06-10-2025", T)
     ('Pending', 'Deemed accepted')
     >>> boe_status("Reject", "06-11-2025", T, "not ours"), boe_status("Reject", "06-11-2025", T)
     ('Open - deemed accepted on 14-12-2025', 'Open - deemed accepted on 14-12-2025')
+    >>> boe_status("Reject", "06-11-2025", T, "not ours", [["Reject policy", "warn"]])
+    'Rejected'
     >>> boe_status("approve", "06-11-2025", T)
     "#IMS: Action 'approve' is not Accept, Keep Pending, Reject or blank (no action)"
     """
     code, raw = _action(action)
     ref = _date(ref_date, "Reference date")
-    when = _as_of(as_of, today)
+    sheet = read_settings(settings)
+    when = _as_of(as_of, today, sheet)
     note = _remark(remark)
-    return _status_text(_single(ref, code, raw, when, note, when))
+    return _status_text(_single(ref, code, raw, when, note, when, sheet.rules))
 
 
 @_answers
 def boe_itc(igst: Any, cess: Any, action: Any, ref_date: Any, as_of: Any = None,
-            head: Any = None, remark: Any = None, *, today: date | None = None) -> Decimal:
+            head: Any = None, remark: Any = None, settings: Any = None, *,
+            today: date | None = None) -> Decimal:
     """The credit this BoE gives on ``as_of``: IGST plus cess, or one head (``head`` is
     ``IGST`` or ``Cess``); 0 while it gives none (pending, open, rejected).
 
@@ -375,10 +517,11 @@ def boe_itc(igst: Any, cess: Any, action: Any, ref_date: Any, as_of: Any = None,
     cess_d = _amount(cess, "Cess")
     code, raw = _action(action)
     ref = _date(ref_date, "Reference date")
-    when = _as_of(as_of, today)
+    sheet = read_settings(settings)
+    when = _as_of(as_of, today, sheet)
     which = _head(head)
     note = _remark(remark)
-    result = _single(ref, code, raw, when, note, when, igst_d, cess_d)
+    result = _single(ref, code, raw, when, note, when, sheet.rules, igst_d, cess_d)
     if result.itc is None:
         return ZERO
     if which is None:
@@ -388,7 +531,8 @@ def boe_itc(igst: Any, cess: Any, action: Any, ref_date: Any, as_of: Any = None,
 
 @_answers
 def boe_2b_period(ref_date: Any, action: Any, action_date: Any = None, as_of: Any = None,
-                  remark: Any = None, *, today: date | None = None) -> str:
+                  remark: Any = None, settings: Any = None, *,
+                  today: date | None = None) -> str:
     """The period (``MMYYYY`` text) whose GSTR-2B shows this BoE: as ITC available
     (accepted or deemed accepted) or as ITC rejected. While it is in no GSTR-2B yet:
     ``Pending``, or ``Open until DD-MM-YYYY`` (the day it will be deemed accepted into the
@@ -406,10 +550,11 @@ def boe_2b_period(ref_date: Any, action: Any, action_date: Any = None, as_of: An
     """
     ref = _date(ref_date, "Reference date")
     code, raw = _action(action)
-    when = _as_of(as_of, today)
+    sheet = read_settings(settings)
+    when = _as_of(as_of, today, sheet)
     acted = _optional_date(action_date, "Action date", when)
     note = _remark(remark)
-    result = _single(ref, code, raw, acted, note, when)
+    result = _single(ref, code, raw, acted, note, when, sheet.rules)
     period = result.itc_period or result.rejected_period
     if period is not None:
         return str(period)
@@ -421,18 +566,19 @@ def boe_2b_period(ref_date: Any, action: Any, action_date: Any = None, as_of: An
 # Which of the rules' messages BOE_CHECK reports, in the order of its arguments.
 _CHECK_ERRORS = ("PORT_CODE_INVALID", "BOE_NUMBER_INVALID")
 _CHECK_ACTION_ERRORS = ("ACTION_UNKNOWN", "REJECT_NEEDS_REMARK", "REJECT_BLOCKED")
-_CHECK_WARNINGS = ("PORT_CODE_UNUSUAL", "REJECT_NOT_ON_PORTAL")
+_CHECK_WARNINGS = ("PORT_CODE_UNUSUAL", "ACTION_BEFORE_IMS", "REJECT_NOT_ON_PORTAL")
 _MISSING_BOE_DATE = "The BoE date is missing"
 
 
 @_answers
 def boe_check(port_code: Any, boe_no: Any, boe_date: Any, ref_date: Any, action: Any = None,
-              remark: Any = None, *, today: date | None = None) -> str:
+              remark: Any = None, settings: Any = None, *, today: date | None = None) -> str:
     """``OK``, or the first problem with a BoE row's data and action, in the rules' own
     words: port code, BoE number, BoE date, reference date, their order (the reference date
     may not be after today), the action word, a Reject's remark. When there is no error,
-    the first warning (an unusual port code, a Reject the portal may refuse) prefixed
-    ``Warning: ``.
+    the first warning (an unusual port code, an action on a BoE from before IMS, a Reject
+    the portal may refuse) prefixed ``Warning: ``. The ``settings`` decide which Reject
+    message applies (reject policy) and where IMS starts.
 
     Timing is not checked here (cutoffs, actions after a period closed): use BOE_STATUS.
 
@@ -450,12 +596,13 @@ def boe_check(port_code: Any, boe_no: Any, boe_date: Any, ref_date: Any, action:
                                                                            "Reference date")}
     raw = _shown(_one(action, "Action"))
     note = _remark(remark)
+    rules = read_settings(settings).rules
     when = today or _today()
     problems: list[Problem] = []
     version = R.version_from_row(cells, vid=_ROW, sheet=BOE.sheet, line=1, problems=problems)
     actions = [Action(record_id=_ROW, code=parse_action(raw), date=when, remark=note, raw=raw)
                ] if raw else []
-    found = evaluate([version], actions, _SETTINGS, when).records[0].messages
+    found = evaluate([version], actions, rules, when).records[0].messages
 
     def texts(*codes: str) -> list[str]:
         return [m.text for m in found if m.code in codes]
@@ -483,7 +630,7 @@ def boe_check(port_code: Any, boe_no: Any, boe_date: Any, ref_date: Any, action:
 
 
 @_answers
-def boe_cutoff(period_or_date: Any) -> date:
+def boe_cutoff(period_or_date: Any, settings: Any = None) -> date:
     """The day GSTR-2B of the period is generated (the 14th of the next month): the last day
     to act before a BoE with no action is deemed accepted. Takes a period ``MMYYYY`` (text or
     number; ``12026`` is read as 012026) or any date in the period.
@@ -493,18 +640,23 @@ def boe_cutoff(period_or_date: Any) -> date:
     >>> boe_cutoff("132025")
     "#IMS: Period or date: '132025' is not a period (MMYYYY, such as 102025)"
     """
-    return gst_calendar.gstr2b_date(_period(period_or_date, "Period or date"), _SETTINGS)
+    rules = read_settings(settings).rules
+    period = _period(period_or_date, "Period or date").for_filing(rules.filing)
+    return gst_calendar.gstr2b_date(period, rules)
 
 
 @_answers
-def boe_days_left(period_or_date: Any, as_of: Any = None, *, today: date | None = None) -> int:
+def boe_days_left(period_or_date: Any, as_of: Any = None, settings: Any = None, *,
+                  today: date | None = None) -> int:
     """Days from ``as_of`` to :func:`boe_cutoff` (0 on the day, negative after it).
 
     >>> boe_days_left("112025", date(2025, 12, 10)), boe_days_left("112025", "14-12-2025")
     (4, 0)
     """
     period = _period(period_or_date, "Period or date")
-    return gst_calendar.days_to_cutoff(period, _SETTINGS, _as_of(as_of, today))
+    sheet = read_settings(settings)
+    return gst_calendar.days_to_cutoff(period.for_filing(sheet.rules.filing), sheet.rules,
+                                       _as_of(as_of, today, sheet))
 
 
 @_answers
@@ -592,7 +744,7 @@ def _header_map(row: list[Any]) -> dict[str, int] | None:
 class _TableRun:
     """A BoE table read and evaluated once: one version and at most one action per row."""
 
-    def __init__(self, table: Any, as_of: date):
+    def __init__(self, table: Any, as_of: date, settings: Settings = _SETTINGS):
         rows = _table_rows(table)
         columns = _header_map(rows[0])
         self.header = columns is not None
@@ -645,7 +797,7 @@ class _TableRun:
                 self.problems.append(found)
             self.rows = len(data)
             self.versions = versions
-            self.evaluation: Evaluation = evaluate(versions, actions, _SETTINGS, as_of)
+            self.evaluation: Evaluation = evaluate(versions, actions, settings, as_of)
 
     def _action_date(self, value: Any, line: int, found: list[Problem]) -> date:
         if value.__class__ is datetime:
@@ -682,7 +834,8 @@ class _TableRun:
 
 
 @_answers
-def boe_table(table: Any, as_of: Any = None, *, today: date | None = None) -> list[list[Any]]:
+def boe_table(table: Any, as_of: Any = None, settings: Any = None, *,
+              today: date | None = None) -> list[list[Any]]:
     """The computed columns of a whole BoE table in one call, as rows of Status, 2B Period,
     ITC IGST, ITC Cess and Messages: one row per input row, in the same order, with a header
     row when the input had one. ITC is None (a blank cell) when the row gives no credit;
@@ -702,13 +855,14 @@ def boe_table(table: Any, as_of: Any = None, *, today: date | None = None) -> li
     >>> rows[0], rows[1][:4]
     (['Status', '2B Period', 'ITC IGST', 'ITC Cess', 'Messages'], ['Accepted', '102025', Decimal('18000.0'), Decimal('0')])
     """
-    when = _as_of(as_of, today)
-    return _TableRun(table, when).result_rows()
+    sheet = read_settings(settings)
+    when = _as_of(as_of, today, sheet)
+    return _TableRun(table, when, sheet.rules).result_rows()
 
 
 @_answers
-def gstr3b_4a1(table: Any, period: Any, head: Any = None, as_of: Any = None, *,
-               today: date | None = None) -> Decimal:
+def gstr3b_4a1(table: Any, period: Any, head: Any = None, as_of: Any = None,
+               settings: Any = None, *, today: date | None = None) -> Decimal:
     """GSTR-3B Table 4(A)(1) for ``period`` from the BoE table (read as :func:`boe_table`
     reads it): IGST plus cess, or one head. 0 for a period before the table's first.
 
@@ -720,11 +874,14 @@ def gstr3b_4a1(table: Any, period: Any, head: Any = None, as_of: Any = None, *,
     """
     wanted = _period(period, "Period")
     which = _head(head)
-    when = _as_of(as_of, today)
-    run = _TableRun(table, when)
+    sheet = read_settings(settings)
+    filing = sheet.rules.filing
+    wanted = wanted.for_filing(filing)   # a quarterly filer's month: its quarter
+    when = _as_of(as_of, today, sheet)
+    run = _TableRun(table, when, sheet.rules)
     figures = run.evaluation.periods.get(wanted)
     if figures is None:
-        if wanted > Period.containing(when):
+        if wanted > Period.containing(when, filing):
             raise BadArgument(f"period {wanted} has not started on the as-of date "
                               f"{format_date(when)}")
         return ZERO

@@ -142,6 +142,15 @@ def copy(src: Path, tmp_path: Path, name: str = "wb.xlsx") -> Path:
     return out
 
 
+def reject_policy_warn(path: Path) -> Path:
+    """Choose reject policy warn in Settings: the demo's accountant rejected a BoE with a
+    remark, which under the default block of rules 2.0 is an error on its row."""
+    book = OpenpyxlBook(path, quiet=True)
+    book.write_name("IMS_REJECT_POLICY", "warn")
+    book.save()
+    return path
+
+
 def run(tag: str, path: Path | None, ui: FakeUI, tmp_path: Path, **kw) -> str | None:
     book = OpenpyxlBook(path, confirm=ui.confirm, quiet=True) if path is not None else None
     return ribbon.dispatch(tag, book=book, ui=ui, log_file=tmp_path / "ribbon.log",
@@ -360,7 +369,7 @@ def test_reconcile_keeps_the_accountants_columns_exactly(tmp_path, demo_template
 # --- validate ----------------------------------------------------------------------------------
 
 def test_validate_reports_and_changes_nothing(tmp_path, demo_template):
-    path = copy(demo_template, tmp_path)
+    path = reject_policy_warn(copy(demo_template, tmp_path))
     set_cells(path, L.BOE, 2, BoE_Date="31-02-2025")
     set_cells(path, L.BOE, 5, Action="Keep Pending", Remark="in the bonded warehouse")
     before = path.read_bytes()
@@ -376,8 +385,14 @@ def test_validate_reports_and_changes_nothing(tmp_path, demo_template):
 
 def test_validate_clean_workbook(tmp_path, demo_template):
     ui = FakeUI()
-    message = run("validate", copy(demo_template, tmp_path), ui, tmp_path)
+    message = run("validate", reject_policy_warn(copy(demo_template, tmp_path)), ui, tmp_path)
     assert "No row has an error" in message and "Action Log yet" not in message
+
+
+def test_validate_names_the_reject_the_default_policy_refuses(tmp_path, demo_template):
+    message = run("validate", copy(demo_template, tmp_path), FakeUI(), tmp_path)
+    assert "1 row(s) with errors" in message and "BoE sheet row 30" in message
+    assert "ERROR REJECT_BLOCKED" in message and "Nothing was changed" in message
 
 
 # --- recompute ---------------------------------------------------------------------------------

@@ -33,9 +33,10 @@ from ims_xl.identifiers import boe_number as boe_number_id
 from ims_xl.identifiers import gstin as gstin_id
 from ims_xl.identifiers import port_code as port_code_id
 from ims_xl.messages import message
-from ims_xl.models import (Action, ActionCode, BoeVersion, RejectPolicy, Section, Settings,
-                           Status)
-from ims_xl.periods import Period
+from ims_xl.gst_calendar import gstr2b_date
+from ims_xl.models import (Action, ActionCode, BoeVersion, PendingLimit, RejectPolicy, Section,
+                           Settings, Status)
+from ims_xl.periods import Filing, Period
 from ims_xl.rules import evaluate
 from ims_xl.workbook import rows as R
 from ims_xl.workbook.layout import BOE
@@ -65,7 +66,8 @@ def d(text: str) -> date:
     return datetime.strptime(text, "%d-%m-%Y").date()
 
 
-def engine_one(word, ref: date, acted: date, remark: str, as_of: date, igst="0", cess="0"):
+def engine_one(word, ref: date, acted: date, remark: str, as_of: date, igst="0", cess="0",
+               rules: Settings | None = None):
     """The rules engine on one BoE built here, independently of sheet_functions."""
     version = BoeVersion(id="x", section=Section.IMPG, amendment=False, port_code="INNSA1",
                          boe_number="2566282", boe_date=ref, ref_date=ref,
@@ -73,7 +75,7 @@ def engine_one(word, ref: date, acted: date, remark: str, as_of: date, igst="0",
     code = parse_action(word)
     actions = [] if code is ActionCode.NO_ACTION else [
         Action("x", code, acted, remark, raw=word or "")]
-    return evaluate([version], actions, Settings(), as_of).records[0]
+    return evaluate([version], actions, rules or Settings(), as_of).records[0]
 
 
 def engine_status_text(result) -> str:
@@ -838,6 +840,270 @@ def test_fast_row_reader_takes_the_plain_rows():
 
 
 # ---------------------------------------------------------------------------------------------
+# The workbook's settings: the last argument, IMS_SETTINGS
+
+
+@pytest.fixture(scope="module")
+def template_book(tmp_path_factory):
+    from workbook_template.template import build_template
+    path = tmp_path_factory.mktemp("settings") / "book.xlsx"
+    build_template(path, gstin="27AAPFU0939F1ZV")
+    return path
+
+
+def settings_range(path: Path) -> list[list]:
+    """The range IMS_SETTINGS of a workbook as xlwings passes it to a function: rows of cells,
+    numbers as float, dates as datetime, blanks as None."""
+    import openpyxl
+    wb = openpyxl.load_workbook(path, data_only=True)
+    ref = wb.defined_names["IMS_SETTINGS"].attr_text.split("!")[1].replace("$", "")
+    return [[float(c.value) if type(c.value) is int else c.value for c in row]
+            for row in wb["Settings"][ref]]
+
+
+def test_settings_range_of_a_new_workbook_is_what_recompute_reads(template_book):
+    from ims_xl.workbook.fast_book import FastBook
+    from ims_xl.workbook.state import read_settings
+    rules, as_of, _, _ = read_settings(FastBook(template_book))
+    got = sf.read_settings(settings_range(template_book))
+    assert got.rules == rules == Settings(gstin="27AAPFU0939F1ZV") and got.as_of is as_of is None
+
+
+def test_settings_range_with_every_setting_changed_is_what_recompute_reads(template_book,
+                                                                           tmp_path):
+    """Every value and table of the sheet, changed: the functions and Recompute agree."""
+    from ims_xl.workbook.fast_book import FastBook
+    from ims_xl.workbook.layout import ANNUAL_RETURNS, FILED_3B, GENERATED_2B
+    from ims_xl.workbook.openpyxl_book import OpenpyxlBook
+    from ims_xl.workbook.state import read_settings
+    path = tmp_path / "changed.xlsx"
+    path.write_bytes(template_book.read_bytes())
+    book = OpenpyxlBook(path, quiet=True)
+    for name, value in {"IMS_FILING": "quarterly", "IMS_AS_OF": date(2026, 1, 5),
+                        "IMS_REJECT_POLICY": "warn", "IMS_START": "112025",
+                        "IMS_PENDING_LIMIT": "section_16_4", "IMS_CUTOFF_DAYS": 5}.items():
+        book.write_name(name, value)
+    book.write_table(FILED_3B, [{"Period": "122025", "Filed on": date(2026, 1, 19)}])
+    book.write_table(GENERATED_2B, [{"Period": "122025", "Generated on": date(2026, 1, 16)}])
+    book.write_table(ANNUAL_RETURNS, [{"Financial Year": "2025-26",
+                                       "Filed on": date(2026, 10, 1)}])
+    book.save()
+    rules, as_of, _, problems = read_settings(FastBook(path))
+    assert problems == []
+    got = sf.read_settings(settings_range(path))
+    assert got.rules == rules and got.as_of == as_of == date(2026, 1, 5)
+    assert (rules.reject_policy, rules.ims_start, rules.pending_limit, rules.cutoff_warning_days,
+            rules.generated_2b, rules.annual_return_filed) == (
+        RejectPolicy.WARN, Period(2025, 11), PendingLimit.SECTION_16_4, 5,
+        {Period(2025, 12): date(2026, 1, 16)}, {2025: date(2026, 10, 1)})
+    # and the functions use them: the quarter's GSTR-2B date from Generated2B
+    assert U.BOE_CUTOFF("112025", settings_range(path)) == datetime(2026, 1, 16)
+
+
+def test_settings_rows_by_label_name_or_engine_key():
+    by_label = sf.read_settings([["Reject policy", "warn"], ["Pending limit", "one_period"]])
+    by_name = sf.read_settings([["IMS_REJECT_POLICY", "warn"], ["ims_pending_limit", "one_period"]])
+    by_key = sf.read_settings([["reject_policy", " WARN "], ["pending_limit", "one_period"]])
+    assert by_label == by_name == by_key
+    assert by_key.rules == Settings(reject_policy=RejectPolicy.WARN,
+                                    pending_limit=PendingLimit.ONE_PERIOD)
+    # a column pair anywhere in the range, and one row passed flat
+    assert sf.read_settings([[None, None, "IMS start (MMYYYY)", 92025.0]]).rules.ims_start == \
+        Period(2025, 9)   # Excel dropped the leading zero of 092025
+    assert sf.read_settings(["Filing frequency", "quarterly"]).rules.filing.value == "quarterly"
+
+
+@pytest.mark.parametrize("blank", [None, "", [[None]], [[None, ""], ["  ", None]], []])
+def test_blank_settings_are_the_defaults_of_rules_2_0(blank):
+    assert sf.read_settings(blank) == sf.SheetSettings(Settings())
+    assert U.BOE_STATUS("Reject", "06-11-2025", T, "not ours", blank) == \
+        "Open - deemed accepted on 14-12-2025"
+
+
+@pytest.mark.parametrize("settings_value, expected", [
+    ([["Reject policy", "blok"]],
+     "#IMS: Settings: Reject policy: 'blok' is not a choice. Choose one from the "
+     "dropdown: block, warn, allow."),
+    ([["IMS start (MMYYYY)", "13-2025"]],
+     "#IMS: Settings: IMS start: period '13-2025' is not MMYYYY (month 01-12, then a four-digit "
+     "year). Write the first period IMS handles as MMYYYY, such as 102025, or leave "
+     "it blank."),
+    ([["GSTIN", "27AAPFU0939F1ZX"]], None),
+    ([["Reject policy", "#N/A"]], "#IMS: Settings: Reject policy is the Excel error #N/A"),
+    ([["Reject policy", "warn"], ["reject_policy", "block"]],
+     "#IMS: Settings: 'reject_policy' is there twice: give the name IMS_SETTINGS (the Settings "
+     "sheet from its header row), or leave it blank for the defaults"),
+    ("warn", "#IMS: Settings: no setting found in the range: give the name IMS_SETTINGS (the "
+             "Settings sheet from its header row), or leave it blank for the defaults"),
+    ([["Financial Year", "Filed on"], ["2025-27", dt(date(2026, 10, 1))]],
+     "#IMS: Settings: AnnualReturns row 1: '2025-27' is not a financial year: write it as "
+     "YYYY-YY (2025-26). Write the financial year as YYYY-YY, such as 2025-26."),
+    ([["Period", "Filed on"], ["112025", "#VALUE!"]],
+     "#IMS: Settings: table Filed3B, column Filed on: the Excel error #VALUE!"),
+])
+def test_bad_settings_are_a_sentence_not_a_silent_default(settings_value, expected):
+    answer = U.BOE_STATUS("Accept", "06-11-2025", T, None, settings_value)
+    if expected is None:   # the GSTIN's own sentence
+        assert answer.startswith("#IMS: Settings: GSTIN '27AAPFU0939F1ZX' fails its check")
+    else:
+        assert answer == expected
+    for fn in (lambda: U.BOE_CUTOFF("112025", settings_value),
+               lambda: U.BOE_TABLE(sample_rows(), AS_OF, settings_value),
+               lambda: U.GSTR3B_4A1(sample_rows(), "112025", None, AS_OF, settings_value),
+               lambda: U.BOE_CHECK("INNSA1", "2566282", "03-10-2025", "06-10-2025", None, None,
+                                   settings_value)):
+        assert fn().startswith("#IMS: Settings: ")
+
+
+WARN = [["Reject policy", "warn"]]
+SETTING_CASES = [
+    # settings rows, rules as the engine takes them, action, ref, acted, as-of, remark
+    (WARN, Settings(reject_policy=RejectPolicy.WARN),
+     "Reject", "06-11-2025", "09-12-2025", T, "not ours"),
+    ([["Reject policy", "allow"]], Settings(reject_policy=RejectPolicy.ALLOW),
+     "Reject", "06-11-2025", "09-12-2025", date(2025, 12, 15), "not ours"),
+    (WARN, Settings(reject_policy=RejectPolicy.WARN),
+     "Reject", "06-11-2025", "09-12-2025", T, None),                 # no remark: ignored
+    ([["IMS start (MMYYYY)", "092025"]], Settings(ims_start=Period(2025, 9)),
+     "Keep Pending", "20-09-2025", "05-10-2025", date(2025, 10, 20), None),
+    ([], Settings(), "Keep Pending", "20-09-2025", "05-10-2025", date(2025, 10, 20), None),
+    ([["Pending limit", "one_period"]], Settings(pending_limit=PendingLimit.ONE_PERIOD),
+     "Keep Pending", "06-10-2025", "05-11-2025", date(2025, 12, 21), None),
+    ([["Pending limit", "one_period"]], Settings(pending_limit=PendingLimit.ONE_PERIOD),
+     "Keep Pending", "06-10-2025", "05-11-2025", date(2025, 12, 18), None),
+    ([["Filing frequency", "quarterly"], ["GSTIN", "27AAPFU0939F1ZV"]],
+     Settings(filing=Filing.QUARTERLY, gstin="27AAPFU0939F1ZV"),
+     None, "06-10-2025", None, date(2026, 1, 10), None),
+    ([["Period", "Filed on"], ["102025", dt(date(2025, 11, 12))]],
+     Settings(filed_3b={Period(2025, 10): date(2025, 11, 12)}),
+     "Accept", "06-10-2025", "15-11-2025", T, None),                 # after the real filing
+    ([["Period", "Generated on"], ["112025", dt(date(2025, 12, 16))]],
+     Settings(generated_2b={Period(2025, 11): date(2025, 12, 16)}),
+     None, "06-11-2025", None, date(2025, 12, 15), None),
+]
+
+
+@pytest.mark.parametrize("rows, rules, action, ref, acted, as_of, remark", SETTING_CASES)
+def test_single_row_functions_follow_the_settings_as_the_engine(rows, rules, action, ref, acted,
+                                                                as_of, remark):
+    result = engine_one(action, d(ref), d(acted) if acted else as_of, remark or "", as_of,
+                        "18000", "0", rules)
+    default = engine_one(action, d(ref), d(acted) if acted else as_of, remark or "", as_of,
+                         "18000", "0")
+    period = result.itc_period or result.rejected_period
+    if acted is None:
+        assert U.BOE_STATUS(action, ref, as_of, remark, rows) == engine_status_text(result)
+    if period is not None:
+        assert U.BOE_2B_PERIOD(ref, action, acted, as_of, remark, rows) == str(period)
+    else:
+        assert U.BOE_2B_PERIOD(ref, action, acted, as_of, remark, rows) == (
+            f"Open until {format_date(result.deemed_on)}" if result.status is Status.OPEN
+            else result.status.label)
+    if acted is None or acted == format_date(as_of):
+        itc = float(result.itc.igst) if result.itc else 0.0
+        assert U.BOE_ITC(18000.0, 0.0, action, ref, as_of, None, remark, rows) == itc
+    # each case is one where the setting changes the engine's result (else it tests nothing):
+    # the answer, or the message on it (warn without a remark: REJECT_NEEDS_REMARK, not
+    # REJECT_BLOCKED; one_period while the next period is open: PENDING_LIMIT)
+    def outcome(r):
+        return r.status, r.itc_period, r.rejected_period, [m.code for m in r.messages]
+    if rows:
+        assert outcome(result) != outcome(default)
+
+
+def test_the_settings_as_of_date_is_used_when_the_argument_is_blank(today):
+    ims = [["As-of date (blank = today)", dt(date(2025, 12, 15))]]
+    assert U.BOE_STATUS(None, "06-11-2025", None, None, ims) == "Deemed accepted"
+    assert U.BOE_STATUS(None, "06-11-2025", None, None) == "Open - deemed accepted on 14-12-2025"
+    assert U.BOE_STATUS(None, "06-11-2025", T, None, ims) == "Open - deemed accepted on 14-12-2025"
+    assert U.BOE_DAYS_LEFT("112025", None, ims) == -1
+    assert U.BOE_TABLE(sample_rows(), None, ims) == U.BOE_TABLE(sample_rows(), AS_OF)
+
+
+def test_boe_check_follows_the_reject_policy_and_the_ims_start(today):
+    args = ("INNSA1", "2566282", "03-11-2025", "06-11-2025")
+    blocked = U.BOE_CHECK(*args, "Reject", "not ours")
+    assert blocked == message("REJECT_BLOCKED").text
+    assert U.BOE_CHECK(*args, "Reject", None, WARN) == message("REJECT_NEEDS_REMARK").text
+    assert U.BOE_CHECK(*args, "Reject", "not ours", WARN) == (
+        sf.WARNING + message("REJECT_NOT_ON_PORTAL").text)
+    assert U.BOE_CHECK(*args, "Reject", "not ours", [["Reject policy", "allow"]]) == "OK"
+    before = U.BOE_CHECK("INNSA1", "2566282", "03-09-2025", "06-09-2025", "Keep Pending")
+    assert before.startswith(sf.WARNING) and "straight to GSTR-2B" in before
+    assert U.BOE_CHECK("INNSA1", "2566282", "03-09-2025", "06-09-2025", "Keep Pending", None,
+                       [["IMS start (MMYYYY)", "092025"]]) == "OK"
+
+
+def test_boe_cutoff_and_days_left_of_a_quarterly_filer():
+    quarterly = [["Filing frequency", "quarterly"]]
+    assert U.BOE_CUTOFF("112025") == datetime(2025, 12, 14)
+    assert U.BOE_CUTOFF("112025", quarterly) == datetime(2026, 1, 14)   # the Oct-Dec quarter
+    assert U.BOE_CUTOFF("03-11-2025", quarterly) == datetime(2026, 1, 14)
+    assert U.BOE_DAYS_LEFT("102025", T, quarterly) == 35
+    assert gstr2b_date(Period(2025, 12), Settings(filing=Filing.QUARTERLY)) \
+        == date(2026, 1, 14)
+
+
+OURS, THEIRS = "27AAPFU0939F1ZV", "24AAUPV7468F1ZW"
+
+
+def gstin_rows():
+    """An original credited in October, moved to another GSTIN by a December amendment (no
+    action: deemed accepted in December), and another GSTIN's BoE in November."""
+    rows = [
+        portal_row("IMPG", "No", "INNSA1", "2566282", "03-10-2025", "06-10-2025", "102025",
+                   100000.0, 10000.0, 500.0),
+        portal_row("IMPG", "Yes", "INNSA1", "2566282", "03-10-2025", "05-12-2025", "122025",
+                   100000.0, 10000.0, 500.0),
+        portal_row("IMPG", "No", "INMAA1", "1234567", "01-11-2025", "03-11-2025", "112025",
+                   50000.0, 9000.0, 0.0, "Accept", "10-11-2025"),
+    ]
+    importer = BOE.index("Importer GSTIN")
+    rows[1][importer] = THEIRS
+    rows[2][importer] = "33ABBFR2298H1Z5"
+    return rows
+
+
+def test_boe_table_with_the_gstin_follows_the_engine_for_moved_and_other_gstin():
+    ours = [["GSTIN", OURS]]
+    as_of = date(2026, 1, 15)
+    out = U.BOE_TABLE(gstin_rows(), as_of, ours)
+    versions = [R.version_from_row(dict(zip(BOE.headers, r)), vid=f"v{i}", sheet="BoE", line=i,
+                                   problems=[]) for i, r in enumerate(gstin_rows())]
+    actions = [Action("v2", ActionCode.ACCEPT, date(2025, 11, 10), raw="Accept")]
+    evaluation = evaluate(versions, actions, Settings(gstin=OURS), as_of)
+    for got, result in zip(out, evaluation.records):
+        assert got[:4] == [result.status.label,
+                           str(result.itc_period) if result.itc_period else "",
+                           float(result.itc.igst) if result.itc else None,
+                           float(result.itc.cess) if result.itc else None]
+        assert got[4] == messages_text(result.messages)
+    assert out[1][:4] == ["Deemed accepted", "122025", -10000.0, -500.0]   # reversed
+    assert "WARNING GSTIN_MOVED" in out[1][4]
+    assert out[2][0] == "Other GSTIN" and out[2][4].startswith("ERROR GSTIN_OTHER")
+    # Without the GSTIN there is no move and no other GSTIN: the settings matter here.
+    assert U.BOE_TABLE(gstin_rows(), as_of)[2][:2] == ["Accepted", "112025"]
+    # 4(A)(1): November leaves the other GSTIN's BoE out; December nets the reversal to 0
+    assert U.GSTR3B_4A1(gstin_rows(), "112025", None, as_of, ours) == 0.0
+    assert U.GSTR3B_4A1(gstin_rows(), "112025", None, as_of) == 9000.0
+    assert U.GSTR3B_4A1(gstin_rows(), "122025", None, as_of, ours) == 0.0
+    assert evaluation.periods[Period(2025, 12)].table_4b2.igst == Decimal("10000")
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=st.lists(st.lists(st.one_of(
+    st.sampled_from(["Reject policy", "IMS start (MMYYYY)", "Pending limit", "GSTIN",
+                     "Filing frequency", "Period", "Filed on", "Financial Year",
+                     "Generated on", "warn", "block", "092025", "2025-26", "#N/A"]),
+    st.none(), st.text(max_size=8), st.floats(allow_nan=False), st.integers(),
+    st.datetimes(min_value=datetime(1900, 3, 1), max_value=datetime(2100, 1, 1))),
+    max_size=6), max_size=6))
+def test_any_settings_range_gives_settings_or_a_sentence(rows):
+    answer = U.BOE_STATUS("Keep Pending", "06-11-2025", T, None, rows)
+    assert isinstance(answer, str) and "unexpected" not in answer, answer
+
+
+# ---------------------------------------------------------------------------------------------
 # The bundled demo: BOE_TABLE against Recompute's own columns
 
 
@@ -854,14 +1120,11 @@ def demo_sheet(tmp_path_factory):
     return values, log, DEMO_AS_OF, out
 
 
-def test_boe_table_on_the_demo_workbook_agrees_with_recompute(demo_sheet, monkeypatch):
-    values, log, as_of, _ = demo_sheet
-    # The demo workbook's Settings sheet still says reject policy 'warn' (the template's
-    # value before rules 2.0), while the worksheet functions use the 2.0 defaults ('block'):
-    # compare like with like until the Settings sheet and the demo data follow 2.0.
-    monkeypatch.setattr(sf, "_SETTINGS", Settings(reject_policy=RejectPolicy.WARN))
+def test_boe_table_on_the_demo_workbook_agrees_with_recompute(demo_sheet):
+    values, log, as_of, path = demo_sheet
     header, rows = values[0], values[1:]
-    out = U.BOE_TABLE(values, as_of)
+    # with the demo's own Settings sheet, as the accountant would pass IMS_SETTINGS
+    out = U.BOE_TABLE(values, as_of, settings_range(path))
     assert out[0] == list(sf.TABLE_COLUMNS) and len(out) == len(values)
     col = {h: header.index(h) for h in header}
     entries: dict[str, int] = {}
@@ -902,6 +1165,7 @@ def test_gstr3b_4a1_on_the_demo_workbook_agrees_with_recompute(demo_sheet):
     from ims_xl.workbook.state import read_state
     values, _, as_of, path = demo_sheet
     state = read_state(OpenpyxlBook(path, quiet=True), as_of=as_of)
+    assert sf.read_settings(settings_range(path)).rules == state.settings
     figures = evaluate_book(state)[0].periods
     # Recompute credits 2566175 (IGST 58,911.33) in November, after its Keep Pending; the
     # row alone has only its Accept of 08-12, so BOE_TABLE's figures have it in October.
@@ -1063,14 +1327,18 @@ def test_decorators_attach_xlwings_metadata(real_xlwings_udfs):
     registered = sorted(n for n in dir(module) if hasattr(getattr(module, n), "__xlfunc__"))
     assert registered == sorted(FUNCTIONS)
     expected_args = {
-        "BOE_STATUS": (["action", "ref_date", "as_of", "remark"], 2),
-        "BOE_ITC": (["igst", "cess", "action", "ref_date", "as_of", "head", "remark"], 4),
-        "BOE_2B_PERIOD": (["ref_date", "action", "action_date", "as_of", "remark"], 2),
-        "BOE_CHECK": (["port_code", "boe_no", "boe_date", "ref_date", "action", "remark"], 4),
-        "BOE_CUTOFF": (["period_or_date"], 1), "BOE_DAYS_LEFT": (["period_or_date", "as_of"], 1),
+        "BOE_STATUS": (["action", "ref_date", "as_of", "remark", "settings"], 2),
+        "BOE_ITC": (["igst", "cess", "action", "ref_date", "as_of", "head", "remark",
+                     "settings"], 4),
+        "BOE_2B_PERIOD": (["ref_date", "action", "action_date", "as_of", "remark",
+                           "settings"], 2),
+        "BOE_CHECK": (["port_code", "boe_no", "boe_date", "ref_date", "action", "remark",
+                       "settings"], 4),
+        "BOE_CUTOFF": (["period_or_date", "settings"], 1),
+        "BOE_DAYS_LEFT": (["period_or_date", "as_of", "settings"], 1),
         "GSTIN_CHECK": (["gstin"], 1), "PORT_CODE_CHECK": (["code"], 1),
-        "BOE_NUMBER": (["value"], 1), "BOE_TABLE": (["table", "as_of"], 1),
-        "GSTR3B_4A1": (["table", "period", "head", "as_of"], 2),
+        "BOE_NUMBER": (["value"], 1), "BOE_TABLE": (["table", "as_of", "settings"], 1),
+        "GSTR3B_4A1": (["table", "period", "head", "as_of", "settings"], 2),
     }
     for name, (args, required) in expected_args.items():
         info = getattr(module, name).__xlfunc__
@@ -1088,6 +1356,9 @@ def test_decorators_attach_xlwings_metadata(real_xlwings_udfs):
     for name in ("BOE_TABLE", "GSTR3B_4A1"):
         table = getattr(module, name).__xlfunc__["argmap"]["table"]
         assert table["options"]["ndim"] == 2
+    for name, (args, _) in expected_args.items():
+        if "settings" in args:   # a one-row settings range still arrives as rows
+            assert getattr(module, name).__xlfunc__["argmap"]["settings"]["options"]["ndim"] == 2
 
 
 def test_excel_help_says_what_the_function_returns_within_255_characters():
@@ -1112,19 +1383,22 @@ def test_vba_wrappers_xlwings_would_import(real_xlwings_udfs):
     vba = out.getvalue()
     signatures = re.findall(r"^Function (.+)$", vba, flags=re.MULTILINE)
     assert signatures == [
-        "BOE_2B_PERIOD(ref_date, action, Optional action_date, Optional as_of, Optional remark)",
-        "BOE_CHECK(port_code, boe_no, boe_date, ref_date, Optional action, Optional remark)",
-        "BOE_CUTOFF(period_or_date)",
-        "BOE_DAYS_LEFT(period_or_date, Optional as_of)",
-        "BOE_ITC(igst, cess, action, ref_date, Optional as_of, Optional head, Optional remark)",
+        "BOE_2B_PERIOD(ref_date, action, Optional action_date, Optional as_of, Optional remark, "
+        "Optional settings)",
+        "BOE_CHECK(port_code, boe_no, boe_date, ref_date, Optional action, Optional remark, "
+        "Optional settings)",
+        "BOE_CUTOFF(period_or_date, Optional settings)",
+        "BOE_DAYS_LEFT(period_or_date, Optional as_of, Optional settings)",
+        "BOE_ITC(igst, cess, action, ref_date, Optional as_of, Optional head, Optional remark, "
+        "Optional settings)",
         "BOE_NUMBER(value)",
-        "BOE_STATUS(action, ref_date, Optional as_of, Optional remark)",
-        "BOE_TABLE(table, Optional as_of)",
+        "BOE_STATUS(action, ref_date, Optional as_of, Optional remark, Optional settings)",
+        "BOE_TABLE(table, Optional as_of, Optional settings)",
         "GSTIN_CHECK(gstin)",
-        "GSTR3B_4A1(table, period, Optional head, Optional as_of)",
+        "GSTR3B_4A1(table, period, Optional head, Optional as_of, Optional settings)",
         "PORT_CODE_CHECK(code)",
     ]
-    assert 'XLPy.CallUDF("udfs.boe_functions", "BOE_TABLE", Array(table, as_of), ' \
+    assert 'XLPy.CallUDF("udfs.boe_functions", "BOE_TABLE", Array(table, as_of, settings), ' \
            "ActiveWorkbook, Application.Caller)" in vba
     # The decorated copy still computes.
     assert module.BOE_STATUS("Accept", "06-11-2025", T) == "Accepted"

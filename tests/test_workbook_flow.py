@@ -31,7 +31,30 @@ def demo(tmp_path_factory):
     return demo_workbook(tmp_path_factory.mktemp("demo"))
 
 
-def test_demo_workbook_values(demo):
+@pytest.fixture(scope="module")
+def demo_warn(tmp_path_factory):
+    """The demo workbook with reject policy warn chosen in Settings and recomputed: the demo's
+    accountant rejected a BoE with a remark, honoured only under warn or allow (rules 2.0)."""
+    from ims_xl.workbook.openpyxl_book import OpenpyxlBook
+
+    path = demo_workbook(tmp_path_factory.mktemp("demo-warn"))
+    book = OpenpyxlBook(path, quiet=True)
+    book.write_name("IMS_REJECT_POLICY", "warn")
+    book.save()
+    cli_ok("recompute", str(path))
+    return path
+
+
+def test_demo_under_the_default_block_keeps_the_credit_of_the_reject(demo):
+    rows = table_rows(demo, "BoE")
+    refused = next(r for r in rows if r["Remark"] == "belongs to our Gujarat GSTIN")
+    assert refused["Status"] == "Open" and refused["Messages"].startswith("ERROR REJECT_BLOCKED")
+    nov = json.loads(cli_ok("summary", str(demo), "--period", "112025", "--json").stdout)
+    assert nov["rejected"]["count"] == 0
+
+
+def test_demo_workbook_values(demo_warn):
+    demo = demo_warn
     rows = table_rows(demo, "BoE")
     assert len(rows) == 40
     status = {}
@@ -70,7 +93,8 @@ def test_demo_workbook_values(demo):
     assert fetch[0]["Status"] == "Filled from the BoE list"
 
 
-def test_summary_json_matches_the_engine(demo):
+def test_summary_json_matches_the_engine(demo_warn):
+    demo = demo_warn
     proc = cli_ok("summary", str(demo), "--period", "112025", "--json")
     nov = json.loads(proc.stdout)
     assert nov["state"] == "open"

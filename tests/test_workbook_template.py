@@ -46,19 +46,93 @@ def test_sheets_and_tables(template):
 def test_settings_names_and_dropdowns(template):
     wb = load_workbook(template)
     names = {n: wb.defined_names[n].attr_text for n in wb.defined_names}
-    for name in ("IMS_GSTIN", "IMS_FILING", "IMS_AS_OF", "IMS_REJECT_POLICY",
+    for name in ("IMS_GSTIN", "IMS_FILING", "IMS_AS_OF", "IMS_REJECT_POLICY", "IMS_START",
                  "IMS_PENDING_LIMIT", "IMS_CUTOFF_DAYS", "IMS_TOLERANCE", "IMS_PERIOD",
-                 "IMS_3B_4A1_IGST", "IMS_3B_4A1_CESS", "IMS_3B_4B2_IGST", "IMS_3B_4B2_CESS"):
+                 "IMS_SETTINGS", "IMS_3B_4A1_IGST", "IMS_3B_4A1_CESS", "IMS_3B_4B2_IGST",
+                 "IMS_3B_4B2_CESS"):
         assert name in names, name
     ws = wb["Settings"]
+    assert [c.value for c in ws[3]][:4] == ["Setting", "Value", "Default", "What it means"]
     assert ws["B4"].value == GSTIN and names["IMS_GSTIN"] == "Settings!$B$4"
     assert ws["B5"].value == "quarterly"
-    assert ws["B7"].value == "warn" and ws["B8"].value == "none" and ws["B9"].value == 3
-    lists = {tuple(str(c) for c in dv.sqref.ranges): dv.formula1 for dv in ws.data_validations.dataValidation}
-    assert lists[("B5",)] == '"monthly,quarterly"'
-    assert lists[("B7",)] == '"warn,block,allow"'
-    assert lists[("B8",)] == '"none,one_period,section_16_4"'
+    # rules 2.0: reject policy block, IMS from October 2025 (text, so 012026 keeps its 0)
+    assert (names["IMS_REJECT_POLICY"], ws["B7"].value, ws["C7"].value) == (
+        "Settings!$B$7", "block", "block")
+    assert (names["IMS_START"], ws["B8"].value, ws["B8"].number_format) == (
+        "Settings!$B$8", "102025", "@")
+    assert ws["B9"].value == "none" and ws["B10"].value == 3
+    assert names["IMS_SETTINGS"] == "Settings!$A$3:$M$200"
+    checks = {tuple(str(c) for c in dv.sqref.ranges): dv for dv in ws.data_validations.dataValidation}
+    assert checks[("B5",)].formula1 == '"monthly,quarterly"'
+    assert checks[("B7",)].formula1 == '"block,warn,allow"'
+    assert checks[("B9",)].formula1 == '"none,one_period,section_16_4"'
+    ims_start = checks[("B8",)]
+    assert ims_start.type == "custom" and "LEN(B8)=6" in ims_start.formula1
+    assert ims_start.showErrorMessage and "MMYYYY" in ims_start.error
+    assert len(checks[("B7",)].prompt) <= 255 and len(checks[("B9",)].prompt) <= 255
     assert names["IMS_3B_4A1_IGST"] == "'GSTR-3B'!$B$6"
+
+
+def test_settings_notes_say_why(template):
+    ws = load_workbook(template)["Settings"]
+    notes = {ws.cell(r, 1).value: ws.cell(r, 4).value for r in range(4, 12)}
+    reject = notes["Reject policy"]
+    # why block is the default, and what to do about a BoE of the wrong importer instead
+    assert "only Accept and Keep Pending" in reject and "GSTIN amendment at customs" in reject
+    pending = notes["Pending limit"].split("\n")
+    assert [line.split(":")[0] for line in pending] == [
+        "none (default)", "one_period", "section_16_4"]
+    assert "annual return" in pending[2] and "30 November" in pending[2]
+    assert "October 2025" in notes["IMS start (MMYYYY)"]
+    defaults = {ws.cell(r, 1).value: ws.cell(r, 3).value for r in range(4, 12)}
+    assert defaults == {"GSTIN": "(none)", "Filing frequency": "monthly",
+                        "As-of date (blank = today)": "today", "Reject policy": "block",
+                        "IMS start (MMYYYY)": "102025", "Pending limit": "none",
+                        "Cutoff warning days": "3", "Match tolerance (Rs per head)": "1.00"}
+
+
+def test_annual_returns_table(template):
+    ws = load_workbook(template)["Settings"]
+    table = ws.tables["AnnualReturns"]
+    assert table.ref == "L3:M4"
+    assert [ws["L3"].value, ws["M3"].value] == ["Financial Year", "Filed on"]
+    assert ws["L4"].number_format == "@" and ws["M4"].number_format == DATE
+    checks = {str(dv.sqref): dv for dv in ws.data_validations.dataValidation}
+    year = checks["L4:L400"]
+    assert year.type == "custom" and "2025-26" in year.error
+    assert checks["M4:M400"].type == "date"
+    assert {ws.tables[t].ref for t in ("Filed3B", "Generated2B")} == {"F3:G4", "I3:J4"}
+
+
+def test_every_setting_of_the_rules_has_a_place_on_the_sheet():
+    """Each field of the rules' Settings is a named cell or a table of the Settings sheet:
+    a setting added to the engine without a cell fails here."""
+    from dataclasses import fields
+
+    from ims_xl.models import Settings
+    from ims_xl.workbook.layout import SETTINGS_NAMES
+    places = {"gstin": "IMS_GSTIN", "filing": "IMS_FILING", "reject_policy": "IMS_REJECT_POLICY",
+              "pending_limit": "IMS_PENDING_LIMIT", "cutoff_warning_days": "IMS_CUTOFF_DAYS",
+              "ims_start": "IMS_START", "filed_3b": "Filed3B", "generated_2b": "Generated2B",
+              "annual_return_filed": "AnnualReturns"}
+    assert {f.name for f in fields(Settings)} == set(places)
+    named = {s.name for s in SETTINGS_NAMES}
+    for field_name, place in places.items():
+        assert place in named or TABLES[place].sheet == "Settings", field_name
+
+
+def test_a_new_workbook_reads_as_the_rules_defaults(template, tmp_path):
+    """What the template writes is what the engine defaults to (besides GSTIN and filing)."""
+    from ims_xl.models import Settings
+    from ims_xl.periods import Filing
+    from ims_xl.workbook.fast_book import FastBook
+    from ims_xl.workbook.state import read_settings
+    settings, as_of, tolerance, problems = read_settings(FastBook(template))
+    assert problems == [] and as_of is None and tolerance == 1
+    assert settings == Settings(gstin=GSTIN, filing=Filing.QUARTERLY)
+    plain = tmp_path / "plain.xlsx"
+    assert run_cli("template", str(plain)).returncode == 0
+    assert read_settings(FastBook(plain))[0] == Settings()
 
 
 def test_boe_sheet_formats_validation_and_locks(template):

@@ -38,15 +38,20 @@ from ims_xl import sheet_functions as sf
 
 CATEGORY = "IMS Bills of Entry"
 
-_AS_OF = ("The as-of date (blank: today). Like TODAY(), the function recalculates whenever "
-          "Excel does, so a blank as-of date moves on at midnight.")
+_AS_OF = ("The as-of date (blank: the settings' as-of date, else today). Like TODAY(), the "
+          "function recalculates whenever Excel does, so a blank as-of date moves on at "
+          "midnight.")
 _ACTION = "Accept, Keep Pending, Reject, or blank for no action (A, P, R also work)."
 _REF_DATE = "The BoE's ICEGATE reference date (DD-MM-YYYY or a date cell)."
 _HEAD = "IGST or Cess for one head; blank for both added together."
-_REMARK = "Why (a Reject counts only with a remark)."
+_REMARK = ("Why. A Reject counts only with a remark, and only under reject policy warn or "
+           "allow.")
 _TABLE = ("The BoE table: with its header row (columns found by name), or without it "
           "(columns in the BoE sheet's order).")
 _PERIOD = "A return period MMYYYY (102025, or 12026 for 012026), or a date in the period."
+_SETTINGS = ("The workbook's settings: give the name IMS_SETTINGS. Blank: the defaults "
+             "(reject policy block, IMS from 102025, no pending limit, monthly filer, no "
+             "GSTIN).")
 
 
 def _never_raise(fn):
@@ -88,14 +93,15 @@ def _excel_date(value):
 @_arg("ref_date", _REF_DATE)
 @_arg("as_of", _AS_OF)
 @_arg("remark", _REMARK)
+@_arg("settings", _SETTINGS, ndim=2)
 @_never_raise
-def BOE_STATUS(action, ref_date, as_of=None, remark=None):
-    """Status of one BoE on the as-of date: Accepted, Deemed accepted, Pending, Rejected or "Open - deemed accepted on DD-MM-YYYY". The row's Action is its whole history (no action date). Rules as in Recompute; a Reject counts only with a remark."""
-    # Single-row: the Action is taken on the as-of date. Recompute's rules with default settings
-    # (monthly filer, reject policy warn): a Reject without a remark is ignored, and an action
+def BOE_STATUS(action, ref_date, as_of=None, remark=None, settings=None):
+    """Status of one BoE on the as-of date: Accepted, Deemed accepted, Pending, Rejected or "Open - deemed accepted on DD-MM-YYYY". The row's Action is its whole history (no action date). Rules as in Recompute, with the settings IMS_SETTINGS."""
+    # Single-row: the Action is taken on the as-of date. Recompute's rules with the workbook's
+    # settings (blank: the defaults of rules 2.0, where a Reject is refused), and an action
     # after the BoE's period was closed (GSTR-3B filed) cannot change it. BOE_2B_PERIOD takes
     # an action date.
-    return sf.boe_status(action, ref_date, as_of, remark)
+    return sf.boe_status(action, ref_date, as_of, remark, settings)
 
 
 @xw.func(category=CATEGORY, volatile=True)
@@ -106,11 +112,13 @@ def BOE_STATUS(action, ref_date, as_of=None, remark=None):
 @_arg("as_of", _AS_OF)
 @_arg("head", _HEAD)
 @_arg("remark", _REMARK)
+@_arg("settings", _SETTINGS, ndim=2)
 @_never_raise
-def BOE_ITC(igst, cess, action, ref_date, as_of=None, head=None, remark=None):
-    """Input tax credit this BoE gives on the as-of date: IGST + cess, or one head; 0 while pending, open or rejected. The row's Action is its whole history. Rules as in BOE_STATUS; a Reject counts only with a remark."""
-    # The rules: an unconfirmed Reject (no remark) never removes credit.
-    return _money(sf.boe_itc(igst, cess, action, ref_date, as_of, head, remark))
+def BOE_ITC(igst, cess, action, ref_date, as_of=None, head=None, remark=None, settings=None):
+    """Input tax credit this BoE gives on the as-of date: IGST + cess, or one head; 0 while pending, open or rejected. The row's Action is its whole history. Rules as in Recompute, with the settings IMS_SETTINGS."""
+    # The rules: an unconfirmed Reject (no remark) never removes credit, and under the
+    # default reject policy block no Reject does.
+    return _money(sf.boe_itc(igst, cess, action, ref_date, as_of, head, remark, settings))
 
 
 @xw.func(category=CATEGORY, volatile=True)
@@ -119,12 +127,13 @@ def BOE_ITC(igst, cess, action, ref_date, as_of=None, head=None, remark=None):
 @_arg("action_date", "When the action was taken (blank: the as-of date).")
 @_arg("as_of", _AS_OF)
 @_arg("remark", _REMARK)
+@_arg("settings", _SETTINGS, ndim=2)
 @_never_raise
-def BOE_2B_PERIOD(ref_date, action, action_date=None, as_of=None, remark=None):
+def BOE_2B_PERIOD(ref_date, action, action_date=None, as_of=None, remark=None, settings=None):
     """Period (MMYYYY) whose GSTR-2B shows this BoE as accepted or rejected; "Pending"; or "Open until DD-MM-YYYY", the day it is deemed accepted unless you act. The row's Action and Action Date are its whole history."""
     # The period comes back as text. An action dated after the as-of date is not taken yet.
     # "Open until" is the day the BoE is deemed accepted into its period's GSTR-2B.
-    return sf.boe_2b_period(ref_date, action, action_date, as_of, remark)
+    return sf.boe_2b_period(ref_date, action, action_date, as_of, remark, settings)
 
 
 @xw.func(category=CATEGORY)
@@ -134,29 +143,34 @@ def BOE_2B_PERIOD(ref_date, action, action_date=None, as_of=None, remark=None):
 @_arg("ref_date", _REF_DATE)
 @_arg("action", _ACTION)
 @_arg("remark", _REMARK)
+@_arg("settings", _SETTINGS, ndim=2)
 @_never_raise
-def BOE_CHECK(port_code, boe_no, boe_date, ref_date, action=None, remark=None):
-    """"OK", or the first problem with a BoE row: port code, BoE number, dates and their order, action word, Reject without remark; else the first warning, as "Warning: ...". The row's Action is its whole history. Timing: see BOE_STATUS."""
-    # In the rules' words. The reference date may not be after today (not volatile: that
-    # check clears at the next edit of the row). Cutoffs and late actions: BOE_STATUS.
-    return sf.boe_check(port_code, boe_no, boe_date, ref_date, action, remark)
+def BOE_CHECK(port_code, boe_no, boe_date, ref_date, action=None, remark=None, settings=None):
+    """"OK", or the first problem with a BoE row: port code, BoE number, dates and their order, action word, a Reject the settings refuse; else the first warning, as "Warning: ...". The row's Action is its whole history. Timing: see BOE_STATUS."""
+    # In the rules' words, with the workbook's settings (reject policy, IMS start). The
+    # reference date may not be after today (not volatile: that check clears at the next edit
+    # of the row). Cutoffs and late actions: BOE_STATUS.
+    return sf.boe_check(port_code, boe_no, boe_date, ref_date, action, remark, settings)
 
 
 @xw.func(category=CATEGORY)
 @_arg("period_or_date", _PERIOD)
+@_arg("settings", _SETTINGS, ndim=2)
 @_never_raise
-def BOE_CUTOFF(period_or_date):
+def BOE_CUTOFF(period_or_date, settings=None):
     """The day GSTR-2B of the period is generated (the 14th of the next month): act on a BoE of that period before then, or it is deemed accepted. Format the cell as a date if Excel shows a number."""
-    return _excel_date(sf.boe_cutoff(period_or_date))
+    # The settings: a quarterly filer's month belongs to its quarter; Generated2B overrides.
+    return _excel_date(sf.boe_cutoff(period_or_date, settings))
 
 
 @xw.func(category=CATEGORY, volatile=True)
 @_arg("period_or_date", _PERIOD)
 @_arg("as_of", _AS_OF)
+@_arg("settings", _SETTINGS, ndim=2)
 @_never_raise
-def BOE_DAYS_LEFT(period_or_date, as_of=None):
+def BOE_DAYS_LEFT(period_or_date, as_of=None, settings=None):
     """Days from the as-of date to the period's GSTR-2B date (BOE_CUTOFF): 0 on the day, negative after it."""
-    return sf.boe_days_left(period_or_date, as_of)
+    return sf.boe_days_left(period_or_date, as_of, settings)
 
 
 @xw.func(category=CATEGORY)
@@ -186,15 +200,17 @@ def BOE_NUMBER(value):
 @xw.func(category=CATEGORY, volatile=True)
 @_arg("table", _TABLE, ndim=2)
 @_arg("as_of", _AS_OF)
+@_arg("settings", _SETTINGS, ndim=2)
 @_never_raise
-def BOE_TABLE(table, as_of=None):
+def BOE_TABLE(table, as_of=None, settings=None):
     """Status, 2B Period, ITC IGST, ITC Cess and Messages for every row of the BoE table, in one formula that spills. Amendments chain as in Recompute. Each row's Action and Action Date are its whole history; the Action Log is not read."""
     # A header row comes back only if the input has one; a blank Action Date is the as-of
-    # date. All rows are evaluated together, so amendments chain as in Recompute with default
-    # settings (monthly filer, reject policy warn, no GSTIN). Empty rows give empty result
-    # rows; ITC is blank when the row gives no credit. One call for the whole table: much
-    # cheaper at each recalculation than one BOE_STATUS per row.
-    result = sf.boe_table(table, as_of)
+    # date. All rows are evaluated together, so amendments chain as in Recompute, with the
+    # workbook's settings: with its GSTIN, a BoE of another GSTIN is left out and one customs
+    # moved away is reversed. Empty rows give empty result rows; ITC is blank when the row
+    # gives no credit. One call for the whole table: much cheaper at each recalculation than
+    # one BOE_STATUS per row.
+    result = sf.boe_table(table, as_of, settings)
     if isinstance(result, str):
         return result
     return [[row[0], row[1], _money(row[2]), _money(row[3]), row[4]] for row in result]
@@ -205,8 +221,10 @@ def BOE_TABLE(table, as_of=None):
 @_arg("period", _PERIOD)
 @_arg("head", _HEAD)
 @_arg("as_of", _AS_OF)
+@_arg("settings", _SETTINGS, ndim=2)
 @_never_raise
-def GSTR3B_4A1(table, period, head=None, as_of=None):
+def GSTR3B_4A1(table, period, head=None, as_of=None, settings=None):
     """GSTR-3B Table 4(A)(1), import of goods, for the period from the BoE table: IGST + cess, or one head; 0 before the table's first period. Each row's Action and Action Date are its whole history; the Action Log is not read."""
-    # Reads the table as BOE_TABLE does (a blank Action Date is the as-of date).
-    return _money(sf.gstr3b_4a1(table, period, head, as_of))
+    # Reads the table as BOE_TABLE does (a blank Action Date is the as-of date). A BoE moved
+    # to another GSTIN lowers the net credit: what it reverses is in 4(B)(2), not here.
+    return _money(sf.gstr3b_4a1(table, period, head, as_of, settings))

@@ -20,6 +20,7 @@ BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 LOCKED = Protection(locked=True)
 UNLOCKED = Protection(locked=False)
 WRAP = Alignment(wrap_text=True, vertical="top")
+TOP_LEFT = Alignment(horizontal="left", vertical="top")
 
 ERROR_FILL = PatternFill("solid", fgColor="F8CBAD", bgColor="F8CBAD")
 PENDING_FILL = PatternFill("solid", fgColor="FFE699", bgColor="FFE699")

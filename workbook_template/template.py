@@ -5,13 +5,14 @@ Deterministic: the same arguments give the same sheets, cells, tables, names and
 
 from __future__ import annotations
 
+import textwrap
 from datetime import datetime
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.formatting.rule import FormulaRule
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
@@ -20,10 +21,11 @@ from ims_xl.actions import ACTION_CHOICES
 from ims_xl.atomic import atomic_path
 from ims_xl.models import GSTR2B_SECTIONS, Status
 from ims_xl.workbook import formulas as F
-from ims_xl.workbook.layout import (ACCOUNTANT_COLUMNS, BOE, DATE, FETCH, LISTS_SHEET, MONEY,
-                                    PERIOD_LIST_NAME, PERIOD_NAME, PERIODS_3B, SETTINGS_FIRST_ROW,
-                                    SETTINGS_NAMES, SHEETS, TABLES, TEMPLATE_VERSION, TEXT,
-                                    TableSpec)
+from ims_xl.workbook.layout import (ACCOUNTANT_COLUMNS, ANNUAL_RETURNS, BOE, DATE, FETCH,
+                                    FILED_3B, GENERATED_2B, LISTS_SHEET, MONEY, PERIOD_LIST_NAME,
+                                    PERIOD_NAME, PERIODS_3B, SETTINGS_FIRST_ROW, SETTINGS_NAMES,
+                                    SETTINGS_RANGE, SETTINGS_RANGE_NAME, SHEETS, TABLES,
+                                    TEMPLATE_VERSION, TEXT, TableSpec)
 
 from . import styles as S
 
@@ -31,6 +33,7 @@ __all__ = ["new_workbook", "build_template"]
 
 FIXED_TIME = datetime(2025, 10, 1)  # document properties: fixed, so builds compare equal
 MAX_ROW = 1048576
+SETTINGS_TABLE_ROWS = 400   # the Settings tables' input checks reach this row
 
 INSTRUCTIONS = (
     "What to do this month (before the 14th, when GSTR-2B is generated):",
@@ -64,7 +67,7 @@ def new_workbook(gstin: str | None = None, filing: str = "monthly") -> Workbook:
     _lists(lists)
     _settings(wb, gstin, filing)
     for spec in TABLES.values():
-        if spec.name not in ("Filed3B", "Generated2B", "Periods3B"):
+        if spec.sheet != "Settings" and spec.name != "Periods3B":
             _table(wb[spec.sheet], spec)
     _boe_sheet(wb["BoE"])
     _fetch_sheet(wb["Fetch BoE"])
@@ -122,50 +125,190 @@ def _lists(ws) -> None:
     _name(wb, PERIOD_LIST_NAME, f"'{LISTS_SHEET}'!$A$2:$A$2")
 
 
+SETTINGS_HEADERS = ("Setting", "Value", "Default", "What it means")
+# What the dropdown says when its cell is selected (Excel shows at most 255 characters).
+SETTING_PROMPTS = {
+    "IMS_REJECT_POLICY": "block: the portal has no Reject for a BoE, so a Reject is refused. "
+                         "warn / allow: a Reject with a remark is honoured.",
+    "IMS_PENDING_LIMIT": "none: Keep Pending holds until you act. one_period: until the next "
+                         "period's GSTR-3B. section_16_4: until 30 November after the year "
+                         "(or the annual return).",
+    "IMS_START": "The first period IMS handles, as MMYYYY text: 102025 for October 2025.",
+}
+TABLES_NOTE = (
+    "The tables on the right. Filed3B: the day you filed each period's GSTR-3B (without it, a "
+    "period counts as filed on its due date). Generated2B: a GSTR-2B date other than the 14th. "
+    "AnnualReturns: the day you filed each financial year's annual return (GSTR-9), the year "
+    "written 2025-26; the pending limit section_16_4 uses it. Type below a table's last row "
+    "and it grows.")
+FUNCTIONS_NOTE = (
+    "The worksheet functions (BOE_STATUS, BOE_TABLE, ...) follow these settings when given the "
+    "name IMS_SETTINGS as their last argument, for example "
+    "=BOE_STATUS(N2,F2,IMS_AS_OF,P2,IMS_SETTINGS); without it they use the defaults above.")
+
+
 def _settings(wb: Workbook, gstin: str | None, filing: str) -> None:
     ws = wb["Settings"]
     ws["A1"] = "Settings"
     ws["A1"].font = S.TITLE_FONT
-    ws["A2"] = "Each value has a defined name used by the formulas and by ims-xl."
+    ws["A2"] = ("Type in the yellow cells; a blank cell means the default. Each value has a "
+                "defined name (IMS_GSTIN, IMS_START, ...).")
     ws["A2"].font = S.NOTE_FONT
-    ws.column_dimensions["A"].width = 32
-    ws.column_dimensions["B"].width = 20
-    for i, (name, label, default, allowed) in enumerate(SETTINGS_NAMES):
+    for col, width in zip("ABCDEHK", (30, 18, 11, 84, 3, 3, 3)):
+        ws.column_dimensions[col].width = width
+    top = SETTINGS_FIRST_ROW - 1
+    for j, header in enumerate(SETTINGS_HEADERS, start=1):
+        cell = ws.cell(top, j, header)
+        cell.font = S.HEADER_FONT
+        cell.fill = S.HEADER_FILL
+        cell.alignment = S.WRAP
+    for i, setting in enumerate(SETTINGS_NAMES):
         row = SETTINGS_FIRST_ROW + i
-        ws.cell(row, 1, label).font = S.LABEL_FONT
-        value = default
-        if name == "IMS_GSTIN" and gstin:
-            value = gstin
-        if name == "IMS_FILING":
-            value = filing
-        cell = ws.cell(row, 2, value)
-        cell.fill = S.INPUT_FILL
-        cell.protection = S.UNLOCKED
-        cell.border = S.BOX
-        if name == "IMS_AS_OF":
-            cell.number_format = DATE
-        elif name == "IMS_TOLERANCE":
-            cell.value = 1
-            cell.number_format = MONEY
-        elif name == "IMS_CUTOFF_DAYS":
-            cell.number_format = "0"
-        else:
-            cell.number_format = TEXT
-        if allowed:
-            dv = DataValidation(type="list", formula1='"' + ",".join(allowed) + '"',
-                                allow_blank=False, showErrorMessage=True,
-                                errorTitle=label, error="Choose one of: " + ", ".join(allowed))
-            ws.add_data_validation(dv)
-            dv.add(cell.coordinate)
-        _name(wb, name, f"Settings!$B${row}")
-    ws["A12"] = ("Filed3B: the date you filed each period's GSTR-3B (without it, a period "
-                 "counts as filed on its due date). Generated2B: a GSTR-2B date other than "
-                 "the 14th.")
-    ws["A12"].font = S.NOTE_FONT
-    ws["A12"].alignment = S.WRAP
-    ws.row_dimensions[12].height = 60
-    for spec in (TABLES["Filed3B"], TABLES["Generated2B"]):
+        _setting_row(ws, row, setting, gstin, filing)
+    last = SETTINGS_FIRST_ROW + len(SETTINGS_NAMES) - 1
+    for row, text in ((last + 2, TABLES_NOTE), (last + 3, FUNCTIONS_NOTE)):
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=4)
+        cell = ws.cell(row, 1, text)
+        cell.font = S.NOTE_FONT
+        cell.alignment = S.WRAP
+        width = sum(ws.column_dimensions[c].width for c in "ABCD")   # merged A:D
+        ws.row_dimensions[row].height = _wrapped_height(text, width)
+    _name(wb, SETTINGS_RANGE_NAME, SETTINGS_RANGE)
+    titles = {FILED_3B: "GSTR-3B filed", GENERATED_2B: "GSTR-2B generated",
+              ANNUAL_RETURNS: "Annual return filed"}
+    for spec, title in titles.items():
         _table(ws, spec)
+        above = ws[spec.origin].offset(row=-1)
+        above.value = title
+        above.font = S.LABEL_FONT
+        for j in range(len(spec.columns)):   # the body row: the accountant types here
+            ws[spec.origin].offset(row=1, column=j).fill = S.INPUT_FILL
+    _date_column(ws, FILED_3B, "Filed on")
+    _date_column(ws, GENERATED_2B, "Generated on")
+    _date_column(ws, ANNUAL_RETURNS, "Filed on")
+    _financial_year_column(ws)
+    _period_column(ws, FILED_3B)
+    _period_column(ws, GENERATED_2B)
+
+
+def _setting_row(ws, row: int, setting, gstin: str | None, filing: str) -> None:
+    """Label, the yellow value cell with its defined name and check, default, and note."""
+    name = setting.name
+    ws.cell(row, 1, setting.label).font = S.LABEL_FONT
+    ws.cell(row, 1).alignment = S.WRAP
+    value = setting.default
+    if name == "IMS_GSTIN" and gstin:
+        value = gstin
+    if name == "IMS_FILING":
+        value = filing
+    cell = ws.cell(row, 2, value)
+    cell.fill = S.INPUT_FILL
+    cell.protection = S.UNLOCKED
+    cell.border = S.BOX
+    cell.alignment = S.TOP_LEFT
+    if name == "IMS_AS_OF":
+        cell.number_format = DATE
+    elif name == "IMS_TOLERANCE":
+        cell.value = 1
+        cell.number_format = MONEY
+    elif name == "IMS_CUTOFF_DAYS":
+        cell.number_format = "0"
+    else:
+        cell.number_format = TEXT
+    shown = setting.shown_default if setting.shown_default is not None else setting.default
+    default = ws.cell(row, 3, str(shown))   # text: the Default column is read, never used
+    default.number_format = TEXT
+    default.font = S.NOTE_FONT
+    default.alignment = S.TOP_LEFT
+    note = ws.cell(row, 4, setting.note)
+    note.alignment = S.WRAP
+    ws.row_dimensions[row].height = _wrapped_height(setting.note, ws.column_dimensions["D"].width)
+    check = _setting_check(setting, cell.coordinate)
+    if check is not None:
+        ws.add_data_validation(check)
+        check.add(cell.coordinate)
+    _name(ws.parent, name, f"Settings!$B${row}")
+
+
+def _wrapped_height(text: str, width: float) -> float:
+    """A row height (points) that shows ``text`` wrapped in a column ``width`` characters wide:
+    Excel does not grow a row for wrapped text that openpyxl wrote."""
+    per_line = int(width * 1.15)   # characters of body text per line, a little under
+    lines = sum(len(textwrap.wrap(part, per_line)) or 1 for part in text.split("\n"))
+    return 15.0 * lines
+
+
+def _setting_check(setting, ref: str) -> DataValidation | None:
+    """The value cell's dropdown or check, with the prompt Excel shows on selecting it."""
+    prompt = SETTING_PROMPTS.get(setting.name)
+    common = dict(allow_blank=True, showErrorMessage=True, errorTitle=setting.label,
+                  promptTitle=setting.label if prompt else None, prompt=prompt,
+                  showInputMessage=bool(prompt))
+    if setting.allowed:
+        return DataValidation(type="list", formula1='"' + ",".join(setting.allowed) + '"',
+                              error="Choose one of: " + ", ".join(setting.allowed), **common)
+    if setting.name == "IMS_START":
+        # six characters: a month 01-12, then a year; the cell is text, so 012026 keeps its 0
+        formula = (f'AND(LEN({ref})=6,ISNUMBER(-{ref}),VALUE(LEFT({ref},2))>=1,'
+                   f'VALUE(LEFT({ref},2))<=12,VALUE(RIGHT({ref},4))>=2017)')
+        return DataValidation(type="custom", formula1=formula,
+                              error="Type the period as MMYYYY, such as 102025 (October 2025).",
+                              **common)
+    if setting.name == "IMS_AS_OF":
+        return DataValidation(type="date", operator="greaterThan", formula1="36526",
+                              error="Type a date (DD-MM-YYYY), or leave blank for today.",
+                              **common)
+    if setting.name == "IMS_CUTOFF_DAYS":
+        return DataValidation(type="whole", operator="between", formula1="0", formula2="60",
+                              error="Type a number of days, such as 3.", **common)
+    return None
+
+
+def _table_column(spec: TableSpec, header: str) -> str:
+    """The sheet column letter of a table's column (tables may start right of column A)."""
+    first = column_index_from_string("".join(c for c in spec.origin if c.isalpha()))
+    return get_column_letter(first + spec.index(header))
+
+
+def _body(spec: TableSpec, header: str) -> str:
+    col = _table_column(spec, header)
+    first = int("".join(c for c in spec.origin if c.isdigit())) + 1
+    return f"{col}{first}:{col}{SETTINGS_TABLE_ROWS}"
+
+
+def _date_column(ws, spec: TableSpec, header: str) -> None:
+    check = DataValidation(type="date", operator="greaterThan", formula1="36526",
+                           allow_blank=True, showErrorMessage=True, errorTitle=header,
+                           error="Type a date (DD-MM-YYYY).")
+    ws.add_data_validation(check)
+    check.add(_body(spec, header))
+
+
+def _period_column(ws, spec: TableSpec) -> None:
+    ref = _body(spec, "Period")
+    top = ref.split(":")[0]
+    check = DataValidation(type="custom", allow_blank=True, showErrorMessage=True,
+                           formula1=f"AND(LEN({top})=6,ISNUMBER(-{top}))", errorTitle="Period",
+                           error="Type the period as MMYYYY, such as 112025.")
+    ws.add_data_validation(check)
+    check.add(ref)
+
+
+def _financial_year_column(ws) -> None:
+    ref = _body(ANNUAL_RETURNS, "Financial Year")
+    top = ref.split(":")[0]
+    # 2025-26: four digits, a hyphen, and the next year's last two digits
+    formula = (f'AND(LEN({top})=7,MID({top},5,1)="-",ISNUMBER(-LEFT({top},4)),'
+               f'ISNUMBER(-RIGHT({top},2)),'
+               f'MOD(VALUE(LEFT({top},4))+1,100)=VALUE(RIGHT({top},2)))')
+    check = DataValidation(type="custom", formula1=formula, allow_blank=True,
+                           showErrorMessage=True, errorTitle="Financial Year",
+                           error="Write the financial year as YYYY-YY, such as 2025-26.",
+                           promptTitle="Financial Year", showInputMessage=True,
+                           prompt="The financial year (April-March) as YYYY-YY, such as "
+                                  "2025-26, and in Filed on the day its annual return was filed.")
+    ws.add_data_validation(check)
+    check.add(ref)
 
 
 def _boe_sheet(ws) -> None:
@@ -278,7 +421,7 @@ def _gstr2b(wb: Workbook) -> None:
         crit = F.section_criteria(section)
         ws.cell(i, 1, section).font = S.LABEL_FONT
         _count_cell(ws, f"B{i}", F.credited("COUNTIFS", None, P, crit))
-        _money_cell(ws, f"C{i}", F.credited("SUMIFS", "Taxable Value", P, crit))
+        _money_cell(ws, f"C{i}", F.gstr2b_taxable_value(P, section))
         _money_cell(ws, f"D{i}", F.credited("SUMIFS", "ITC IGST", P, crit))
         _money_cell(ws, f"E{i}", F.credited("SUMIFS", "ITC Cess", P, crit))
     ws["A10"] = "Total"
@@ -297,7 +440,14 @@ def _gstr2b(wb: Workbook) -> None:
     _money_cell(ws, "E14", F.pending("SUMIFS", "Cess", P))
     ws["A16"] = ("IGST and cess are the ITC effects: an amendment counts with its difference "
                  "from the version accepted before it.")
-    ws["A16"].font = S.NOTE_FONT
+    ws["A17"] = ("A BoE customs moved to another GSTIN (a GSTIN amendment) counts in IMPGA or "
+                 "IMPGSEZA with taxable value 0 and its credit reversed (negative IGST and cess); "
+                 "a BoE of another GSTIN (Status: Other GSTIN) is left out of every figure.")
+    ws.merge_cells("A17:E18")
+    for ref in ("A16", "A17"):
+        ws[ref].font = S.NOTE_FONT
+    ws["A17"].alignment = S.WRAP
+    ws.row_dimensions[17].height = ws.row_dimensions[18].height = 15
 
 
 def _gstr3b(wb: Workbook) -> None:
@@ -315,8 +465,14 @@ def _gstr3b(wb: Workbook) -> None:
     _header_row(ws, 5, ("Table", "Integrated Tax", "Central Tax", "State/UT Tax", "Cess"))
     ws["A6"] = "4(A)(1) Import of goods"
     ws["A7"] = "4(B)(2) ITC reversed: others"
-    ws["F7"] = "(import amendments that reduce credit)"
+    ws["F7"] = "(re-assessments that lower credit; BoEs moved to another GSTIN)"
     ws["F7"].font = S.NOTE_FONT
+    ws.merge_cells("A10:E11")
+    ws["A10"] = REVERSAL_NOTE
+    ws["A10"].font = S.NOTE_FONT
+    ws["A10"].alignment = S.WRAP
+    for row in (10, 11):
+        ws.row_dimensions[row].height = 27
     ws["A9"] = "Net import credit N(P)"
     for ref in ("A6", "A7", "A9"):
         ws[ref].font = S.LABEL_FONT
@@ -339,6 +495,13 @@ def _gstr3b(wb: Workbook) -> None:
     _table(ws, PERIODS_3B)
     ws.column_dimensions["A"].width = 46  # the Table 4 labels, wider than the Period column
     ws.row_dimensions[14].height = 30
+
+
+REVERSAL_NOTE = (
+    "4(B)(2) is import credit reversed for good: a customs re-assessment that lowers a BoE's "
+    "IGST or cess (the amendment's difference), and a BoE customs moved to another GSTIN (a GSTIN "
+    "amendment: the credit taken on it). These are permanent reversals, not amounts to reclaim "
+    "later through the Electronic Credit Reversal and Re-claimed Statement (ECRS).")
 
 
 def _start(wb: Workbook) -> None:
@@ -374,5 +537,8 @@ def _start(wb: Workbook) -> None:
     for i, line in enumerate(INSTRUCTIONS, start=4):
         cell = ws.cell(i, 4, line)
         cell.alignment = S.WRAP
+        height = _wrapped_height(line, ws.column_dimensions["D"].width)
+        if height > 15:   # a wrapped line would run into the next one
+            ws.row_dimensions[i].height = height
         if i == 4:
             cell.font = S.LABEL_FONT

@@ -21,8 +21,13 @@ CLI_REMEDY = "start a new workbook with 'ims-xl template' and load your data aga
 RIBBON_REMEDY = "make a new workbook with the ribbon's New workbook button and load your data again"
 
 
+class TableMissing(InputError):
+    """A table of ours is not in the workbook (a workbook made before the table existed may
+    lack it: see ``state.read_optional_table``)."""
+
+
 def table_missing(label: str, spec: TableSpec, remedy: str = CLI_REMEDY) -> InputError:
-    return InputError(
+    return TableMissing(
         f"{label}: the table {spec.name!r} (sheet {spec.sheet!r}) is missing. It may have been "
         f"renamed or deleted: rename it back (Table Design > Table Name), or {remedy}.")
 

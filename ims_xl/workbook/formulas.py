@@ -1,16 +1,24 @@
 """The native formulas of the GSTR-2B, GSTR-3B and Start sheets.
 
 They are SUMIFS/COUNTIFS over the BoE table's computed columns (and the History table for
-pending figures), so the figures update in Excel and LibreOffice without Python. They must
+the pending and rejected figures), so the figures update in Excel and LibreOffice without Python. They must
 give what :func:`ims_xl.rules.evaluate` gives: the LibreOffice test checks that.
+
+Rules 2.0 needs nothing more for most figures, because Recompute writes the engine's verdict:
+a version of another GSTIN has Status "Other GSTIN" and no History (so no criterion here
+takes it), a moved version's ITC IGST and ITC Cess are its reversal, and its History rows
+hold zero amounts. Only its taxable value, which the BoE row keeps as the portal shows it,
+is taken out of GSTR-2B (:func:`gstr2b_taxable_value`).
 """
 
 from __future__ import annotations
 
 from .layout import CREDITED_STATUSES
 
-__all__ = ["credited", "section_criteria", "rejected", "pending", "net", "gstr2b_date"]
+__all__ = ["credited", "section_criteria", "rejected", "pending", "net", "gstr2b_date",
+           "gstr2b_taxable_value", "moved"]
 
+MOVED_CODE = "GSTIN_MOVED"   # the rules' message on a version customs moved to another GSTIN
 SECTION_CRITERIA = {
     "IMPG": ("IMPG", "No"), "IMPGA": ("IMPG", "Yes"),
     "IMPGSEZ": ("IMPGSEZ", "No"), "IMPGSEZA": ("IMPGSEZ", "Yes"),
@@ -37,13 +45,44 @@ def credited(func: str, value_column: str | None, period: str, extra: str = "") 
     return "+".join(terms)
 
 
+def moved(value_column: str, period: str, statuses: tuple[str, ...],
+          section: str | None = None) -> str:
+    """Sum of ``value_column`` over the moved versions (GSTIN amendments: the engine's
+    ``GSTIN_MOVED`` in Messages) with one of ``statuses`` in ``period``, in one GSTR-2B
+    section or all.
+
+    SUMPRODUCT with SEARCH, not SUMIFS with a wildcard: Excel's criteria do not match text
+    longer than 255 characters, and a moved version's Messages is longer. The values are
+    SUMPRODUCT's last argument, so text in an amount cell counts as 0 (as the rules count it).
+    """
+    status = "+".join(f'(BoE[Status]="{s}")' for s in statuses)
+    terms = [f'ISNUMBER(SEARCH("{MOVED_CODE}",BoE[Messages]))',
+             f'(BoE[2B Period]&""={period}&"")', f"(({status})>0)"]
+    if section is not None:
+        family, amended = SECTION_CRITERIA[section]
+        terms += [f'(BoE[Section]="{family}")', f'(BoE[Amendment]="{amended}")']
+    return f"SUMPRODUCT({'*'.join(terms)},BoE[{value_column}])"
+
+
+def gstr2b_taxable_value(period: str, section: str) -> str:
+    """GSTR-2B taxable value of a section: the credited versions' own taxable value, where a
+    moved version's counts as zero (rules 2.0, section 5). Only amendments can be moved."""
+    total = credited("SUMIFS", "Taxable Value", period, section_criteria(section))
+    if SECTION_CRITERIA[section][1] == "Yes":
+        total += "-" + moved("Taxable Value", period, CREDITED_STATUSES, section)
+    return total
+
+
 def net(head_column: str, period: str) -> str:
     return credited("SUMIFS", head_column, period)
 
 
 def rejected(func: str, value_column: str | None, period: str) -> str:
-    args = [f"BoE[{value_column}]"] if value_column else []
-    args += [f"BoE[2B Period],{period}", 'BoE[Status],"Rejected"']
+    """Count or sum over the versions rejected in ``period``, from the History table as the
+    rules count them: each version's own amounts, zero for a moved version (Recompute writes
+    History so)."""
+    args = [f"History[{value_column}]"] if value_column else []
+    args += [f"History[Period],{period}", 'History[Status],"Rejected"']
     return f"{func}({','.join(args)})"
 
 

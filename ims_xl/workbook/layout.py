@@ -8,12 +8,14 @@ Nothing here imports openpyxl or xlwings.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 __all__ = ["Column", "TableSpec", "TABLES", "BOE", "BOOKS", "BOE_LIST", "RECONCILIATION",
-           "FETCH", "ACTION_LOG", "HISTORY", "FILED_3B", "GENERATED_2B", "SETTINGS_NAMES",
-           "SHEETS", "TEMPLATE_VERSION"]
+           "FETCH", "ACTION_LOG", "HISTORY", "FILED_3B", "GENERATED_2B", "ANNUAL_RETURNS",
+           "Setting", "SETTINGS_NAMES", "SETTINGS_RANGE_NAME", "SETTINGS_RANGE", "SHEETS",
+           "TEMPLATE_VERSION"]
 
-TEMPLATE_VERSION = "1"
+TEMPLATE_VERSION = "2"   # 2: the Settings sheet of rules 2.0
 
 # Number formats. Money: the Indian grouping the accountant asked for (on an en-IN system
 # Excel groups it as lakhs and crores). Dates: DD-MM-YYYY. Text: '@' keeps BoE numbers whole.
@@ -114,25 +116,81 @@ HISTORY = TableSpec("History", "History", _cols(
     ("IGST", "money", True, 14), ("Cess", "money", True, 12),
 ))
 
+# The Settings sheet's tables, right of the settings block (old workbooks have the first two
+# at D3 and G3: every surface finds a table by its name, never by its place).
 FILED_3B = TableSpec("Filed3B", "Settings", _cols(
-    ("Period", "text", False, 10), ("Filed on", "date", False, 12)), origin="D3")
+    ("Period", "text", False, 10), ("Filed on", "date", False, 12)), origin="F3")
 GENERATED_2B = TableSpec("Generated2B", "Settings", _cols(
-    ("Period", "text", False, 10), ("Generated on", "date", False, 13)), origin="G3")
+    ("Period", "text", False, 10), ("Generated on", "date", False, 13)), origin="I3")
+# Rules 2.0: the day each financial year's annual return was filed (section_16_4's deadline).
+# Workbooks made before 2.0 lack it: read as "none recorded".
+ANNUAL_RETURNS = TableSpec("AnnualReturns", "Settings", _cols(
+    ("Financial Year", "text", False, 14), ("Filed on", "date", False, 12)), origin="L3")
 
 TABLES = {t.name: t for t in (BOE, BOOKS, BOE_LIST, RECONCILIATION, FETCH, ACTION_LOG, HISTORY,
-                              FILED_3B, GENERATED_2B)}
+                              FILED_3B, GENERATED_2B, ANNUAL_RETURNS)}
 
-# Settings: (defined name, label, default, allowed values or None, Settings sheet row).
-SETTINGS_NAMES = (
-    ("IMS_GSTIN", "GSTIN", "", None),
-    ("IMS_FILING", "Filing frequency", "monthly", ("monthly", "quarterly")),
-    ("IMS_AS_OF", "As-of date (blank = today)", None, None),
-    ("IMS_REJECT_POLICY", "Reject policy", "warn", ("warn", "block", "allow")),
-    ("IMS_PENDING_LIMIT", "Pending limit", "none", ("none", "one_period", "section_16_4")),
-    ("IMS_CUTOFF_DAYS", "Cutoff warning days", 3, None),
-    ("IMS_TOLERANCE", "Match tolerance (Rs per head)", "1.00", None),
+
+class Setting(NamedTuple):
+    """One value of the Settings sheet: its defined name, label, default (what a blank cell
+    means), dropdown choices, and the sentence beside it. ``shown_default`` is the Default
+    column's text where it differs from the value written."""
+
+    name: str
+    label: str
+    default: Any
+    allowed: tuple[str, ...] | None
+    note: str
+    shown_default: str | None = None
+
+
+REJECT_POLICY_NOTE = (
+    "block (default): a Reject is refused and never removes credit, because the portal offers "
+    "only Accept and Keep Pending for a Bill of Entry. A BoE of the wrong importer is fixed by "
+    "a GSTIN amendment at customs, not by Reject: keep it pending and ask customs (ICEGATE) to "
+    "amend the GSTIN.\n"
+    "warn: a Reject with a remark is honoured, with a warning that the portal may not take it.\n"
+    "allow: a Reject with a remark is honoured without a warning.")
+PENDING_LIMIT_NOTE = (
+    "none (default): Keep Pending holds a BoE until you act (whether the section 16(4) time "
+    "limit binds BoEs is disputed).\n"
+    "one_period: Keep Pending holds until the GSTR-3B of the next period is filed; then the BoE "
+    "is deemed accepted (GSTN's rule for credit notes from October 2025; for BoEs GSTN is "
+    "silent).\n"
+    "section_16_4: a BoE still pending on 30 November after its financial year, or on the day "
+    "that year's annual return was filed if earlier (table AnnualReturns), loses its credit for "
+    "good. An amendment's year runs from its own reference date.")
+
+# The settings, in the Settings sheet's order: the defaults of rules 2.0.
+SETTINGS_NAMES: tuple[Setting, ...] = (
+    Setting("IMS_GSTIN", "GSTIN", "", None,
+            "Your GSTIN. A BoE of another GSTIN is left out of every figure; a BoE customs moved "
+            "to another GSTIN (a GSTIN amendment) is reversed in GSTR-3B 4(B)(2).",
+            shown_default="(none)"),
+    Setting("IMS_FILING", "Filing frequency", "monthly", ("monthly", "quarterly"),
+            "quarterly for QRMP: a period is a quarter, written as its last month (122025 is "
+            "October-December 2025)."),
+    Setting("IMS_AS_OF", "As-of date (blank = today)", None, None,
+            "The day the figures are worked out for (DD-MM-YYYY).", shown_default="today"),
+    Setting("IMS_REJECT_POLICY", "Reject policy", "block", ("block", "warn", "allow"),
+            REJECT_POLICY_NOTE),
+    Setting("IMS_START", "IMS start (MMYYYY)", "102025", None,
+            "The first return period whose BoEs IMS handles: October 2025 (GSTN advisory of "
+            "30-10-2025). A BoE of an earlier period went straight to GSTR-2B: an action on it "
+            "changes nothing."),
+    Setting("IMS_PENDING_LIMIT", "Pending limit", "none", ("none", "one_period", "section_16_4"),
+            PENDING_LIMIT_NOTE),
+    Setting("IMS_CUTOFF_DAYS", "Cutoff warning days", 3, None,
+            "A BoE without action whose GSTR-2B date is this many days away or fewer is marked "
+            "yellow (CUTOFF_NEAR)."),
+    Setting("IMS_TOLERANCE", "Match tolerance (Rs per head)", "1.00", None,
+            "The three-way match still calls IGST or cess equal when they differ by this much."),
 )
-SETTINGS_FIRST_ROW = 4  # B4 holds IMS_GSTIN, B5 IMS_FILING, ...
+SETTINGS_FIRST_ROW = 4  # B4 holds IMS_GSTIN, B5 IMS_FILING, ... (row 3: the block's header)
+# The Settings sheet from its header row down (the tables' first 197 rows): the worksheet
+# functions' settings argument.
+SETTINGS_RANGE_NAME = "IMS_SETTINGS"
+SETTINGS_RANGE = "Settings!$A$3:$M$200"
 
 PERIOD_NAME = "IMS_PERIOD"
 PERIOD_LIST_NAME = "IMS_PERIODS"

@@ -15,7 +15,7 @@ from ..fetch import (FetchRow, fetch_candidates, fill_from_boe_list, reference_d
                      validate_fetch_rows)
 from ..gst_calendar import gstr2b_date
 from ..match import MatchResult, match_boes, match_key, results_by_version
-from ..models import ActionCode, Evaluation, Message, Severity
+from ..models import ZERO, ActionCode, Evaluation, Message, Severity
 from ..periods import Period
 from ..problems import Problem
 from ..rules import evaluate
@@ -225,10 +225,13 @@ def recompute(book: Book, *, as_of: date | None = None, today: date | None = Non
         row["Messages"] = text
         if text.startswith("ERROR"):
             report.errors += 1
+        # a moved version holds nothing for this GSTIN (rules 2.0): the pending figures the
+        # GSTR-2B sheet sums from History count it as zero, as the rules do
+        igst, cess = (ZERO, ZERO) if result.moved_to else (version.igst, version.cess)
         for step in result.history:
             history.append({"BoE Identity": state.keys[i], "Section": version.gstr2b_section,
                             "Period": str(step.period), "Status": step.status.label,
-                            "IGST": version.igst, "Cess": version.cess})
+                            "IGST": igst, "Cess": cess})
     book.write_table(BOE, state.boe_rows)
     book.write_table(ACTION_LOG, state.log)
     book.write_table(HISTORY, history)

@@ -14,11 +14,13 @@ from ..identifiers import boe_number as boe_number_id
 from ..identifiers import gstin as gstin_id
 from ..models import ZERO, BoeVersion, BookLine, PendingLimit, RejectPolicy, Section, Settings
 from ..money import to_decimal, to_decimal_or_zero
+from ..gst_calendar import financial_year_label, parse_financial_year
 from ..periods import Filing, Period
 from ..problems import Problem
+from .layout import SETTINGS_NAMES
 
 __all__ = ["text", "as_date", "version_key", "boe_identity", "version_from_row", "row_from_version",
-           "book_from_row", "row_from_book", "settings_from_names", "yes_no"]
+           "book_from_row", "row_from_book", "settings_from_names", "financial_year_start", "yes_no"]
 
 Row = dict[str, Any]
 
@@ -289,10 +291,12 @@ def row_from_book(b: BookLine) -> Row:
 
 
 def settings_from_names(values: dict[str, Any], filed: list[Row], generated: list[Row],
-                        *, sheet: str = "Settings") -> tuple[Settings, date | None, Decimal,
-                                                             list[Problem]]:
+                        annual: list[Row] = (), *, sheet: str = "Settings"
+                        ) -> tuple[Settings, date | None, Decimal, list[Problem]]:
     """Settings from the workbook's defined names and tables; bad values are problems and
-    fall back to the defaults (never a silent guess: each is reported)."""
+    fall back to the defaults (never a silent guess: each is reported). A name or table the
+    workbook lacks (one made before rules 2.0 has no IMS start and no AnnualReturns) gives
+    the default of rules 2.0."""
     problems: list[Problem] = []
 
     def choice(name: str, enum, default):
@@ -302,8 +306,11 @@ def settings_from_names(values: dict[str, Any], filed: list[Row], generated: lis
         try:
             return enum(raw)
         except ValueError:
-            problems.append(Problem(sheet, f"{name} has an unknown value",
-                                    "Choose one from the dropdown.", column=name, value=raw))
+            label = next((s.label for s in SETTINGS_NAMES if s.name == name), name)
+            problems.append(Problem(sheet, f"{label}: {raw!r} is not a choice",
+                                    "Choose one from the dropdown: "
+                                    + ", ".join(e.value for e in enum) + ".",
+                                    column=name, value=raw))
             return default
 
     gstin = text(values.get("IMS_GSTIN")) or None
@@ -355,12 +362,77 @@ def settings_from_names(values: dict[str, Any], filed: list[Row], generated: lis
                                         column=column, value=text(row.get(column))))
         return {p: d for p, d in out.items() if d is not None}
 
-    defaults = Settings()  # rules.md 2.0; IMS start and annual returns: their defaults here
+    defaults = Settings()  # rules 2.0: what a blank cell, or a name the workbook lacks, means
     settings = Settings(
         gstin=gstin, filing=filing,
         reject_policy=choice("IMS_REJECT_POLICY", RejectPolicy, defaults.reject_policy),
         pending_limit=choice("IMS_PENDING_LIMIT", PendingLimit, defaults.pending_limit),
         cutoff_warning_days=days,
         filed_3b=period_dates(filed, "Filed on", "Filed3B"),
-        generated_2b=period_dates(generated, "Generated on", "Generated2B"))
+        generated_2b=period_dates(generated, "Generated on", "Generated2B"),
+        ims_start=_ims_start(values.get("IMS_START"), defaults.ims_start, sheet, problems),
+        annual_return_filed=_annual_returns(annual, sheet, problems))
     return settings, as_of, tolerance, problems
+
+
+def _ims_start(value: Any, default: Period, sheet: str, problems: list[Problem]) -> Period:
+    """The IMS start cell: MMYYYY as text (or a number whose leading zero Excel dropped, or a
+    date in the month); blank is the default, October 2025."""
+    if isinstance(value, (datetime, date)):
+        return Period.containing(as_date(value))
+    raw = text(value)
+    if not raw:
+        return default
+    try:
+        return Period.parse(raw)
+    except ValueError as exc:
+        problems.append(Problem(sheet, f"IMS start: {exc}", "Write the first period IMS "
+                                "handles as MMYYYY, such as 102025, or leave it blank.",
+                                column="IMS_START", value=raw))
+        return default
+
+
+def financial_year_start(value: Any) -> int:
+    """A financial year cell as its first calendar year: ``2025-26`` (also ``2025-2026`` and
+    ``FY 2025-26``) is 2025; anything else is a ValueError saying how to write it."""
+    raw = text(value).upper().removeprefix("FY").strip()
+    if len(raw) == 9 and raw[4] == "-" and raw[:4].isdigit() and raw[5:].isdigit() \
+            and int(raw[5:]) == int(raw[:4]) + 1:
+        raw = raw[:5] + raw[7:]   # 2025-2026 -> 2025-26
+    return parse_financial_year(raw)
+
+
+def _annual_returns(rows: list[Row], sheet: str, problems: list[Problem]) -> dict[int, date]:
+    """The AnnualReturns table: financial year -> the day its annual return was filed. A row
+    with a year and no date yet is skipped (not filed); a year written twice is reported and
+    its first row counts."""
+    out: dict[int, date] = {}
+    table = "AnnualReturns"
+    for i, row in enumerate(rows, start=1):
+        year_cell, day_cell = row.get("Financial Year"), row.get("Filed on")
+        if not text(year_cell) and not text(day_cell):
+            continue
+        try:
+            start = financial_year_start(year_cell)
+        except ValueError as exc:
+            problems.append(Problem(sheet, f"{table} row {i}: {exc}",
+                                    "Write the financial year as YYYY-YY, such as 2025-26.",
+                                    column="Financial Year", value=text(year_cell)))
+            continue
+        try:
+            day = as_date(day_cell)
+        except (ValueError, TypeError) as exc:
+            problems.append(Problem(sheet, f"{table} row {i}: {exc}",
+                                    "Type the filing date as DD-MM-YYYY.", column="Filed on",
+                                    value=text(day_cell)))
+            continue
+        if day is None:
+            continue
+        if start in out:
+            problems.append(Problem(sheet, f"{table} row {i}: the financial year "
+                                    f"{financial_year_label(start)} is there twice; the first "
+                                    "row counts", "Keep one row per financial year.",
+                                    column="Financial Year", value=text(year_cell)))
+            continue
+        out[start] = day
+    return out

@@ -11,14 +11,15 @@ from typing import Any
 
 from ..actions import parse_action
 from ..gcpause import without_gc
-from ..models import Action, BoeVersion, BookLine, Settings
+from ..models import Action, BoeVersion, BookLine, RejectPolicy, Settings, Severity
 from ..problems import Problem
 from . import rows as R
-from .book import Book
-from .layout import (ACTION_LOG, BOE, BOE_LIST, BOOKS, FILED_3B, GENERATED_2B, SETTINGS_NAMES)
+from .book import Book, TableMissing
+from .layout import (ACTION_LOG, ANNUAL_RETURNS, BOE, BOE_LIST, BOOKS, FILED_3B, GENERATED_2B,
+                     SETTINGS_NAMES, TableSpec)
 
-__all__ = ["WorkbookState", "ColumnRows", "read_state", "version_ids", "actions_from_log", "sheets_read",
-           "VERSION_COLUMNS", "LOG_COLUMNS"]
+__all__ = ["WorkbookState", "ColumnRows", "read_state", "read_settings", "read_optional_table",
+           "version_ids", "actions_from_log", "sheets_read", "VERSION_COLUMNS", "LOG_COLUMNS"]
 
 Row = dict[str, Any]
 
@@ -126,10 +127,7 @@ def read_state(book: Book, *, as_of: date | None = None, today: date | None = No
     if prefetch is not None:  # FastBook: the big sheets are read side by side
         prefetch([BOE.sheet, ACTION_LOG.sheet] + ([BOOKS.sheet, BOE_LIST.sheet] if with_books
                                                  else []))
-    names = book.read_names([n for n, *_ in SETTINGS_NAMES])
-    filed = book.read_table(FILED_3B)
-    generated = book.read_table(GENERATED_2B)
-    settings, sheet_as_of, tolerance, problems = R.settings_from_names(names, filed, generated)
+    settings, sheet_as_of, tolerance, problems = read_settings(book)
     when = as_of or sheet_as_of or today or date.today()
     # The Action Log first: its sheet is read sooner, and its rows are built while the
     # bigger BoE sheet is still being read (see prefetch above).
@@ -153,6 +151,39 @@ def read_state(book: Book, *, as_of: date | None = None, today: date | None = No
         state.boe_list = read_versions(lst_rows, BOE_LIST.sheet)[0]
         state.problems += sink
     return state
+
+
+def read_settings(book: Book) -> tuple[Settings, date | None, Decimal, list[Problem]]:
+    """The Settings sheet: its defined names and its three tables. A workbook made before
+    rules 2.0 lacks the IMS start name and the AnnualReturns table: both take the defaults
+    (``rows.settings_from_names``), and its reject policy is questioned (see below)."""
+    names = book.read_names([setting.name for setting in SETTINGS_NAMES])
+    settings, as_of, tolerance, problems = R.settings_from_names(
+        names, book.read_table(FILED_3B), book.read_table(GENERATED_2B),
+        read_optional_table(book, ANNUAL_RETURNS))
+    if "IMS_START" not in names and settings.reject_policy is RejectPolicy.WARN:
+        problems.append(OLD_WARN_POLICY)
+    return settings, as_of, tolerance, problems
+
+
+# A workbook made before rules 2.0 says 'warn' because that template wrote it: the accountant
+# may never have chosen it. It is kept (the cell is the accountant's), and said once per run.
+OLD_WARN_POLICY = Problem(
+    "Settings", "this workbook was made before rules 2.0 and its reject policy is 'warn', the "
+    "old default: a Reject with a remark still removes credit here, although the portal offers "
+    "only Accept and Keep Pending for a Bill of Entry",
+    "Choose block in Settings (Reject policy) unless you mean to keep Rejects; a new workbook "
+    "('ims-xl template') has block and the other settings of rules 2.0",
+    column="IMS_REJECT_POLICY", value="warn", severity=Severity.WARNING)
+
+
+def read_optional_table(book: Book, spec: TableSpec) -> list[Row]:
+    """A table that older workbooks lack: no rows when it is not there. A table that is there
+    is read as any other (a column renamed away is still an error)."""
+    try:
+        return book.read_table(spec)
+    except TableMissing:
+        return []
 
 
 def _read_table(book: Book, spec, columns: Sequence[str] | None) -> list[Row]:
