@@ -390,8 +390,10 @@ def test_validate_clean_workbook(tmp_path, demo_template):
 
 
 def test_validate_names_the_reject_the_default_policy_refuses(tmp_path, demo_template):
-    message = run("validate", copy(demo_template, tmp_path), FakeUI(), tmp_path)
-    assert "1 row(s) with errors" in message and "BoE sheet row 30" in message
+    path = copy(demo_template, tmp_path)
+    set_cells(path, L.BOE, 5, Action="Reject", Remark="wrong importer")
+    message = run("validate", path, FakeUI(), tmp_path)
+    assert "1 row(s) with errors" in message and "BoE sheet row 7" in message
     assert "ERROR REJECT_BLOCKED" in message and "Nothing was changed" in message
 
 

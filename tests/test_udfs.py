@@ -1169,14 +1169,20 @@ def test_gstr3b_4a1_on_the_demo_workbook_agrees_with_recompute(demo_sheet):
     figures = evaluate_book(state)[0].periods
     # Recompute credits 2566175 (IGST 58,911.33) in November, after its Keep Pending; the
     # row alone has only its Accept of 08-12, so BOE_TABLE's figures have it in October.
+    # The workbook's settings (its GSTIN) make the BoE customs moved to Gujarat a moved
+    # version, whose reversal lowers November's net credit, as in Recompute.
+    settings = settings_range(path)
     moved = {"102025": Decimal("58911.33"), "112025": Decimal("-58911.33")}
     for code, shift in moved.items():
         table = figures[Period.parse(code)].table_4a1
-        assert U.GSTR3B_4A1(values, code, "IGST", as_of) == float(table.igst + shift)
-        assert U.GSTR3B_4A1(values, code, "Cess", as_of) == float(table.cess)
-    assert U.GSTR3B_4A1(values, "112025", None, as_of) == 3335442.14
-    assert U.GSTR3B_4A1(values, "102025", None, as_of) == 4772074.23
-    assert U.GSTR3B_4A1(values, "122025", None, as_of) == 0.0
+        assert U.GSTR3B_4A1(values, code, "IGST", as_of, settings) == float(table.igst + shift)
+        assert U.GSTR3B_4A1(values, code, "Cess", as_of, settings) == float(table.cess)
+        assert U.GSTR3B_4A1(values, code, None, as_of, settings) == \
+            float(table.igst + shift + table.cess)
+    assert U.GSTR3B_4A1(values, "122025", None, as_of, settings) == 0.0
+    # without the settings no version is a moved one (rules.md section 1): more credit
+    assert U.GSTR3B_4A1(values, "112025", "IGST", as_of) > \
+        U.GSTR3B_4A1(values, "112025", "IGST", as_of, settings)
 
 
 def test_single_row_functions_agree_with_boe_table_on_the_demo(demo_sheet):

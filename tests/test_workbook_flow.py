@@ -45,12 +45,17 @@ def demo_warn(tmp_path_factory):
     return path
 
 
-def test_demo_under_the_default_block_keeps_the_credit_of_the_reject(demo):
-    rows = table_rows(demo, "BoE")
-    refused = next(r for r in rows if r["Remark"] == "belongs to our Gujarat GSTIN")
-    assert refused["Status"] == "Open" and refused["Messages"].startswith("ERROR REJECT_BLOCKED")
-    nov = json.loads(cli_ok("summary", str(demo), "--period", "112025", "--json").stdout)
-    assert nov["rejected"]["count"] == 0
+def test_a_typed_reject_is_blocked_by_default_and_the_pending_stays(demo, tmp_path):
+    book = tmp_path / "demo.xlsx"
+    book.write_bytes(demo.read_bytes())
+    before = json.loads(cli_ok("summary", str(book), "--period", "112025", "--json").stdout)
+    _set_actions(book, {"2589445": ("Reject", None, "belongs to our Gujarat GSTIN")})
+    cli_ok("recompute", str(book))
+    refused = next(r for r in table_rows(book, "BoE") if r["BoE No"] == "2589445")
+    # the Keep Pending of 09-12 stays in force: the portal offers no Reject on a BoE
+    assert refused["Status"] == "Pending" and refused["Messages"].startswith("ERROR REJECT_BLOCKED")
+    nov = json.loads(cli_ok("summary", str(book), "--period", "112025", "--json").stdout)
+    assert nov["rejected"]["count"] == 0 and nov["gstr3b"] == before["gstr3b"]
 
 
 def test_demo_workbook_values(demo_warn):
