@@ -149,7 +149,7 @@ def test_injected_text_never_becomes_a_formula_anywhere(corpus, tmp_path):
     assert_text_cells_not_formulas(book, (INJECTIONS[0], plus, INJECTIONS[3],
                                           '=HYPERLINK("http://x")'))
     recon, acts = tmp_path / "recon.csv", tmp_path / "acts.csv"
-    _set_actions(book, {"3333333": ("Reject", None, "=cmd|' /C calc'!A0")})
+    _set_actions(book, {"3333333": ("Keep Pending", None, "=cmd|' /C calc'!A0")})
     assert run_cli("recompute", str(book), "--as-of", "2025-11-20").returncode == 0
     assert run_cli("export", str(book), "--period", "102025", "--reconciliation",
                    str(recon)).returncode == 0
