@@ -57,3 +57,16 @@ def libreoffice() -> str:
             pytest.fail("LibreOffice (soffice) is required in CI: .ci/run installs it")
         pytest.skip("LibreOffice is not installed")
     return exe
+
+
+@pytest.fixture
+def october_book(tmp_path) -> Path:
+    """A new workbook (the demo GSTIN) with October's GSTR-2B loaded, through the CLI."""
+    from ims_xl.workbook.demo import demo_data_dir
+
+    path = tmp_path / "book.xlsx"
+    for args in (("template", str(path), "--gstin", GSTIN),
+                 ("load", str(path), "--gstr2b", str(demo_data_dir() / "gstr2b_102025.json"))):
+        proc = run_cli(*args)
+        assert proc.returncode == 0, proc.stderr
+    return path

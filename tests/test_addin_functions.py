@@ -8,7 +8,6 @@ is compared with what olevba reads from the built add-in.
 
 from __future__ import annotations
 
-import importlib
 import io
 import re
 import sys
@@ -54,24 +53,9 @@ def shipped(built) -> dict[str, str]:
 def xlwings_import_functions(monkeypatch):
     """xlwings' real ``import_udfs`` in this process, against a stand-in add-in named like ours.
     Returns ``run(modules) -> (module text, MacroOptions calls)``."""
-    com_error = type("com_error", (Exception,), {})
-    stubs = {name: types.ModuleType(name)
-             for name in ("pythoncom", "pywintypes", "win32com", "win32com.client")}
-    stubs["pythoncom"].CoInitialize = lambda: None
-    stubs["pywintypes"].com_error = com_error
-    stubs["pywintypes"].TimeType = type("TimeType", (), {})
-    stubs["win32com.client"].Dispatch = lambda *a, **k: None
-    stubs["win32com"].client = stubs["win32com.client"]
-    before = set(sys.modules)
-    for name, module in stubs.items():
-        monkeypatch.setitem(sys.modules, name, module)
-    import xlwings
-    real = importlib.import_module("xlwings.udfs")
-    for public, private in (("func", "xlfunc"), ("arg", "xlarg"), ("ret", "xlret")):
-        monkeypatch.setattr(xlwings, public, getattr(real, private))
-    spec = importlib.util.spec_from_file_location("udfs_under_excel", _ROOT / "udfs" / "boe_functions.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    from xlwings_under_excel import COM_ERROR as com_error
+    from xlwings_under_excel import load_under_windows_xlwings
+    real, module, cleanup = load_under_windows_xlwings(monkeypatch, "udfs_under_excel")
 
     def run(modules: str):
         monkeypatch.setitem(real.udf_modules, modules,
@@ -103,10 +87,7 @@ def xlwings_import_functions(monkeypatch):
         return texts[0], calls
 
     yield run
-    for name in set(sys.modules) - before:
-        sys.modules.pop(name, None)
-    if hasattr(xlwings, "udfs"):
-        delattr(xlwings, "udfs")
+    cleanup()
 
 
 def _crlf(text: str) -> str:

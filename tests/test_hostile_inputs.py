@@ -13,7 +13,6 @@ import copy
 import json
 import posixpath
 import re
-import shutil
 import warnings
 import zipfile
 from pathlib import Path

@@ -11,12 +11,10 @@ from __future__ import annotations
 
 from unittest import mock
 
-import importlib.util
 import io
 import re
 import subprocess
 import sys
-import types
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -1302,30 +1300,10 @@ def real_xlwings_udfs(monkeypatch):
     implementation with stand-ins for the COM modules it imports (none of which the
     decorators use), and loads a fresh copy of ``udfs/boe_functions.py`` under them.
     """
-    stubs = {name: types.ModuleType(name)
-             for name in ("pythoncom", "pywintypes", "win32com", "win32com.client")}
-    stubs["pythoncom"].CoInitialize = lambda: None
-    stubs["pywintypes"].com_error = type("com_error", (Exception,), {})
-    stubs["pywintypes"].TimeType = type("TimeType", (), {})
-    stubs["win32com.client"].Dispatch = lambda *a, **k: None
-    stubs["win32com"].client = stubs["win32com.client"]
-    before = set(sys.modules)
-    for name, module in stubs.items():
-        monkeypatch.setitem(sys.modules, name, module)
-    import xlwings
-    real = importlib.import_module("xlwings.udfs")
-    monkeypatch.setattr(xlwings, "func", real.xlfunc)
-    monkeypatch.setattr(xlwings, "arg", real.xlarg)
-    monkeypatch.setattr(xlwings, "ret", real.xlret)
-    spec = importlib.util.spec_from_file_location("boe_functions_under_excel",
-                                                  ROOT / "udfs" / "boe_functions.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    from xlwings_under_excel import load_under_windows_xlwings
+    real, module, cleanup = load_under_windows_xlwings(monkeypatch, "boe_functions_under_excel")
     yield real, module
-    for name in set(sys.modules) - before:
-        sys.modules.pop(name, None)
-    if hasattr(xlwings, "udfs"):
-        delattr(xlwings, "udfs")
+    cleanup()
 
 
 def test_decorators_attach_xlwings_metadata(real_xlwings_udfs):

@@ -32,7 +32,6 @@ repeated rows are kept (the later one wins a tie, rules.md section 3).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 from ..actions import parse_action
