@@ -16,7 +16,7 @@ from ..fetch import (FetchRow, fetch_candidates, fill_from_boe_list, reference_d
 from ..gst_calendar import gstr2b_date
 from ..match import MatchResult, match_boes, match_key, results_by_version
 from .. import dates
-from ..models import ZERO, ActionCode, Evaluation, Message, RejectPolicy, Severity
+from ..models import ZERO, ActionCode, Evaluation, Message, RejectPolicy, Severity, Status
 from ..periods import Period
 from ..problems import Problem
 from ..rules import evaluate
@@ -274,7 +274,8 @@ def recompute(book: Book, *, as_of: date | None = None, today: date | None = Non
         match = by_version.get(version.id)
         row["Match"] = match.status.label if match else ""
         row["Suggested Action"] = (match.suggested_action.label
-                                   if match and match.suggested_action else "")
+                                   if match and match.suggested_action
+                                   and not left_ims(result, evaluation) else "")
         row["Status"] = result.status.label
         report.by_status[result.status.label] = report.by_status.get(result.status.label, 0) + 1
         period = result.itc_period or result.rejected_period
@@ -314,6 +315,19 @@ def recompute(book: Book, *, as_of: date | None = None, today: date | None = Non
     book.progress("Saving")
     book.save()
     return report
+
+
+def left_ims(result, evaluation: Evaluation) -> bool:
+    """Whether a version has left IMS, so that no action on it changes anything (a suggestion
+    there would invite a useless action): accepted, deemed accepted or rejected in a period
+    whose GSTR-3B is filed, amended since, or time-barred."""
+    if result.status in (Status.SUPERSEDED, Status.TIME_BARRED):
+        return True
+    period = result.itc_period or result.rejected_period
+    if result.status in (Status.ACCEPTED, Status.DEEMED_ACCEPTED, Status.REJECTED) and period:
+        figures = evaluation.periods.get(period)
+        return figures is not None and figures.state == "closed"
+    return False
 
 
 def _money_or_none(amounts, head: str) -> Decimal | None:
