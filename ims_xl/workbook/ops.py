@@ -340,9 +340,9 @@ def _reconciliation_row(m: MatchResult) -> Row:
         "Match": m.status.label,
         "IMS IGST": _money_or_none(m.ims, "igst"), "Books IGST": _money_or_none(m.books, "igst"),
         "IMS Cess": _money_or_none(m.ims, "cess"), "Books Cess": _money_or_none(m.books, "cess"),
+        # sentences in the accountant's words, amounts in lakhs and crores (Difference.__str__)
         "Differences": "; ".join(
-            f"{d.field}: IMS {d.ims} / {d.against} {d.other}" + ("" if d.breaks_match else
-                                                                 " (does not break the match)")
+            str(d) + ("" if d.breaks_match or d.note else " (does not break the match)")
             for d in m.differences),
         "Suggested Action": m.suggested_action.label if m.suggested_action else "",
         "Note": m.note,
