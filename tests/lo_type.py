@@ -19,18 +19,18 @@ import sys
 import tempfile
 import time
 
-import uno  # noqa: F401 - the system python3-uno
-from com.sun.star.beans import PropertyValue  # type: ignore[import-not-found]
-from com.sun.star.connection import NoConnectException  # type: ignore[import-not-found]
+# (pytest collects this file: UNO is imported only when it runs, under the system python3)
 
 
 def _prop(name, value):
+    from com.sun.star.beans import PropertyValue  # type: ignore[import-not-found]
     p = PropertyValue()
     p.Name, p.Value = name, value
     return p
 
 
 def _connect(pipe: str, proc: subprocess.Popen, timeout: float = 90):
+    from com.sun.star.connection import NoConnectException  # type: ignore[import-not-found]
     local = uno.getComponentContext()
     resolver = local.ServiceManager.createInstanceWithContext(
         "com.sun.star.bridge.UnoUrlResolver", local)
@@ -46,6 +46,8 @@ def _connect(pipe: str, proc: subprocess.Popen, timeout: float = 90):
 
 
 def main(soffice: str, workbook: str, edits_json: str) -> int:
+    global uno
+    import uno  # the system python3-uno (it also makes com.sun.star importable)
     edits = json.loads(edits_json)
     pipe = f"imsxl{os.getpid()}"
     with tempfile.TemporaryDirectory(prefix="lo-type-") as profile:
