@@ -21,6 +21,7 @@ LOCKED = Protection(locked=True)
 UNLOCKED = Protection(locked=False)
 WRAP = Alignment(wrap_text=True, vertical="top")
 TOP_LEFT = Alignment(horizontal="left", vertical="top")
+TOP = Alignment(vertical="top")   # a row grown by a wrapped cell reads from its top
 
 ERROR_FILL = PatternFill("solid", fgColor="F8CBAD", bgColor="F8CBAD")
 PENDING_FILL = PatternFill("solid", fgColor="FFE699", bgColor="FFE699")
@@ -33,6 +34,16 @@ def number_format(column: Column) -> str:
     return FORMATS[column.kind]
 
 
+# A text column this wide or wider holds sentences or long names (Messages, Note,
+# Differences, Supplier Name, Remark, BoE Identity, Source...): its cells wrap, and the row
+# grows, instead of spilling over the next column or being cut off.
+WRAP_FROM_WIDTH = 22
+
+
+def wraps(column: Column) -> bool:
+    return column.kind == "text" and column.width >= WRAP_FROM_WIDTH
+
+
 def apply_body_style(cell, column: Column, *, accountant: bool = False) -> None:
     """Style one body cell of a table column (the writer copies this style to every row)."""
     cell.number_format = number_format(column)
@@ -40,12 +51,11 @@ def apply_body_style(cell, column: Column, *, accountant: bool = False) -> None:
         cell.fill = COMPUTED_FILL
         cell.font = COMPUTED_FONT
         cell.protection = LOCKED
-        if column.header == "Messages":
-            cell.alignment = WRAP
     else:
         cell.protection = UNLOCKED
         if accountant:
             cell.fill = INPUT_FILL
+    cell.alignment = WRAP if wraps(column) else TOP
 
 
 def apply_header_style(cell, column: Column) -> None:

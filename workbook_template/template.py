@@ -104,6 +104,8 @@ def _table(ws, spec: TableSpec, rows: int = 1) -> Table:
         for i in range(1, rows + 1):
             S.apply_body_style(ws.cell(r0 + i, c0 + j), col,
                                accountant=spec is BOE and col.header in ACCOUNTANT_COLUMNS)
+    # two lines for every header: "Suggested Action", "Reference Date" fit their columns
+    ws.row_dimensions[r0].height = max(ws.row_dimensions[r0].height or 0, 30)
     last = f"{get_column_letter(c0 + len(spec.columns) - 1)}{r0 + rows}"
     table = Table(displayName=spec.name, ref=f"{spec.origin}:{last}")
     table.tableStyleInfo = TableStyleInfo(name="TableStyleLight1", showRowStripes=False)

@@ -58,11 +58,11 @@ BOE = TableSpec("BoE", "BoE", _cols(
     ("BoE Date", "date", False, 12), ("Reference Date", "date", False, 14),
     ("Period", "text", False, 9), ("Taxable Value", "money", False, 16),
     ("IGST", "money", False, 14), ("Cess", "money", False, 12),
-    ("Supplier GSTIN", "text", False, 17), ("Supplier Name", "text", False, 22),
+    ("Supplier GSTIN", "text", False, 17), ("Supplier Name", "text", False, 30),
     ("Importer GSTIN", "text", False, 17),
     ("Action", "text", False, 14), ("Action Date", "date", False, 12),
     ("Remark", "text", False, 24),
-    ("Match", "text", True, 14), ("Suggested Action", "text", True, 15),
+    ("Match", "text", True, 14), ("Suggested Action", "text", True, 16),
     ("Status", "text", True, 15), ("2B Period", "text", True, 10),
     ("ITC IGST", "money", True, 14), ("ITC Cess", "money", True, 12),
     ("Messages", "text", True, 60), ("Source", "text", True, 28),
@@ -85,7 +85,7 @@ BOE_LIST = TableSpec("BoEList", "BoE List", _cols(
     ("BoE Date", "date", False, 12), ("Reference Date", "date", False, 14),
     ("Taxable Value", "money", False, 16), ("IGST", "money", False, 14),
     ("Cess", "money", False, 12), ("Supplier GSTIN", "text", False, 17),
-    ("Supplier Name", "text", False, 22), ("Source", "text", False, 30),
+    ("Supplier Name", "text", False, 30), ("Source", "text", False, 30),
 ))
 
 RECONCILIATION = TableSpec("Reconciliation", "Reconciliation", _cols(
@@ -93,7 +93,7 @@ RECONCILIATION = TableSpec("Reconciliation", "Reconciliation", _cols(
     ("BoE Date", "date", True, 12), ("Match", "text", True, 16),
     ("IMS IGST", "money", True, 14), ("Books IGST", "money", True, 14),
     ("IMS Cess", "money", True, 12), ("Books Cess", "money", True, 12),
-    ("Differences", "text", True, 40), ("Suggested Action", "text", True, 15),
+    ("Differences", "text", True, 48), ("Suggested Action", "text", True, 16),
     ("Note", "text", True, 60), ("Book Rows", "text", True, 20),
 ))
 
@@ -104,14 +104,14 @@ FETCH = TableSpec("FetchBoE", "Fetch BoE", _cols(
 ))
 
 ACTION_LOG = TableSpec("ActionLog", "Action Log", _cols(
-    ("When", "date", True, 12), ("BoE Identity", "text", True, 44),
+    ("When", "date", True, 12), ("BoE Identity", "text", True, 52),
     ("Old Action", "text", True, 13), ("New Action", "text", True, 13),
     ("Action Date", "date", True, 12), ("Remark", "text", True, 30),
-    ("Source", "text", True, 24),
+    ("Source", "text", True, 40),
 ))
 
 HISTORY = TableSpec("History", "History", _cols(
-    ("BoE Identity", "text", True, 44), ("Section", "text", True, 10),
+    ("BoE Identity", "text", True, 52), ("Section", "text", True, 10),
     ("Period", "text", True, 9), ("Status", "text", True, 15),
     ("IGST", "money", True, 14), ("Cess", "money", True, 12),
 ))

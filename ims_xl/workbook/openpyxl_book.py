@@ -7,12 +7,14 @@ against the file that was read, backed up, refused while Excel or LibreOffice ha
 from __future__ import annotations
 
 import sys
+from datetime import date
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles.numbers import is_date_format
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.workbook.defined_name import DefinedName
 
@@ -21,7 +23,7 @@ from ..safety.replace import FileSnapshot, replacing_workbook
 from .book import check_columns, table_missing
 from .growth import (Move, Reference, check_move, formula_references, plan_growth, sheet_ref,
                      sqref_bounds)
-from .layout import LISTS_SHEET, Formula, TableSpec
+from .layout import DATE, LISTS_SHEET, Formula, TableSpec
 
 __all__ = ["OpenpyxlBook", "TerminalTalk"]
 
@@ -172,6 +174,7 @@ class OpenpyxlBook(TerminalTalk):
                 if cell is None:
                     cell = ws.cell(i, c)
                 unstyled = not cell.has_style  # before a date value gives it a date format
+                shown_as = cell.number_format
                 # A recompute rewrites a 100,000-row table: touch only what changed, and
                 # style only cells that have no style yet (a user's formatting stays).
                 if isinstance(value, Formula):
@@ -186,6 +189,10 @@ class OpenpyxlBook(TerminalTalk):
                     style = styles.get(header)
                     if style is not None:
                         cell._style = copy(style)
+                elif isinstance(value, date) and not is_date_format(shown_as):
+                    # a date typed as text (or into a text cell) goes back as a date cell the
+                    # accountant reads as DD-MM-YYYY, never as its serial number
+                    cell.number_format = DATE
 
     def _plan_move(self, spec: TableSpec, ws, cols: tuple[int, int], old_last: int,
                    by: int) -> Move | None:

@@ -15,7 +15,8 @@ from ..fetch import (FetchRow, fetch_candidates, fill_from_boe_list, reference_d
                      validate_fetch_rows)
 from ..gst_calendar import gstr2b_date
 from ..match import MatchResult, match_boes, match_key, results_by_version
-from ..models import ZERO, ActionCode, Evaluation, Message, Severity
+from .. import dates
+from ..models import ZERO, ActionCode, Evaluation, Message, RejectPolicy, Severity, Status
 from ..periods import Period
 from ..problems import Problem
 from ..rules import evaluate
@@ -24,7 +25,7 @@ from . import rows as R
 from .book import Book
 from .layout import (ACTION_LOG, BOE, FETCH, HISTORY, PERIOD_LIST_NAME, PERIOD_NAME,
                      PERIODS_3B, RECONCILIATION, Formula)
-from .state import WorkbookState, actions_from_log, read_state
+from .state import WorkbookState, actions_from_log, read_state, refused_for_itself
 
 __all__ = ["RecomputeReport", "recompute", "evaluate_book", "messages_text", "FetchReport",
            "fetch", "TYPED_SOURCE", "TypedActions", "log_typed_actions"]
@@ -64,20 +65,50 @@ class TypedActions:
     problems: list[Problem] = field(default_factory=list)
     row_problems: dict[int, list[Problem]] = field(default_factory=dict)  # for Messages
     unreadable_dates: dict[int, str] = field(default_factory=dict)  # row -> the date typed
+    entries: list[tuple[int, Row]] = field(default_factory=list)   # (row, entry) logged now
+
+
+# Why the rules ignore an action, as the Action Log's Source says it (":func:`ignored`").
+IGNORED = {
+    "ACTION_UNKNOWN": "not an action word (Accept, Keep Pending or Reject)",
+    "REJECT_NEEDS_REMARK": "a Reject needs a remark",
+    "REJECT_BLOCKED": "the portal has no Reject for a BoE (reject policy block)",
+    "ACTION_BEFORE_IMS": "the BoE is from before IMS and went straight to GSTR-2B",
+    "ACTION_AFTER_CLOSE": "the BoE had already left IMS",
+    "ACTION_ON_SUPERSEDED": "this version was amended: act on the amendment",
+    "GSTIN_OTHER": "the BoE is another GSTIN's",
+    "DUPLICATE_RECORD": "the row is a duplicate",
+}
+
+
+def ignored(source: str, code: str) -> str:
+    """The Source of an Action Log entry the rules ignore: it says so, and why, so the log
+    never shows an ignored action as if it were taken."""
+    return f"{source}: ignored, {IGNORED[code]}"
 
 
 def log_typed_actions(book: Book, boe_rows: Sequence[Row], keys: list[str], log: list[Row], *,
-                      as_of: date, now: datetime, source: str = TYPED_SOURCE) -> TypedActions:
+                      as_of: date, now: datetime, source: str = TYPED_SOURCE,
+                      policy: RejectPolicy | None = None) -> TypedActions:
     """Append an Action Log entry for every row whose Action, Action Date or Remark changed
     since it was last logged: recompute does it, and load does it before a bulk actions file
     changes the rows, so nothing typed is lost. A blank Action Date is filled with the as-of
     date. An Action Date that is not a date is left as typed and reported on the row: its
     action is not logged until the date is fixed (the action logged before stays in force).
-    New Rejects are logged only if ``book.confirm`` says so; a refused one is undone."""
+    New Rejects are logged only if ``book.confirm`` says so; a refused one is undone.
+
+    An action the rules refuse for itself (``acept``; a Reject without a remark, or any Reject
+    under ``policy`` block) is logged with a Source saying it is ignored and why; Old Action
+    is the action in force before, never an ignored one. ``policy`` None: the Reject policy
+    is not known here, and only a word that is no action is marked."""
     done = TypedActions()
     last: dict[str, Row] = {}
+    in_force: dict[str, str] = {}
     for entry in log:
-        last[R.text(entry.get("BoE Identity"))] = entry
+        key = R.text(entry.get("BoE Identity"))
+        last[key] = entry
+        if _refused(entry.get("New Action"), entry.get("Remark"), policy) is None:
+            in_force[key] = R.text(entry.get("New Action"))
     new_entries: list[tuple[int, Row]] = []
     logged_keys = set()
     for i, row in enumerate(boe_rows):
@@ -110,9 +141,10 @@ def log_typed_actions(book: Book, boe_rows: Sequence[Row], keys: list[str], log:
                 continue
         elif not raw:
             continue
-        old = R.text(previous.get("New Action")) if previous else ""
-        entry = {"When": now, "BoE Identity": key, "Old Action": old, "New Action": label,
-                 "Action Date": when, "Remark": remark, "Source": source}
+        refused = _refused(raw, remark, policy)
+        entry = {"When": now, "BoE Identity": key, "Old Action": in_force.get(key, ""),
+                 "New Action": label, "Action Date": when, "Remark": remark,
+                 "Source": source if refused is None else ignored(source, refused)}
         new_entries.append((i, entry))
         logged_keys.add(key)
 
@@ -138,7 +170,33 @@ def log_typed_actions(book: Book, boe_rows: Sequence[Row], keys: list[str], log:
             done.rejects_refused = len(refused)
     log.extend(e for _, e in new_entries)
     done.logged = len(new_entries)
+    done.entries = new_entries
     return done
+
+
+def _refused(action: Any, remark: Any, policy: RejectPolicy | None) -> str | None:
+    code = parse_action(R.text(action))
+    if policy is None and code is not None:
+        return None
+    return refused_for_itself(code, R.text(remark), policy or RejectPolicy.ALLOW)
+
+
+def mark_ignored_by_rules(entries: list[tuple[int, Row]], evaluation: Evaluation,
+                          source: str = TYPED_SOURCE) -> None:
+    """The entries logged now that the rules ignore for what the BoE is (before IMS, left IMS,
+    amended since, another GSTIN's, a duplicate) say so in their Source, as the engine's
+    messages on their row tell."""
+    for i, entry in entries:
+        if entry["Source"] != source:
+            continue   # already marked (refused for itself)
+        when = entry["Action Date"]
+        said = f"action of {dates.format_date(when)}" if isinstance(when, date) else None
+        for m in evaluation.records[i].messages:
+            if m.code in ("GSTIN_OTHER", "DUPLICATE_RECORD") or (
+                    m.code in ("ACTION_BEFORE_IMS", "ACTION_AFTER_CLOSE", "ACTION_ON_SUPERSEDED")
+                    and said and said in m.text):
+                entry["Source"] = ignored(source, m.code)
+                break
 
 
 def _short(remark: str, limit: int = 80) -> str:
@@ -191,7 +249,8 @@ def recompute(book: Book, *, as_of: date | None = None, today: date | None = Non
     report = RecomputeReport(as_of=state.as_of, versions=len(state.versions),
                              problems=list(state.problems))
     typed = log_typed_actions(book, state.boe_rows, state.keys, state.log, as_of=state.as_of,
-                              now=now or datetime.now().replace(microsecond=0), source=source)
+                              now=now or datetime.now().replace(microsecond=0), source=source,
+                              policy=state.settings.reject_policy)
     report.logged, report.rejects_refused = typed.logged, typed.rejects_refused
     report.problems += typed.problems
     for i, found in typed.row_problems.items():  # the accountant's own mistake shows first
@@ -201,6 +260,7 @@ def recompute(book: Book, *, as_of: date | None = None, today: date | None = Non
     evaluation, log_problems = evaluate_book(state)
     report.problems += log_problems
     report.evaluation = evaluation
+    mark_ignored_by_rules(typed.entries, evaluation, source)
 
     book.progress("Matching")
     matches = match_boes(state.versions, state.books, state.boe_list or None,
@@ -214,7 +274,8 @@ def recompute(book: Book, *, as_of: date | None = None, today: date | None = Non
         match = by_version.get(version.id)
         row["Match"] = match.status.label if match else ""
         row["Suggested Action"] = (match.suggested_action.label
-                                   if match and match.suggested_action else "")
+                                   if match and match.suggested_action
+                                   and not left_ims(result, evaluation) else "")
         row["Status"] = result.status.label
         report.by_status[result.status.label] = report.by_status.get(result.status.label, 0) + 1
         period = result.itc_period or result.rejected_period
@@ -256,6 +317,19 @@ def recompute(book: Book, *, as_of: date | None = None, today: date | None = Non
     return report
 
 
+def left_ims(result, evaluation: Evaluation) -> bool:
+    """Whether a version has left IMS, so that no action on it changes anything (a suggestion
+    there would invite a useless action): accepted, deemed accepted or rejected in a period
+    whose GSTR-3B is filed, amended since, or time-barred."""
+    if result.status in (Status.SUPERSEDED, Status.TIME_BARRED):
+        return True
+    period = result.itc_period or result.rejected_period
+    if result.status in (Status.ACCEPTED, Status.DEEMED_ACCEPTED, Status.REJECTED) and period:
+        figures = evaluation.periods.get(period)
+        return figures is not None and figures.state == "closed"
+    return False
+
+
 def _money_or_none(amounts, head: str) -> Decimal | None:
     return getattr(amounts, head) if amounts is not None else None
 
@@ -266,9 +340,9 @@ def _reconciliation_row(m: MatchResult) -> Row:
         "Match": m.status.label,
         "IMS IGST": _money_or_none(m.ims, "igst"), "Books IGST": _money_or_none(m.books, "igst"),
         "IMS Cess": _money_or_none(m.ims, "cess"), "Books Cess": _money_or_none(m.books, "cess"),
+        # sentences in the accountant's words, amounts in lakhs and crores (Difference.__str__)
         "Differences": "; ".join(
-            f"{d.field}: IMS {d.ims} / {d.against} {d.other}" + ("" if d.breaks_match else
-                                                                 " (does not break the match)")
+            str(d) + ("" if d.breaks_match or d.note else " (does not break the match)")
             for d in m.differences),
         "Suggested Action": m.suggested_action.label if m.suggested_action else "",
         "Note": m.note,

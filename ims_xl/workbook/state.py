@@ -11,7 +11,7 @@ from typing import Any
 
 from ..actions import parse_action
 from ..gcpause import without_gc
-from ..models import Action, BoeVersion, BookLine, RejectPolicy, Settings, Severity
+from ..models import Action, ActionCode, BoeVersion, BookLine, RejectPolicy, Settings, Severity
 from ..problems import Problem
 from . import rows as R
 from .book import Book, TableMissing
@@ -19,7 +19,8 @@ from .layout import (ACTION_LOG, ANNUAL_RETURNS, BOE, BOE_LIST, BOOKS, FILED_3B,
                      SETTINGS_NAMES, TableSpec)
 
 __all__ = ["WorkbookState", "ColumnRows", "read_state", "read_settings", "read_optional_table",
-           "version_ids", "actions_from_log", "sheets_read", "VERSION_COLUMNS", "LOG_COLUMNS"]
+           "version_ids", "actions_from_log", "refused_for_itself", "sheets_read", "VERSION_COLUMNS",
+           "LOG_COLUMNS"]
 
 Row = dict[str, Any]
 
@@ -194,19 +195,45 @@ def _read_table(book: Book, spec, columns: Sequence[str] | None) -> list[Row]:
     return book.read_table(spec)
 
 
+def refused_for_itself(code: ActionCode | None, remark: str, policy: RejectPolicy
+                       ) -> str | None:
+    """The message code of the rules when they ignore an action for what it is, whatever the
+    BoE (rules/engine.py, _valid_actions): not an action word, a Reject the policy blocks, a
+    Reject without a remark. None when the rules would take it."""
+    if code is None:
+        return "ACTION_UNKNOWN"
+    if code is ActionCode.REJECT:
+        if policy is RejectPolicy.BLOCK:
+            return "REJECT_BLOCKED"
+        if not remark.strip():
+            return "REJECT_NEEDS_REMARK"
+    return None
+
+
 def actions_from_log(state: WorkbookState, log: list[Row] | None = None) -> tuple[list[Action],
                                                                                  list[Problem]]:
-    """The Action Log as the rules' action history (each entry applies to its version)."""
+    """The Action Log as the rules' action history (each entry applies to its version).
+
+    An entry the rules refuse for itself (:func:`refused_for_itself`: ``acept``, a Reject
+    without a remark) changed nothing; once a later entry of its version replaces it, it is
+    left out, so its error leaves the row's Messages with the mistake (the log keeps it).
+    While it is the version's latest entry it goes to the rules, which say why it is ignored."""
     first_id: dict[str, str] = {}
     for key, v in zip(state.keys, state.versions):
         first_id.setdefault(key, v.id)
+    entries = log if log is not None else state.log
+    latest: dict[str, int] = {}
+    for seq, entry in enumerate(entries):
+        cell = entry.get("BoE Identity")
+        latest[cell.strip() if cell.__class__ is str else R.text(cell)] = seq
+    policy = state.settings.reject_policy
     actions, problems = [], []
     # A log has a few distinct action words and dates: each is read once (keyed by type too,
     # as True == 1 == 1.0).
     codes: dict[str, Any] = {}
     days: dict[tuple[type, Any], date | None] = {}
     text = R.text
-    for seq, entry in enumerate(log if log is not None else state.log):
+    for seq, entry in enumerate(entries):
         cell = entry.get("BoE Identity")
         key = cell.strip() if cell.__class__ is str else text(cell)   # R.text, inlined
         vid = first_id.get(key)
@@ -231,6 +258,9 @@ def actions_from_log(state: WorkbookState, log: list[Row] | None = None) -> tupl
         code = codes.get(raw, False)
         if code is False:
             code = codes[raw] = parse_action(raw)
+        if latest[key] != seq and (code is None or code is ActionCode.REJECT) and \
+                refused_for_itself(code, R.text(entry.get("Remark")), policy):
+            continue  # a mistake since replaced: it changed nothing and says nothing now
         actions.append(Action(record_id=vid, code=code, date=when,
                               remark=R.text(entry.get("Remark")), raw=raw,
                               source=R.text(entry.get("Source")), seq=seq))

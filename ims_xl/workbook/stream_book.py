@@ -49,6 +49,7 @@ from .book import check_columns, table_missing
 from .fast_book import NS, FastBook, _rels, sheet_parts, table_parts, total_rows
 from .growth import (Move, Reference, check_move, formula_references, plan_growth, sheet_ref,
                      sqref_bounds)
+from .layout import DATE as DATE_FORMAT
 from .layout import LISTS_SHEET, Formula, TableSpec
 from .openpyxl_book import EXCEL_TEXT_LIMIT, ILLEGAL_CHARACTERS_RE, TerminalTalk, _cell_value
 
@@ -278,7 +279,14 @@ class StreamBook(TerminalTalk, FastBook):
                 yield Reference(f"the defined name {name} points at "
                                 f"{sheet_ref(target or '?', bounds)}", target, bounds)
 
-    def _write(self, tmp: Path, edits: dict[str, _SheetEdit]) -> None:  # noqa: C901
+    def _write(self, tmp: Path, edits: dict[str, _SheetEdit]) -> None:
+        try:
+            self._write_parts(tmp, edits)
+        finally:   # the date styles belong to this save only
+            _DATED.clear()
+            _DATE_STYLES.clear()
+
+    def _write_parts(self, tmp: Path, edits: dict[str, _SheetEdit]) -> None:  # noqa: C901
         with zipfile.ZipFile(self.path) as zin:
             workbook_xml = zin.read("xl/workbook.xml")
             epoch = MAC_EPOCH if re.search(rb'date1904="(1|true)"', workbook_xml) else WINDOWS_EPOCH
@@ -287,6 +295,8 @@ class StreamBook(TerminalTalk, FastBook):
             table_refs: dict[str, str] = {}
             # the parts of the tables written: their ref is known once their sheet is written
             written_tables = {self._table_parts[n].part: n for n in self._written}
+            styles_part = "xl/styles.xml" if "xl/styles.xml" in zin.namelist() else None
+            self._date_styles = DateStyles(zin.read(styles_part) if styles_part else None)
             with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=ZIP_LEVEL) as zout:
                 for info in zin.infolist():
                     name = info.filename
@@ -300,8 +310,8 @@ class StreamBook(TerminalTalk, FastBook):
                             writer.write(zin.read(name) if xml is None else xml, out)
                         table_refs.update(writer.new_refs)
                         continue
-                    if name in written_tables:
-                        continue  # written after the sheets, with their new ref
+                    if name in written_tables or name == styles_part:
+                        continue  # written after the sheets: their new ref, new date styles
                     if name == "xl/workbook.xml":
                         data = self._workbook_xml(workbook_xml)
                     elif name == "xl/_rels/workbook.xml.rels" and calc_chains:
@@ -314,6 +324,8 @@ class StreamBook(TerminalTalk, FastBook):
                             shutil.copyfileobj(src, dst, 1 << 20)
                         continue
                     zout.writestr(_info_like(info), data)
+                if styles_part:
+                    zout.writestr(_info_like(zin.getinfo(styles_part)), self._date_styles.xml())
                 for part, name in written_tables.items():
                     zout.writestr(_info_like(zin.getinfo(part)),
                                   _set_table_ref(zin.read(part), table_refs[name],
@@ -848,6 +860,11 @@ def _cell_xml(ref: str, value: Any, style: int, epoch: datetime) -> str:
         if not math.isfinite(value):
             return f'<c r="{ref}"{s} t="e"><v>#NUM!</v></c>'
         return f'<c r="{ref}"{s}><v>{value!r}</v></c>'
+    if (kind is date or kind is datetime) and style in _DATED:
+        style = _DATED[style]
+        if style < 0:
+            style = _DATE_STYLES[0].dated(-style - 1)
+        s = f' s="{style}"' if style else ""
     if kind is date:
         if value.year > 1900 and epoch is WINDOWS_EPOCH:
             return f'<c r="{ref}"{s}><v>{value.toordinal() - EXCEL_ORDINAL}</v></c>'
@@ -865,6 +882,91 @@ def _cell_xml(ref: str, value: Any, style: int, epoch: datetime) -> str:
     if isinstance(value, Decimal):
         return _cell_xml(ref, Decimal(value), style, epoch)
     return _cell_xml(ref, str(value), style, epoch)
+
+
+# The style a date is written with, for each style that does not show a date (filled by
+# DateStyles.prepare before a save streams its sheets).
+_DATED: dict[int, int] = {}   # -1 - style: not made yet
+_DATE_STYLES: list[DateStyles] = []   # the save under way's
+XF_RE = re.compile(rb'<xf\b[^>]*?(?:/>|>.*?</xf>)', re.S)
+NUMFMT_RE = re.compile(rb'<numFmt\b[^>]*?numFmtId="(\d+)"[^>]*?formatCode="([^"]*)"[^>]*/>')
+BUILTIN_DATES = frozenset(range(14, 23)) | {45, 46, 47}
+
+
+class DateStyles:
+    """A date ims-xl writes is a date cell the accountant reads as DD-MM-YYYY. A cell keeps
+    its style, but a style that shows no date (an Action Date typed as text: Calc stores
+    ``12-12-2025`` as text in an English locale, in a text-formatted cell) would show the
+    date as its serial number, 46003. Such a cell takes a copy of its style with the
+    DD-MM-YYYY number format, added to ``styles.xml``; every other part of its look stays."""
+
+    def __init__(self, xml: bytes | None):
+        self._xml = xml
+        _DATED.clear()
+        _DATE_STYLES[:] = [self]
+        if xml is None:
+            return
+        self._formats = {int(i): _xml_text(code) for i, code in NUMFMT_RE.findall(xml)}
+        start = xml.find(b"<cellXfs")
+        end = xml.find(b"</cellXfs>", start)
+        if start < 0 or end < 0:
+            self._xml = None
+            return
+        self._xfs_end = end
+        self._xfs = XF_RE.findall(xml, xml.index(b">", start) + 1, end)
+        self._added: list[bytes] = []
+        self._fmt_id: int | None = next((i for i, c in self._formats.items() if c == DATE_FORMAT),
+                                        None)
+        self._new_fmt = self._fmt_id is None
+        for style, xf in enumerate(self._xfs):
+            if not self._shows_date(xf):
+                _DATED[style] = -1 - style  # made on first use (see dated)
+
+    def _shows_date(self, xf: bytes) -> bool:
+        m = re.search(rb'numFmtId="(\d+)"', xf)
+        number = int(m.group(1)) if m else 0
+        if number in BUILTIN_DATES:
+            return True
+        from openpyxl.styles.numbers import is_date_format
+        code = self._formats.get(number)
+        return code is not None and is_date_format(code)
+
+    def dated(self, style: int) -> int:
+        """The style to write a date with, in place of ``style``."""
+        if self._xml is None or style >= len(self._xfs):
+            return style
+        if self._fmt_id is None:
+            self._fmt_id = max([163, *self._formats]) + 1
+        xf = self._xfs[style]
+        xf = re.sub(rb'\snumFmtId="\d+"', b"", xf, count=1)
+        xf = re.sub(rb'\sapplyNumberFormat="[^"]*"', b"", xf, count=1)
+        xf = xf.replace(b"<xf", f'<xf numFmtId="{self._fmt_id}" applyNumberFormat="1"'.encode(),
+                        1)
+        self._added.append(xf)
+        new = len(self._xfs) + len(self._added) - 1
+        _DATED[style] = new
+        return new
+
+    def xml(self) -> bytes:
+        """styles.xml with the styles added (as it was when none were)."""
+        xml = self._xml
+        if xml is None or not self._added:
+            return xml if xml is not None else b""
+        xml = xml[:self._xfs_end] + b"".join(self._added) + xml[self._xfs_end:]
+        total = len(self._xfs) + len(self._added)
+        xml = re.sub(rb'(<cellXfs\b[^>]*?\bcount=")\d+(")',
+                     lambda m: m.group(1) + str(total).encode() + m.group(2), xml, count=1)
+        if self._new_fmt:
+            fmt = (f'<numFmt numFmtId="{self._fmt_id}" formatCode="{DATE_FORMAT}"/>').encode()
+            if b"<numFmts" in xml and b"</numFmts>" in xml:
+                xml = xml.replace(b"</numFmts>", fmt + b"</numFmts>", 1)
+                xml = re.sub(rb'(<numFmts\b[^>]*?\bcount=")(\d+)(")',
+                             lambda m: m.group(1) + str(int(m.group(2)) + 1).encode()
+                             + m.group(3), xml, count=1)
+            else:
+                at = xml.index(b">", xml.index(b"<styleSheet")) + 1
+                xml = xml[:at] + b'<numFmts count="1">' + fmt + b"</numFmts>" + xml[at:]
+        return xml
 
 
 def _cells(row_xml: bytes) -> list[tuple[int, int, bytes]]:
