@@ -653,8 +653,9 @@ def export_actions(ctx: Context) -> str:
     if path is None:
         return "Nothing was exported."
     kind = "ims_json" if path.suffix.lower() == ".json" else "actions_csv"
-    return export_from_book(book, period, as_of=ctx.as_of, today=ctx.today,
-                            **{kind: str(path)}) + "."
+    message = export_from_book(book, period, as_of=ctx.as_of, today=ctx.today,
+                               **{kind: str(path)})
+    return message if message.endswith(".") else message + "."
 
 
 @handler("export_3b", "Export 3B")

@@ -155,9 +155,14 @@ def log_typed_actions(book: Book, boe_rows: Sequence[Row], keys: list[str], log:
         listing = "\n".join(f"  {e['BoE Identity']} ({_short(e['Remark']) or 'no remark'})"
                             for _, e in rejects[:30])
         more = f"\n  ... and {len(rejects) - 30} more" if len(rejects) > 30 else ""
-        question = (f"Keep {len(rejects)} new Reject(s)? A rejected BoE leaves GSTR-2B and its "
-                    f"credit is lost until you act again; the portal may refuse Reject on a "
-                    f"BoE.\n{listing}{more}")
+        if policy is RejectPolicy.BLOCK:
+            what = ("Under reject policy 'block' (the portal offers only Accept and Keep "
+                    "Pending for a BoE) a Reject changes no figure: it is logged as ignored "
+                    "and its row shows an error. Use Keep Pending instead.")
+        else:
+            what = ("A rejected BoE leaves GSTR-2B and its credit is lost until you act "
+                    "again; the portal may refuse Reject on a BoE.")
+        question = f"Keep {len(rejects)} new Reject(s)? {what}\n{listing}{more}"
         if not book.confirm(question):
             refused = {i for i, _ in rejects}
             for i, entry in rejects:
