@@ -809,8 +809,8 @@ def _suggest(result: MatchResult, boe: _ImsBoe, own: str, ims_start: _ImsStart) 
         result.note = (
             f"Customs moved this BoE to GSTIN {theirs} (a GSTIN amendment): it is no longer "
             "your import. Accept it (or let it be deemed accepted): that reverses the credit "
-            "you took on it in GSTR-3B Table 4(B)(2); declare the same amount when the portal "
-            "asks for the ITC to reverse."
+            "you took on it in GSTR-3B Table 4 (netted against the period's import credit); "
+            "declare the same amount when the portal asks for the ITC to reverse."
             + (" Your books still carry it: take it out of them too, as the goods now belong "
                "to that registration." if result.books is not None else ""))
     elif whose == "other":
@@ -837,7 +837,8 @@ def _whose_sentence(whose: str, theirs: str, own: str, *, in_ims: bool) -> str:
     with the IMS action to take (Keep Pending: the portal has no Reject for a BoE)."""
     if whose == "moved":
         return (f"Customs moved it to GSTIN {theirs} (a GSTIN amendment): the credit taken on "
-                "it is reversed in GSTR-3B Table 4(B)(2).")
+                "it is reversed in GSTR-3B Table 4 (netted against the period's import "
+                "credit).")
     if whose != "other":
         return ""
     amend = ("ask customs (ICEGATE) for a GSTIN amendment of the BoE, so that it moves to the "

@@ -51,8 +51,9 @@ MESSAGES: dict[str, tuple[Severity, str]] = {
                        "its credit is lost for good (pending limit 'section_16_4'). Later "
                        "actions are ignored."),
     "NEGATIVE_DIFFERENTIAL": (W, "This amendment reduces the credit already taken (IGST "
-                                 "{igst}, cess {cess}): the reduction is reversed in GSTR-3B "
-                                 "Table 4(B)(2) of {period}."),
+                                 "{igst}, cess {cess}): the reduction is netted against the "
+                                 "import credit of {period} in GSTR-3B Table 4 (4(A)(1) falls "
+                                 "by it; what it cannot absorb is 4(B)(2))."),
     "DUPLICATE_RECORD": (E, "Duplicate of an earlier row for the same BoE, amendment and "
                             "reference date: left out of every figure. Delete one of the two "
                             "rows."),

@@ -353,7 +353,7 @@ def test_a_moved_boe_suggests_accept_and_says_the_credit_is_reversed(before):
     assert r.latest_id == "r2" and r.moved_to == OTHER and r.other_gstin is None
     assert r.suggested_action is ActionCode.ACCEPT
     assert f"Customs moved this BoE to GSTIN {OTHER} (a GSTIN amendment)" in r.note
-    assert "reverses the credit you took on it in GSTR-3B Table 4(B)(2)" in r.note
+    assert "reverses the credit you took on it in GSTR-3B Table 4 (netted" in r.note
     assert "Your books still carry it" in r.note
 
 

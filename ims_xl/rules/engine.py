@@ -257,11 +257,14 @@ def _moved_message(result: VersionResult) -> None:
     itc = result.itc
     if itc is None:
         detail = ("when it is accepted or deemed accepted, the credit taken on this BoE is "
-                  "reversed in GSTR-3B Table 4(B)(2).")
+                  "reversed: GSTR-3B Table 4 nets it against that period's import credit "
+                  "(4(A)(1) falls by it; what the period's credit cannot absorb is 4(B)(2)).")
     elif itc.igst < ZERO or itc.cess < ZERO:
         detail = (f"reverse the credit taken on it, IGST {_rupees(-itc.igst)} and cess "
-                  f"{_rupees(-itc.cess)}, in GSTR-3B Table 4(B)(2) of {result.itc_period}, "
-                  "and declare the same amount when the portal asks for the ITC to reverse.")
+                  f"{_rupees(-itc.cess)}, in GSTR-3B Table 4 of {result.itc_period} (netted "
+                  "against the period's import credit: 4(A)(1) falls by it, and what it cannot "
+                  "absorb is 4(B)(2)), and declare the same amount when the portal asks for the "
+                  "ITC to reverse.")
     else:
         detail = ("no credit on it is left to reverse for this GSTIN (none was taken, or it "
                   "was reversed on an earlier amendment).")
