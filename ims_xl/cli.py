@@ -237,6 +237,12 @@ def _fetch(args: argparse.Namespace) -> int:
     return 0
 
 
+@command("lite")
+def _lite(args: argparse.Namespace) -> int:
+    from .lite.cli import lite_command
+    return lite_command(args)
+
+
 @command("addin")
 def _addin(args: argparse.Namespace) -> int:
     from .addin_cli import addin_command
@@ -355,6 +361,9 @@ def build_parser() -> argparse.ArgumentParser:
     what.add_argument("--gstr3b-json", metavar="FILE", help="GSTR-3B Table 4 import lines")
     what.add_argument("--reconciliation", metavar="FILE", help="the three-way match as CSV")
     p.add_argument("--force", action="store_true", help="replace an earlier export of that name")
+
+    from .lite.cli import add_parser as add_lite_parser
+    add_lite_parser(sub)
 
     p = sub.add_parser("addin", help="build, install, check or remove the Excel add-in ims_xl.xlam")
     addin = p.add_subparsers(dest="addin_command", required=True,

@@ -12,13 +12,14 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.workbook.defined_name import DefinedName
 
 from ..problems import InputError
 from ..safety.replace import FileSnapshot, replacing_workbook
 from .book import check_columns, table_missing
+from .cell_text import EXCEL_TEXT_LIMIT, ILLEGAL_CHARACTERS_RE  # noqa: F401 - used by stream_book
+from .cell_text import cell_value as _cell_value
 from .growth import (Move, Reference, check_move, formula_references, plan_growth, sheet_ref,
                      sqref_bounds)
 from .layout import LISTS_SHEET, Formula, TableSpec
@@ -26,7 +27,6 @@ from .layout import LISTS_SHEET, Formula, TableSpec
 __all__ = ["OpenpyxlBook", "TerminalTalk"]
 
 Row = dict[str, Any]
-EXCEL_TEXT_LIMIT = 32767
 
 
 def open_workbook(path: Path):
@@ -322,12 +322,3 @@ def _move_down(ws, move: Move) -> None:
                 m.shift(row_shift=move.by)
             ranges.add(m)
         ws.merged_cells.ranges = ranges
-
-
-def _cell_value(value: Any) -> Any:
-    """What openpyxl can store: illegal control characters removed, text within Excel's limit."""
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if len(value) > EXCEL_TEXT_LIMIT:
-            value = value[: EXCEL_TEXT_LIMIT - 1] + "…"
-    return value
