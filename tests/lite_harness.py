@@ -11,7 +11,9 @@ every answer as plain JSON, so that the two can be compared value for value.
   Lite's snapshot reads, queued writes and missing API). After each script the workbook is
   "saved" (what Excel shows) and reopened for the next, as the next script's snapshot.
 
-Also :func:`forbidden_modules`: the modules of the CLI-only dependencies that are loaded.
+Also :func:`forbidden_modules`: the modules of the CLI-only dependencies that main.py and the
+scripts' modules load (beyond those loaded before: Pyodide's event loop imports asyncio,
+which imports subprocess and concurrent.futures without starting anything).
 No pytest import here (test_xlwings_book, imported by the stand-in, does import it).
 """
 
@@ -258,6 +260,7 @@ def forbidden_modules() -> list[str]:
 def run_all(main_path: str, template: str, demo: str, work: str) -> dict[str, Any]:
     """Everything, in the order Lite would meet it; JSON-able."""
     work_dir = Path(work)
+    before = set(forbidden_modules())   # Pyodide's own asyncio loop loads subprocess
     started = time.perf_counter()
     main = load_main(main_path)
     cold = time.perf_counter() - started
@@ -265,7 +268,7 @@ def run_all(main_path: str, template: str, demo: str, work: str) -> dict[str, An
     import ims_xl.lite.jobs  # noqa: F401
     import ims_xl.workbook.exporting  # noqa: F401
     import ims_xl.workbook.loading  # noqa: F401
-    loaded = forbidden_modules()
+    loaded = sorted(set(forbidden_modules()) - before)
     steps = run_script_steps(main, Path(template), Path(demo), work_dir / "steps")
     table = boe_table_as_excel(Path(steps.pop("book")))
     functions = call_functions(main, table)
