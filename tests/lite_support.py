@@ -171,7 +171,8 @@ def pyodide_host(built: Path, template: Path, host: Path) -> Path:
 
 
 def run_in_pyodide(built: Path, template: Path, work: Path, *, mode: str = "harness",
-                   extra: dict | None = None, timeout: float = 900) -> tuple[dict, dict]:
+                   extra: dict | None = None, timeout: float = 900,
+                   prepare=None) -> tuple[dict, dict]:
     """(result, timings) of the harness (or the benchmark) inside Pyodide under Node."""
     exe = node()
     if exe is None:
@@ -179,6 +180,8 @@ def run_in_pyodide(built: Path, template: Path, work: Path, *, mode: str = "harn
     pyodide = ensure_pyodide()
     wheels = ensure_wheels(built)
     host = pyodide_host(built, template, work / "host")
+    if prepare is not None:
+        prepare(host)   # more files for Pyodide to see (the benchmark's workbook)
     out = work / f"pyodide-{mode}.json"
     job = {"wheels": [str(w) for w in wheels], "host": str(host), "out": str(out),
            "mode": mode, **(extra or {})}
