@@ -122,6 +122,9 @@ def _template(args: argparse.Namespace) -> int:
     out = Path(args.out)
     backup = new_workbook(out, gstin=gstin_id.compact(args.gstin) if args.gstin else None,
                           filing=args.filing, replace=args.force)
+    if args.lite:
+        from .lite.workbook import add_lite_code
+        add_lite_code(out)
     print(f"Wrote {out}" + (f" (the file it replaced is kept as {backup.path})" if backup else ""))
     return 0
 
@@ -320,6 +323,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--gstin", help="your GSTIN (Settings)")
     p.add_argument("--filing", choices=["monthly", "quarterly"], default="monthly")
     p.add_argument("--force", action="store_true", help="replace an existing file")
+    p.add_argument("--lite", action="store_true",
+                   help="carry the xlwings Lite code (main.py, requirements.txt) inside it")
 
     p = sub.add_parser("load", help="load portal files, books, a BoE list or actions")
     p.add_argument("workbook")

@@ -344,3 +344,50 @@ def test_a_bad_portal_file_is_one_clear_message(template, tmp_path):
     assert message.startswith("Load data: ") and "gstr2b_112025.json" in message
     assert "Traceback" not in message
     assert book.app.alerts and book.app.alerts[-1]["mode"] == "critical"
+
+
+# --- ims-xl template --lite ---------------------------------------------------------------------
+
+def test_template_lite_carries_main_py_as_xlwings_lite_stores_it(tmp_path, built):
+    import json
+    import re
+    from xml.etree import ElementTree as ET
+
+    import openpyxl
+
+    out = tmp_path / "review.xlsx"
+    proc = run_cli("template", str(out), "--lite", "--gstin", "27AAPFU0939F1ZV")
+    assert proc.returncode == 0, proc.stderr
+    with zipfile.ZipFile(out) as z:
+        names = z.namelist()
+        types = z.read("[Content_Types].xml").decode()
+        rels = z.read("_rels/.rels").decode()
+        panes = z.read("xl/webextensions/taskpanes.xml").decode()
+        ext = ET.fromstring(z.read("xl/webextensions/webextension1.xml"))
+    assert 'PartName="/xl/webextensions/webextension1.xml"' in types
+    assert 'Target="xl/webextensions/taskpanes.xml"' in rels
+    assert 'visibility="1"' in panes          # the Lite pane opens with the workbook
+    we = "{http://schemas.microsoft.com/office/webextensions/webextension/2010/11}"
+    assert ext.find(f"{we}reference").get("id").upper() == "WA200008175"
+    props = {p.get("name"): json.loads(p.get("value")) for p in ext.iter(f"{we}property")}
+    assert props["requirements.txt"] == (built / "requirements.txt").read_text()
+    assert props["main.py"] == (built / "main.py").read_text()
+    assert re.search(r"^def recompute\(book: xw.Book", props["main.py"], re.M)
+    # still an ims-xl workbook: openpyxl opens it, the settings are there
+    wb = openpyxl.load_workbook(out)
+    assert "BoE" in wb.sheetnames and wb.defined_names["IMS_GSTIN"] is not None
+
+
+def test_the_lite_code_survives_load_and_recompute(tmp_path):
+    out = tmp_path / "review.xlsx"
+    assert run_cli("template", str(out), "--lite", "--gstin", "27AAPFU0939F1ZV").returncode == 0
+    before = zipfile.ZipFile(out).read("xl/webextensions/webextension1.xml")
+    proc = run_cli("load", str(out), "--gstr2b", str(DEMO / "gstr2a_102025.json"),
+                   "--books", str(DEMO / "books.csv"))
+    assert proc.returncode == 0, proc.stderr
+    proc = run_cli("recompute", str(out), "--as-of", "13-12-2025")
+    assert proc.returncode == 0, proc.stderr
+    with zipfile.ZipFile(out) as z:
+        assert z.read("xl/webextensions/webextension1.xml") == before
+        assert "xl/webextensions/taskpanes.xml" in z.namelist()
+        assert "/xl/webextensions/webextension1.xml" in z.read("[Content_Types].xml").decode()
