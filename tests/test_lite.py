@@ -391,3 +391,16 @@ def test_the_lite_code_survives_load_and_recompute(tmp_path):
         assert z.read("xl/webextensions/webextension1.xml") == before
         assert "xl/webextensions/taskpanes.xml" in z.namelist()
         assert "/xl/webextensions/webextension1.xml" in z.read("[Content_Types].xml").decode()
+
+
+def test_two_books_files_load_one_and_say_which(template, tmp_path):
+    path = tmp_path / "wb.xlsx"
+    shutil.copy(template, path)
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copy(DEMO / "books.csv", data / "books-october.csv")
+    shutil.copy(DEMO / "books.csv", data / "books-november.csv")
+    message = jobs.load_data(LiteFakeBook(path), folder=data, say=lambda s: None)
+    assert "38 book line(s)" in message
+    assert ("only books-october.csv was loaded (one file of this kind at a time); not "
+            "loaded: books-november.csv") in message

@@ -112,6 +112,7 @@ class LiteUI:
         self.period = (period or "").strip()
         self.replace_exports = replace_exports
         self.files = data_files(self.folder)
+        self.notes: list[str] = []   # what the message must add (a file not loaded, why)
 
     def alert(self, text: str, *, error: bool = False) -> None:
         self.book.alert(text, error=error)
@@ -129,7 +130,13 @@ class LiteUI:
         for kind in ribbon.LOAD_KINDS:
             if title == f"Load data: {kind.label}":
                 files = self.files.by_kind.get(kind.key, [])
-                return files if multi else files[-1:]   # one file: the last by name
+                if multi or len(files) <= 1:
+                    return files
+                # the ribbon loads one file of this kind at a time: the last by name
+                self.notes.append(f"{kind.label}: only {files[-1].name} was loaded (one "
+                                  "file of this kind at a time); not loaded: "
+                                  + ", ".join(p.name for p in files[:-1]))
+                return files[-1:]
         return []
 
     def choose_save_path(self, title: str, default_name: str, filters, *, folder) -> Path:
@@ -159,10 +166,13 @@ def _run(tag: str, xlbook: Any, *, keep_new_rejects: bool = False, period: str =
                 replace_exports=replace_exports)
     message = ribbon.dispatch(tag, book=book, ui=ui, today=today, now=now, as_of=as_of,
                               log_file=LOG)
+    notes = list(ui.notes)
     if tag == "load_data" and ui.files.skipped:
-        extra = ("\n\nNot loaded (not recognised as a portal file, books, BoE list or "
-                 "actions; put it in a folder named gstr2b, books, boe_list or actions): "
-                 + ", ".join(ui.files.skipped))
+        notes.append("Not loaded (not recognised as a portal file, books, BoE list or "
+                     "actions; put it in a folder named gstr2b, books, boe_list or "
+                     "actions): " + ", ".join(ui.files.skipped))
+    if notes:
+        extra = "\n\n" + "\n".join(notes)
         book.say(extra.strip())
         message = (message or "") + extra
     return message or ""
