@@ -404,3 +404,12 @@ def test_two_books_files_load_one_and_say_which(template, tmp_path):
     assert "38 book line(s)" in message
     assert ("only books-october.csv was loaded (one file of this kind at a time); not "
             "loaded: books-november.csv") in message
+
+
+def test_cell_text_forbids_what_openpyxl_forbids():
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    from ims_xl.workbook import cell_text
+    assert cell_text.ILLEGAL_CHARACTERS_RE.pattern == ILLEGAL_CHARACTERS_RE.pattern
+    assert cell_text.cell_value("a\x00b\x0bc\td") == "abc\td"
+    assert len(cell_text.cell_value("x" * 40000)) == cell_text.EXCEL_TEXT_LIMIT
