@@ -122,6 +122,9 @@ def _template(args: argparse.Namespace) -> int:
     out = Path(args.out)
     backup = new_workbook(out, gstin=gstin_id.compact(args.gstin) if args.gstin else None,
                           filing=args.filing, replace=args.force)
+    if args.lite:
+        from .lite.workbook import add_lite_code
+        add_lite_code(out)
     print(f"Wrote {out}" + (f" (the file it replaced is kept as {backup.path})" if backup else ""))
     return 0
 
@@ -237,6 +240,12 @@ def _fetch(args: argparse.Namespace) -> int:
     return 0
 
 
+@command("lite")
+def _lite(args: argparse.Namespace) -> int:
+    from .lite.cli import lite_command
+    return lite_command(args)
+
+
 @command("addin")
 def _addin(args: argparse.Namespace) -> int:
     from .addin_cli import addin_command
@@ -314,6 +323,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--gstin", help="your GSTIN (Settings)")
     p.add_argument("--filing", choices=["monthly", "quarterly"], default="monthly")
     p.add_argument("--force", action="store_true", help="replace an existing file")
+    p.add_argument("--lite", action="store_true",
+                   help="carry the xlwings Lite code (main.py, requirements.txt) inside it")
 
     p = sub.add_parser("load", help="load portal files, books, a BoE list or actions")
     p.add_argument("workbook")
@@ -355,6 +366,9 @@ def build_parser() -> argparse.ArgumentParser:
     what.add_argument("--gstr3b-json", metavar="FILE", help="GSTR-3B Table 4 import lines")
     what.add_argument("--reconciliation", metavar="FILE", help="the three-way match as CSV")
     p.add_argument("--force", action="store_true", help="replace an earlier export of that name")
+
+    from .lite.cli import add_parser as add_lite_parser
+    add_lite_parser(sub)
 
     p = sub.add_parser("addin", help="build, install, check or remove the Excel add-in ims_xl.xlam")
     addin = p.add_subparsers(dest="addin_command", required=True,

@@ -125,8 +125,9 @@ def dumps_exact(obj: object, indent: int | None = 2, _level: int = 0) -> str:
 def _version() -> str:
     try:
         return metadata.version("ims-xl")
-    except metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
-        return "unknown"
+    except metadata.PackageNotFoundError:  # a source tree, or xlwings Lite (ims_xl_lite)
+        from . import __version__
+        return __version__
 
 
 def _money(d: Decimal) -> Decimal:

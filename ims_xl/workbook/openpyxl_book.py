@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles.numbers import is_date_format
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.workbook.defined_name import DefinedName
@@ -21,6 +20,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from ..problems import InputError
 from ..safety.replace import FileSnapshot, replacing_workbook
 from .book import check_columns, table_missing
+from .cell_text import cell_value as _cell_value
 from .growth import (Move, Reference, check_move, formula_references, plan_growth, sheet_ref,
                      sqref_bounds)
 from .layout import DATE, LISTS_SHEET, Formula, TableSpec
@@ -28,7 +28,6 @@ from .layout import DATE, LISTS_SHEET, Formula, TableSpec
 __all__ = ["OpenpyxlBook", "TerminalTalk"]
 
 Row = dict[str, Any]
-EXCEL_TEXT_LIMIT = 32767
 
 
 def open_workbook(path: Path):
@@ -329,12 +328,3 @@ def _move_down(ws, move: Move) -> None:
                 m.shift(row_shift=move.by)
             ranges.add(m)
         ws.merged_cells.ranges = ranges
-
-
-def _cell_value(value: Any) -> Any:
-    """What openpyxl can store: illegal control characters removed, text within Excel's limit."""
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if len(value) > EXCEL_TEXT_LIMIT:
-            value = value[: EXCEL_TEXT_LIMIT - 1] + "…"
-    return value

@@ -51,7 +51,8 @@ from .growth import (Move, Reference, check_move, formula_references, plan_growt
                      sqref_bounds)
 from .layout import DATE as DATE_FORMAT
 from .layout import LISTS_SHEET, Formula, TableSpec
-from .openpyxl_book import EXCEL_TEXT_LIMIT, ILLEGAL_CHARACTERS_RE, TerminalTalk, _cell_value
+from .cell_text import EXCEL_TEXT_LIMIT, ILLEGAL_CHARACTERS_RE, cell_value
+from .openpyxl_book import TerminalTalk
 
 __all__ = ["StreamBook", "Unstreamable"]
 
@@ -832,7 +833,7 @@ def _text_xml(value: str) -> str:
     if not value.isprintable():  # \n and \t too: then the careful regex decides
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
     if len(value) > EXCEL_TEXT_LIMIT:
-        value = _cell_value(value)
+        value = cell_value(value)
     if "&" in value or "<" in value or ">" in value:
         value = escape(value)
     if value and (value[0].isspace() or value[-1].isspace()):

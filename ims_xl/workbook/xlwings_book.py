@@ -52,7 +52,7 @@ from .book import RIBBON_REMEDY, check_columns, table_missing
 from .growth import Bounds, plan_growth
 from .layout import (ACCOUNTANT_COLUMNS, BOE, DATE, INT, LISTS_SHEET, MONEY, TEXT, Column,
                      Formula, TableSpec)
-from .openpyxl_book import _cell_value
+from .cell_text import cell_value as _cell_value
 
 __all__ = ["XlwingsBook", "excel_text", "to_excel", "TITLE", "NUMBER_FORMATS"]
 
