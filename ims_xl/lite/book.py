@@ -34,8 +34,7 @@ from typing import Any
 from ..money import round2
 from ..workbook.growth import plan_growth
 from ..workbook.layout import TEXT, Formula, TableSpec
-from ..workbook.xlwings_book import (NUMBER_FORMATS, TITLE, XlwingsBook, _bounds, _fill,
-                                     _limit, to_excel)
+from ..workbook.xlwings_book import TITLE, XlwingsBook, _bounds, _limit, to_excel
 
 __all__ = ["LiteBook", "read_back"]
 
@@ -122,28 +121,6 @@ class LiteBook(XlwingsBook):
         self._body_rows[spec.name] = n
         self._written[spec.name] = [
             {h: read_back(row.get(h)) for h in names if h} for row in rows]
-
-    def _write_body(self, spec: TableSpec, sheet: Any, names: list[str], top: int, left: int,
-                    n: int, rows: Sequence[Row]) -> None:
-        """Number formats and fills column by column, then every value in one write."""
-        columns = {c.header: c for c in spec.columns}
-        text_cell = [self._is_text(columns.get(h), rows, h) for h in names]
-        for j, h in enumerate(names):
-            column = columns.get(h)
-            if column is None:
-                continue  # a column the accountant added: left as they formatted it
-            rng = sheet.range((top + 1, left + j), (top + n, left + j))
-            fmt = NUMBER_FORMATS.get(column.kind)
-            if fmt is not None and not (column.kind == "text" and not text_cell[j]):
-                rng.number_format = fmt
-            color = _fill(spec, column)
-            if color is not None:
-                rng.color = color
-        matrix = [[to_excel(row.get(h) if h else None, text_cell=text_cell[j])
-                   for j, h in enumerate(names)] for row in rows]
-        if not matrix:
-            matrix = [[None] * len(names)]
-        sheet.range((top + 1, left), (top + n, left + len(names) - 1)).value = matrix
 
     def _check_below(self, spec: TableSpec, sheet: Any, cols: tuple[int, int], old_last: int,
                      by: int, *, shrinking: bool = False) -> None:

@@ -210,6 +210,11 @@ class XlwingsBook:
             # the rows that left the table: values and formats go, as in openpyxl
             sheet.range((top + n + 1, left), (top + old_n, right)).clear()
 
+        self._write_body(spec, sheet, names, top, left, n, rows)
+
+    def _write_body(self, spec: TableSpec, sheet: Any, names: list[str], top: int, left: int,
+                    n: int, rows: Sequence[Row]) -> None:
+        """Number formats and fills column by column, then every value in one write."""
         columns = {c.header: c for c in spec.columns}
         text_cell = [self._is_text(columns.get(h), rows, h) for h in names]
         # Formats first: a text-formatted cell keeps assigned text as text.
@@ -227,8 +232,8 @@ class XlwingsBook:
         matrix = [[to_excel(row.get(h) if h else None, text_cell=text_cell[j])
                    for j, h in enumerate(names)] for row in rows]
         if not matrix:
-            matrix = [[None] * width]
-        sheet.range((top + 1, left), (top + n, right)).value = matrix
+            matrix = [[None] * len(names)]
+        sheet.range((top + 1, left), (top + n, left + len(names) - 1)).value = matrix
 
     def _check_below(self, spec: TableSpec, sheet: Any, cols: tuple[int, int], old_last: int,
                      by: int, *, shrinking: bool = False) -> None:
