@@ -99,7 +99,8 @@ def test_period_selector_sheets_equal_summary(demo, libreoffice, tmp_path, perio
     assert _close(cell("IMS_3B_4B2_IGST"), s["gstr3b"]["4B2"]["igst"])
     assert _close(cell("IMS_3B_4B2_CESS"), s["gstr3b"]["4B2"]["cess"])
     start = wb["Start"]
-    assert start["B4"].value == period
+    months = {"102025": "October 2025", "112025": "November 2025"}
+    assert start["B4"].value == f"{months[period]} ({period})"   # the period in words
 
 
 def test_negative_differential_reaches_4b2_in_libreoffice(libreoffice, tmp_path):

@@ -205,3 +205,12 @@ def test_table_xml_parts(template):
         xml = b"".join(z.read(n) for n in tables)
     assert b'displayName="BoE"' in xml and b'displayName="ActionLog"' in xml
     assert b'name="2B Period"' in xml
+
+
+def test_the_start_sheet_names_each_button_and_command():
+    from workbook_template.template import INSTRUCTIONS, PERIOD_IN_WORDS
+    steps = [line for line in INSTRUCTIONS if line[:2] in ("1.", "2.", "4.", "5.")]
+    assert len(steps) == 4 and all("(ims-xl " in line for line in steps)
+    assert any(line.startswith("A wrong turn? Restore (ims-xl restore WB --list)")
+               for line in INSTRUCTIONS)
+    assert '"November"' in PERIOD_IN_WORDS and "IMS_PERIOD" in PERIOD_IN_WORDS

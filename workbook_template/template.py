@@ -36,19 +36,31 @@ MAX_ROW = 1048576
 SETTINGS_TABLE_ROWS = 400   # the Settings tables' input checks reach this row
 
 INSTRUCTIONS = (
-    "What to do this month (before the 14th, when GSTR-2B is generated):",
-    "1. Load data: the GSTR-2B download(s), your purchase register (books) and, if you have it, "
-    "the customs broker's BoE list.",
-    "2. Recompute: every BoE gets a Match (the three-way match) and a Suggested Action.",
+    "What to do this month (before the 14th, when GSTR-2B is generated). Each step names the "
+    "ribbon button (IMS - Bill of Entry tab) and the same step on the command line:",
+    "1. Load data (ims-xl load WB --gstr2b FILE --books FILE --boe-list FILE): before the 14th "
+    "the GSTR-2A or the IMS view, after it the GSTR-2B; your purchase register (books); the "
+    "customs broker's BoE list if you have it.",
+    "2. Recompute 2B/3B (ims-xl recompute WB): every BoE gets a Match (the three-way match) and "
+    "a Suggested Action.",
     "3. On the BoE sheet, choose an Action for each BoE: Accept when it matches; Keep Pending "
     "when goods are in transit, in a bonded warehouse or under quality check.",
-    "4. Recompute again: Status, 2B Period and ITC show what GSTR-2B and GSTR-3B will hold. "
-    "Rows in red have errors; yellow rows are near the cutoff.",
-    "5. Export actions and take them to IMS on the portal; Export 3B for Table 4.",
+    "4. Recompute 2B/3B again (ims-xl recompute WB): Status, 2B Period and ITC show what "
+    "GSTR-2B and GSTR-3B will hold. Rows in red have errors; yellow rows are near the cutoff.",
+    "5. Export actions (ims-xl export WB --period P --actions-csv FILE) and take them to IMS on "
+    "the portal; Export 3B (ims-xl export WB --period P --gstr3b-json FILE) for Table 4.",
     "A BoE left without action is deemed accepted when GSTR-2B is generated.",
     "Missing BoEs: list them on the Fetch BoE sheet (port code, BoE number, BoE date and "
-    "reference date, all four needed by the portal).",
+    "reference date, all four needed by the portal), then Fetch BoE (ims-xl fetch WB).",
+    "A wrong turn? Restore (ims-xl restore WB --list) puts back the workbook as it was before "
+    "an earlier change.",
 )
+
+# The period under review in words, whatever the locale: "November 2025 (112025)".
+PERIOD_IN_WORDS = (
+    f'=IF({PERIOD_NAME}="","",CHOOSE(VALUE(LEFT({PERIOD_NAME},2)),"January","February",'
+    '"March","April","May","June","July","August","September","October","November",'
+    f'"December")&" "&RIGHT({PERIOD_NAME},4)&" ("&{PERIOD_NAME}&")")')
 
 
 def new_workbook(gstin: str | None = None, filing: str = "monthly") -> Workbook:
@@ -510,9 +522,9 @@ def _start(wb: Workbook) -> None:
     ws = wb["Start"]
     _title(ws, "ims-xl: Bills of Entry in IMS", "Import of goods: IMPG, IMPGSEZ and amendments.")
     ws.column_dimensions["A"].width = 40
-    ws.column_dimensions["B"].width = 16
+    ws.column_dimensions["B"].width = 24   # "September 2025 (092025)"
     rows = [
-        ("Period under review", f"={PERIOD_NAME}", TEXT),
+        ("Period under review", PERIOD_IN_WORDS, TEXT),
         ("GSTR-2B generated on (deemed acceptance)", "=" + F.gstr2b_date(PERIOD_NAME), DATE),
         ("As-of date", '=IF(IMS_AS_OF="",TODAY(),IMS_AS_OF)', DATE),
         ("Days left to the 2B cutoff", '=IF(B5="","",B5-B6)', "0"),
