@@ -36,6 +36,13 @@ def run_cli(*args: str, stdin: str | None = None, cwd: Path | None = None,
                           preexec_fn=limit)
 
 
+def cli_ok(*args) -> subprocess.CompletedProcess:
+    """The real command line with these arguments (paths allowed); it must succeed."""
+    proc = run_cli(*map(str, args))
+    assert proc.returncode == 0, proc.stderr
+    return proc
+
+
 def evaluate_cli(scenario: dict, tmp_path: Path) -> dict:
     path = tmp_path / "scenario.json"
     path.write_text(json.dumps(scenario), encoding="utf-8")

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import run_cli
+from conftest import cli_ok, run_cli
 from ims_xl.workbook.demo import demo_data_dir
 
 NOVEMBER = demo_data_dir() / "gstr2a_112025.json"
 
 
 def _ok(*args) -> str:
-    proc = run_cli(*map(str, args))
-    assert proc.returncode == 0, proc.stderr
-    return proc.stdout
+    return cli_ok(*args).stdout
 
 
 @pytest.mark.parametrize("typed", ["112025", "Nov-2025", "November 2025", "11-2025", "11/2025",

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from conftest import GSTIN, IN_CI, run_cli
+from conftest import GSTIN, IN_CI, cli_ok
 from ims_xl.safety.backups import list_backups
 from ims_xl.safety.lock import owner_file, workbook_lock
 from ims_xl.workbook.demo import demo_data_dir
@@ -34,10 +34,7 @@ OCTOBER = DATA / "gstr2b_102025.json"
 NOVEMBER = DATA / "gstr2a_112025.json"
 
 
-def ok(*args) -> subprocess.CompletedProcess:
-    proc = run_cli(*map(str, args))
-    assert proc.returncode == 0, proc.stderr
-    return proc
+ok = cli_ok
 
 
 def refused(*args, says: str, env: dict | None = None) -> str:

@@ -27,7 +27,7 @@ import openpyxl
 import pytest
 from openpyxl.utils import range_boundaries
 
-from conftest import GSTIN, run_cli
+from conftest import GSTIN, cli_ok
 from ims_xl.exports import ACTIONS_JSON_IS_NOT_OFFLINE_TOOL
 from workbook_helpers import table_rows
 
@@ -50,10 +50,8 @@ def _gstr2b(path: Path, gstin: str, period: str, boes: list[dict]) -> Path:
     return path
 
 
-def _ok(*args: str) -> str:
-    proc = run_cli(*args)
-    assert proc.returncode == 0, proc.stderr
-    return proc.stdout
+def _ok(*args) -> str:
+    return cli_ok(*args).stdout
 
 
 def _set_name(path: Path, name: str, value: str) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from conftest import GSTIN, ROOT, SAMPLES, run_cli
+from conftest import GSTIN, ROOT, SAMPLES, cli_ok, run_cli
 from ims_xl.workbook.demo import demo_data_dir
 from test_io_support import portal_workbook
 from test_workbook_flow import _set_actions
@@ -31,12 +31,6 @@ needs_sample = pytest.mark.skipif(GSTN_SAMPLE is None, reason="GSTN's sample is 
 SAMPLE_GSTIN = "01AABCE2207R1Z5"      # GSTN's own sample (fails its check character)
 OTHER_GSTIN = "24AAUPV7468F1ZW"       # a valid GSTIN of another registration
 EXCEL_LIMIT = 32767
-
-
-def cli_ok(*args):
-    proc = run_cli(*args)
-    assert proc.returncode == 0, proc.stderr
-    return proc
 
 
 def _write_csv(path: Path, rows: list[list]) -> Path:

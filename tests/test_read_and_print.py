@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import run_cli
 from workbook_helpers import demo_workbook, table_rows
 
 

@@ -22,17 +22,11 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.styles.numbers import is_date_format
 
-from conftest import run_cli
+from conftest import cli_ok
 from workbook_helpers import demo_workbook, table_rows
 
 HERE = Path(__file__).resolve().parent
 SYSTEM_PYTHON = "/usr/bin/python3"
-
-
-def cli_ok(*args):
-    proc = run_cli(*args)
-    assert proc.returncode == 0, proc.stderr
-    return proc
 
 
 @pytest.fixture(scope="module")

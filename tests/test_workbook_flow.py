@@ -12,18 +12,12 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from conftest import GSTIN, run_cli
+from conftest import GSTIN, cli_ok, run_cli
 from ims_xl.workbook.demo import demo_data_dir
 from ims_xl.safety.backups import list_backups
 from workbook_helpers import demo_workbook, table_rows
 
 DATA = demo_data_dir()
-
-
-def cli_ok(*args):
-    proc = run_cli(*args)
-    assert proc.returncode == 0, proc.stderr
-    return proc
 
 
 @pytest.fixture(scope="module")
