@@ -104,6 +104,7 @@ def _actions_for(records, path: Path):
     """The bulk actions file as the rules' actions: each row on the latest version of its BoE
     that existed on the action's date (as ``ims-xl load --actions`` applies them)."""
     from ims_xl.io import load_actions
+    from ims_xl.identifiers.boe_number import same_boe
     from ims_xl.models import Action
     chains = defaultdict(list)
     for v in records:
@@ -112,7 +113,7 @@ def _actions_for(records, path: Path):
         chain.sort(key=lambda v: (v.amendment, v.ref_date))
     out = []
     for seq, a in enumerate(load_actions(path).rows):
-        chain = chains.get((a.port_code, a.boe_number.lstrip("0"), a.boe_date))
+        chain = chains.get((a.port_code, same_boe(a.boe_number), a.boe_date))
         if not chain:
             continue
         existing = [v for v in chain if v.ref_date is None or v.ref_date <= a.date]

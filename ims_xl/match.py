@@ -238,7 +238,7 @@ def _norm_port(value: object) -> str:
 
 def _norm_number(value: object) -> str:
     if type(value) is str and value.isascii() and value.isdigit():  # the usual case, fast
-        return value.lstrip("0") or "0"
+        return _boe_number.same_boe(value)
     try:
         return _boe_number.identity(value)
     except (ValidationError, ValueError, TypeError):
@@ -246,7 +246,7 @@ def _norm_number(value: object) -> str:
             text = _boe_number.compact(value)
         except (ValidationError, ValueError, TypeError):
             text = str(value).strip()
-        return text.lstrip("0") or "0"
+        return _boe_number.same_boe(text)
 
 
 def _display_number(value: object) -> str:
@@ -278,7 +278,7 @@ def match_key(port_code: object, boe_number: object, boe_date: date | None) -> M
     if type(port_code) is str and type(boe_number) is str and port_code.isascii() and \
             port_code.isalnum() and boe_number.isascii() and boe_number.isdigit():
         # the usual case, as _norm_port and _norm_number take it, without their calls
-        return (port_code.upper(), boe_number.lstrip("0") or "0", boe_date)
+        return (port_code.upper(), _boe_number.same_boe(boe_number), boe_date)
     return (_norm_port(port_code), _norm_number(boe_number), boe_date)
 
 
@@ -311,7 +311,7 @@ _NONE: list = []  # shared, never appended to: most BoEs have no duplicate
 def _ident(v: BoeVersion) -> tuple:
     """:attr:`BoeVersion.key` as a plain tuple (same fields, same normalisation): hashing a
     tuple is much faster than hashing the dataclass, and this runs for every version."""
-    return (v.section, v.port_code.strip().upper(), v.boe_number.strip().lstrip("0") or "0",
+    return (v.section, v.port_code.strip().upper(), _boe_number.same_boe(v.boe_number),
             v.boe_date)
 
 

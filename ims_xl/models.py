@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from .periods import Filing, Period
+from .identifiers.boe_number import same_boe
 
 __all__ = [
     "Section", "GSTR2B_SECTIONS", "ActionCode", "Action", "BoeVersion", "BoeKey",
@@ -138,7 +139,7 @@ class BoeVersion:
 
     @property
     def key(self) -> BoeKey:
-        number = self.boe_number.strip().lstrip("0") or "0"
+        number = same_boe(self.boe_number)
         return BoeKey(self.section, self.port_code.strip().upper(), number, self.boe_date)
 
     @property
@@ -296,4 +297,4 @@ class BookLine:
 
     @property
     def boe_number_key(self) -> str:
-        return self.boe_number.strip().lstrip("0") or "0"
+        return same_boe(self.boe_number)

@@ -144,7 +144,18 @@ def identity(value: object) -> str:
     >>> identity('0000')
     '0'
     """
-    return validate(value).lstrip("0") or "0"
+    return same_boe(validate(value))
+
+
+def same_boe(number: str) -> str:
+    """The identity rule itself, for a number already read as text: spaces and leading zeros
+    go, nothing is checked ('0012345' and ' 12345' are one BoE; '0000' is '0'). The only
+    place the rule is written: every key of a BoE (match, rules, workbook rows) calls it.
+
+    >>> same_boe(' 0012345 '), same_boe('0000'), same_boe('')
+    ('12345', '0', '0')
+    """
+    return number.strip().lstrip("0") or "0"
 
 
 _is_valid = validity(validate)

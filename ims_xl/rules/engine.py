@@ -14,6 +14,7 @@ from ..dates import format_date
 from ..gcpause import without_gc
 from ..gst_calendar import financial_year_label, financial_year_start, gstr3b_due
 from ..identifiers import gstin as gstin_id
+from ..identifiers.boe_number import same_boe
 from ..messages import message
 from ..models import (ZERO, Action, ActionCode, BoeVersion, Evaluation, Message, PendingLimit,
                       RejectPolicy, Settings, Status, VersionResult)
@@ -50,7 +51,7 @@ def evaluate(records: list[BoeVersion], actions: list[Action], settings: Setting
     # building and hashing it is much cheaper than the named tuple, for every version.
     chains: dict[tuple, list[int]] = {}
     for i, v in enumerate(records):
-        key = (v.section, v.port_code.strip().upper(), v.boe_number.strip().lstrip("0") or "0",
+        key = (v.section, v.port_code.strip().upper(), same_boe(v.boe_number),
                v.boe_date)
         chain = chains.get(key)
         if chain is None:

@@ -25,6 +25,7 @@ from typing import Any
 
 from .. import io as loaders
 from ..io.gstr2b_json import Gstr2bFile
+from ..identifiers.boe_number import same_boe
 from ..io.records import gstin_text
 from ..models import BoeVersion, Severity
 from ..problems import InputError, Problem
@@ -316,8 +317,7 @@ def _apply_actions(boe_rows: list[Row], log: list[Row], action_rows, now: dateti
         chain.sort()
     last_logged = {R.text(e.get("BoE Identity")): R.text(e.get("New Action")) for e in log}
     for a in sorted(action_rows, key=lambda a: a.date):  # each row ends with its latest
-        number = a.boe_number.strip().lstrip("0") or "0"
-        chain = versions.get((a.port_code.strip().upper(), number, a.boe_date))
+        chain = versions.get((a.port_code.strip().upper(), same_boe(a.boe_number), a.boe_date))
         if not chain:
             report.problems.append(Problem(
                 a.file, "this BoE is not in the workbook, so its action was not applied",

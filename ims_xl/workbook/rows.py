@@ -52,7 +52,7 @@ def yes_no(value: Any) -> bool:
 
 def boe_identity(section: Section, port: str, number: str, boe_date: date | None) -> str:
     when = dates.format_date(boe_date) if boe_date else "no date"
-    key_number = number.strip().lstrip("0") or "0"
+    key_number = boe_number_id.same_boe(number)
     return f"{section.value}/{port.strip().upper()}/{key_number}/{when}"
 
 
@@ -73,7 +73,7 @@ def version_key(v: BoeVersion, day_text: dict[date, str] | None = None) -> str:
     when = (day_text.get(boe_date) or _day_text(day_text, boe_date)) if boe_date else "no date"
     ref = (day_text.get(ref_date) or _day_text(day_text, ref_date)) if ref_date else \
         "no ref date"
-    number = v.boe_number.strip().lstrip("0") or "0"
+    number = boe_number_id.same_boe(v.boe_number)
     return (f"{v.section.value}/{v.port_code.strip().upper()}/{number}/{when} "
             f"{'amendment' if v.amendment else 'original'} {ref}")
 
