@@ -1,11 +1,14 @@
-"""Which class opens a workbook file for a command that changes it."""
+"""Which class opens a workbook file for a command that changes it.
+
+The writers are imported when a file is opened, not before: the xlwings Lite wheel leaves the
+streaming writer out (Lite has no file to write), and ``ims_xl.demo`` must still import there.
+"""
 
 from __future__ import annotations
 
 import os
 
 from .book import Book
-from .stream_book import StreamBook
 
 __all__ = ["open_book", "WRITER_ENV"]
 
@@ -21,7 +24,9 @@ def open_book(path, *, confirm=None, quiet: bool = False) -> Book:
     :class:`~ims_xl.workbook.openpyxl_book.OpenpyxlBook` instead, for support.
     """
     if os.environ.get(WRITER_ENV, "").strip().lower() == "openpyxl":
-        from .openpyxl_book import OpenpyxlBook  # openpyxl loads in 0.3 s: only when chosen
+        from .openpyxl_book import OpenpyxlBook
 
         return OpenpyxlBook(path, confirm=confirm, quiet=quiet)
+    from .stream_book import StreamBook
+
     return StreamBook(path, confirm=confirm, quiet=quiet)
