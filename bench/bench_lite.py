@@ -331,7 +331,7 @@ def _month_workbook(n: int, folder: Path) -> Path:
     sys.path.insert(0, str(ROOT / "bench"))
     from generate import AS_OF, GSTIN, write_month
 
-    from ims_xl.workbook.book import open_book
+    from ims_xl.workbook.opening import open_book
     from ims_xl.workbook.loading import load_data
     from workbook_template.template import build_template
 

@@ -165,7 +165,7 @@ def _new_workbook(p, path: Path):
     from generate import AS_OF, GSTIN
 
     from ims_xl.workbook.loading import load_data
-    from ims_xl.workbook.book import open_book  # the command line's writer
+    from ims_xl.workbook.opening import open_book  # the command line's writer
     from workbook_template.template import build_template
     if path.exists():
         path.unlink()
@@ -180,7 +180,7 @@ def _new_workbook(p, path: Path):
 
 
 def _recompute(path: Path):
-    from ims_xl.workbook.book import open_book  # the command line's writer
+    from ims_xl.workbook.opening import open_book  # the command line's writer
     from ims_xl.workbook.ops import recompute
     return recompute(open_book(path, quiet=True), now=NOW)
 
@@ -386,7 +386,7 @@ def _month(p: dict) -> dict:
     from generate import AS_OF, GSTIN
 
     from ims_xl.workbook.loading import load_data
-    from ims_xl.workbook.book import open_book  # the command line's writer
+    from ims_xl.workbook.opening import open_book  # the command line's writer
     from workbook_template.template import build_template
     parts["imports"] = time.perf_counter() - t0
     t = time.perf_counter()

@@ -98,7 +98,7 @@ def _changing(args: argparse.Namespace) -> Iterator:
     from .safety.lock import workbook_lock
     from .safety.office_locks import check_not_open
     from .safety.replace import check_writable
-    from .workbook.book import open_book
+    from .workbook.opening import open_book
 
     if not Path(args.workbook).is_file():
         raise InputError(f"{args.workbook}: no such workbook. Create one with: ims-xl template "
@@ -117,7 +117,7 @@ def _template(args: argparse.Namespace) -> int:
         problem = gstin_id.problem(args.gstin)
         if problem:
             raise InputError(f"--gstin {args.gstin}: {problem}")
-    from .workbook.new_workbook import new_workbook
+    from .new_workbook import new_workbook
 
     out = Path(args.out)
     backup = new_workbook(out, gstin=gstin_id.compact(args.gstin) if args.gstin else None,
@@ -260,7 +260,7 @@ def _doctor(args: argparse.Namespace) -> int:
 
 @command("demo")
 def _demo(args: argparse.Namespace) -> int:
-    from .workbook.demo import DEMO_AS_OF, run_demo
+    from .demo import DEMO_AS_OF, run_demo
     from .workbook.fast_book import FastBook
     from .workbook.ops import period_figures
     from .workbook.state import read_state

@@ -357,7 +357,7 @@ class _BookUI:
 def new_workbook(ctx: Context) -> str:
     from .identifiers import gstin as gstin_id
     from .safety.office_locks import check_not_open
-    from .workbook.new_workbook import new_workbook
+    from .new_workbook import new_workbook
 
     path = ctx.ui.choose_save_path("New IMS Bill of Entry workbook", "IMS BoE review.xlsx",
                                    [("Excel workbook", "*.xlsx")], folder=ctx.folder)

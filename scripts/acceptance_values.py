@@ -59,7 +59,7 @@ from ims_xl.models import Settings, Status  # noqa: E402
 from ims_xl.money import format_inr  # noqa: E402
 from ims_xl.periods import Period  # noqa: E402
 from ims_xl.workbook import layout as L  # noqa: E402
-from ims_xl.workbook.demo import DEMO_AS_OF, DEMO_GSTIN, DEMO_NOW, demo_data_dir  # noqa: E402
+from ims_xl.demo import DEMO_AS_OF, DEMO_GSTIN, DEMO_NOW, demo_data_dir  # noqa: E402
 from ims_xl.workbook.xlwings_book import XlwingsBook  # noqa: E402
 from test_ribbon import DEFAULT, FakeUI  # noqa: E402
 from test_udfs import settings_range  # noqa: E402

@@ -69,7 +69,7 @@ def libreoffice() -> str:
 @pytest.fixture
 def october_book(tmp_path) -> Path:
     """A new workbook (the demo GSTIN) with October's GSTR-2B loaded, through the CLI."""
-    from ims_xl.workbook.demo import demo_data_dir
+    from ims_xl.demo import demo_data_dir
 
     path = tmp_path / "book.xlsx"
     for args in (("template", str(path), "--gstin", GSTIN),

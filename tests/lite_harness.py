@@ -201,7 +201,7 @@ def run_script_steps(main, template: Path, demo: Path, work: Path) -> dict[str, 
     (a new snapshot of the workbook saved by the step before)."""
     from lite_standin import LiteFakeBook
 
-    from ims_xl.workbook.demo import DEMO_AS_OF, DEMO_NOW
+    from ims_xl.demo import DEMO_AS_OF, DEMO_NOW
 
     data = work / "data"
     data.mkdir(parents=True)

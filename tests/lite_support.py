@@ -24,7 +24,7 @@ def build_lite(out: Path) -> Path:
 
 def demo_template(path: Path) -> Path:
     """A new workbook as the demo sets it up (GSTIN, as-of date)."""
-    from ims_xl.workbook.demo import DEMO_AS_OF, DEMO_GSTIN
+    from ims_xl.demo import DEMO_AS_OF, DEMO_GSTIN
     from ims_xl.workbook.openpyxl_book import OpenpyxlBook
     from workbook_template.template import build_template
 

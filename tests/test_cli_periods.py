@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import cli_ok, run_cli
-from ims_xl.workbook.demo import demo_data_dir
+from ims_xl.demo import demo_data_dir
 
 NOVEMBER = demo_data_dir() / "gstr2a_112025.json"
 

@@ -26,7 +26,7 @@ from openpyxl import load_workbook
 from conftest import GSTIN, IN_CI, cli_ok
 from ims_xl.safety.backups import list_backups
 from ims_xl.safety.lock import owner_file, workbook_lock
-from ims_xl.workbook.demo import demo_data_dir
+from ims_xl.demo import demo_data_dir
 from workbook_helpers import table_rows
 
 DATA = demo_data_dir()
@@ -228,7 +228,7 @@ def test_recompute_during_a_load_waits_its_turn(book, tmp_path):
 
 def test_a_save_from_excel_during_the_work_wins(book):
     from ims_xl.safety.replace import WorkbookChanged
-    from ims_xl.workbook.book import open_book
+    from ims_xl.workbook.opening import open_book
     from ims_xl.workbook.layout import BOE
     from ims_xl.workbook.openpyxl_book import OpenpyxlBook
     from ims_xl.workbook.ops import recompute

@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from conftest import GSTIN, run_cli
 from ims_xl.io import Codes, Limits, xlsx
 from ims_xl.io.sheet_reach import BOX, ExactReach, FastReach
-from ims_xl.workbook.demo import demo_data_dir
+from ims_xl.demo import demo_data_dir
 from test_io_support import raw_xlsx, sheet_xml, sst_xml
 from test_worked_examples import BASE
 

@@ -104,7 +104,7 @@ def test_period_selector_sheets_equal_summary(demo, libreoffice, tmp_path, perio
 
 
 def test_negative_differential_reaches_4b2_in_libreoffice(libreoffice, tmp_path):
-    from ims_xl.workbook.demo import demo_data_dir
+    from ims_xl.demo import demo_data_dir
     data = demo_data_dir()
     oct_ = json.loads((data / "gstr2b_102025.json").read_text())
     first = oct_["data"]["docdata"]["impg"][0]

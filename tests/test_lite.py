@@ -21,7 +21,7 @@ from ims_xl.lite import build as B
 from ims_xl.lite import jobs
 from ims_xl.lite.book import LiteBook
 from ims_xl.workbook import layout as L
-from ims_xl.workbook.demo import DEMO_AS_OF, DEMO_NOW
+from ims_xl.demo import DEMO_AS_OF, DEMO_NOW
 from ims_xl.workbook.ops import fetch, recompute
 from ims_xl.workbook.xlwings_book import XlwingsBook
 from lite_harness import FUNCTIONS, DEMO_FILES, function_cases, load_main, tables_of

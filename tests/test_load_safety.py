@@ -14,7 +14,7 @@ import pytest
 from openpyxl import load_workbook
 
 from conftest import GSTIN, ROOT, SAMPLES, cli_ok, run_cli
-from ims_xl.workbook.demo import demo_data_dir
+from ims_xl.demo import demo_data_dir
 from test_io_support import portal_workbook
 from test_workbook_flow import _set_actions
 from workbook_helpers import table_rows
@@ -112,7 +112,7 @@ def test_a_typed_reject_is_asked_about_when_load_logs_it(october, tmp_path):
 def test_a_refused_typed_reject_is_undone_as_recompute_does(october, tmp_path):
     """The ribbon says no: the typed Reject is not logged and the row goes back to what was
     logged, exactly as recompute does it (one function for both)."""
-    from ims_xl.workbook.book import open_book
+    from ims_xl.workbook.opening import open_book
     from ims_xl.workbook.loading import load_data
 
     book, rows = october

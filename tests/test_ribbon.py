@@ -18,7 +18,7 @@ from openpyxl.utils import range_boundaries
 from ims_xl import ribbon
 from ims_xl.periods import Period
 from ims_xl.workbook import layout as L
-from ims_xl.workbook.demo import (DEMO_AS_OF, DEMO_GSTIN, DEMO_NOW, demo_data_dir,
+from ims_xl.demo import (DEMO_AS_OF, DEMO_GSTIN, DEMO_NOW, demo_data_dir,
                                   demo_portal_files, run_demo)
 from ims_xl.workbook.exporting import export
 from ims_xl.workbook.loading import load_data

@@ -20,7 +20,7 @@ from conftest import GSTIN, run_cli
 from corpus.make_corpus import INJECTIONS, make_corpus
 from ims_xl.engine_json import evaluate_scenario, read_scenario
 from ims_xl.problems import InputError
-from ims_xl.workbook.demo import demo_data_dir
+from ims_xl.demo import demo_data_dir
 from test_workbook_flow import _set_actions, assert_text_cells_not_formulas
 from workbook_helpers import table_rows
 

@@ -8,7 +8,7 @@ from ims_xl.exports import export_actions_json, load_actions_json
 from ims_xl.io import load_gstr2b_json
 from ims_xl.models import Action, ActionCode, RejectPolicy, Settings
 from ims_xl.rules import evaluate
-from ims_xl.workbook.demo import demo_data_dir
+from ims_xl.demo import demo_data_dir
 
 AS_OF = date(2025, 11, 12)
 GSTIN = "27AAPFU0939F1ZV"

@@ -20,8 +20,8 @@ from openpyxl.styles import PatternFill
 from conftest import GSTIN
 from ims_xl.problems import InputError
 from ims_xl.workbook import stream_book as SB
-from ims_xl.workbook.book import open_book
-from ims_xl.workbook.demo import (DEMO_AS_OF, DEMO_GSTIN, DEMO_NOW, demo_data_dir,
+from ims_xl.workbook.opening import open_book
+from ims_xl.demo import (DEMO_AS_OF, DEMO_GSTIN, DEMO_NOW, demo_data_dir,
                                   demo_portal_files)
 from ims_xl.workbook.layout import ACTION_LOG, BOE, BOOKS, HISTORY
 from ims_xl.workbook.loading import load_data

@@ -30,7 +30,7 @@ from openpyxl.worksheet.table import Table
 from conftest import run_cli
 from ims_xl.problems import InputError
 from ims_xl.workbook import layout as L
-from ims_xl.workbook.demo import DEMO_GSTIN, DEMO_NOW, demo_data_dir
+from ims_xl.demo import DEMO_GSTIN, DEMO_NOW, demo_data_dir
 from ims_xl.workbook.loading import load_data
 from ims_xl.workbook.openpyxl_book import OpenpyxlBook
 from ims_xl.workbook.stream_book import StreamBook

@@ -1109,7 +1109,7 @@ def test_any_settings_range_gives_settings_or_a_sentence(rows):
 def demo_sheet(tmp_path_factory):
     import openpyxl
 
-    from ims_xl.workbook.demo import DEMO_AS_OF, run_demo
+    from ims_xl.demo import DEMO_AS_OF, run_demo
     out, _ = run_demo(tmp_path_factory.mktemp("demo"), say=lambda *a: None)
     wb = openpyxl.load_workbook(out, read_only=True)
     values = [list(r) for r in wb["BoE"].iter_rows(values_only=True)]

@@ -13,7 +13,7 @@ import pytest
 from openpyxl import load_workbook
 
 from conftest import GSTIN, cli_ok, run_cli
-from ims_xl.workbook.demo import demo_data_dir
+from ims_xl.demo import demo_data_dir
 from ims_xl.safety.backups import list_backups
 from workbook_helpers import demo_workbook, table_rows
 

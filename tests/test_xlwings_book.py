@@ -48,7 +48,7 @@ from openpyxl.workbook.defined_name import DefinedName
 
 from ims_xl.problems import InputError
 from ims_xl.workbook import layout as L
-from ims_xl.workbook.demo import (DEMO_AS_OF, DEMO_GSTIN, DEMO_NOW, demo_data_dir,
+from ims_xl.demo import (DEMO_AS_OF, DEMO_GSTIN, DEMO_NOW, demo_data_dir,
                                   demo_portal_files)
 from ims_xl.workbook.loading import load_data
 from ims_xl.workbook.openpyxl_book import OpenpyxlBook

@@ -7,7 +7,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 from openpyxl.utils import range_boundaries
 
-from ims_xl.workbook.demo import run_demo
+from ims_xl.demo import run_demo
 
 
 def demo_workbook(folder: Path) -> Path:

@@ -27,7 +27,7 @@ from ims_xl.workbook.layout import (ACCOUNTANT_COLUMNS, ANNUAL_RETURNS, BOE, DAT
                                     SETTINGS_RANGE, SETTINGS_RANGE_NAME, SHEETS, TABLES,
                                     TEMPLATE_VERSION, TEXT, TableSpec)
 
-from . import styles as S
+from ims_xl.workbook import styles as S
 
 __all__ = ["new_workbook", "build_template"]
 

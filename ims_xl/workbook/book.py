@@ -1,9 +1,18 @@
 """The small interface through which every workbook operation reads and writes a workbook.
 
-Two implementations: :class:`~ims_xl.workbook.openpyxl_book.OpenpyxlBook` (a file on disk,
-headless: the command line and CI) and :class:`~ims_xl.workbook.xlwings_book.XlwingsBook`
-(the live workbook in Excel: the ribbon). The operations in :mod:`ims_xl.workbook.ops` are
-written once against this interface.
+The operations in :mod:`ims_xl.workbook.ops` are written once against this interface, and
+four classes implement it:
+
+* :class:`~ims_xl.workbook.stream_book.StreamBook`: a file on disk, rewriting only what
+  changes (the command line);
+* :class:`~ims_xl.workbook.openpyxl_book.OpenpyxlBook`: a file on disk through openpyxl
+  (``IMS_XL_WRITER=openpyxl``, and StreamBook's fallback);
+* :class:`~ims_xl.workbook.xlwings_book.XlwingsBook`: the live workbook in Excel (the ribbon);
+* :class:`~ims_xl.lite.workbook.LiteBook`: the live workbook in xlwings Lite.
+
+:class:`~ims_xl.workbook.fast_book.FastBook` reads only (summary, export).
+:func:`~ims_xl.workbook.opening.open_book` picks the file writer; this module imports none of
+them, so they can all import it.
 """
 
 from __future__ import annotations
@@ -69,23 +78,3 @@ class Book(Protocol):
     def alert(self, text: str) -> None: ...
 
     def save(self) -> None: ...
-
-
-WRITER_ENV = "IMS_XL_WRITER"
-
-
-def open_book(path, *, confirm=None, quiet: bool = False) -> Book:
-    """The workbook file for a command that changes it.
-
-    :class:`~ims_xl.workbook.stream_book.StreamBook` rewrites only the tables and cells that
-    change (a 100,000-BoE recompute in about 18 s and 1.2 GB instead of 180 s and 3 GB through
-    openpyxl). ``IMS_XL_WRITER=openpyxl`` in the environment chooses
-    :class:`~ims_xl.workbook.openpyxl_book.OpenpyxlBook` instead, for support.
-    """
-    import os
-
-    if os.environ.get(WRITER_ENV, "").strip().lower() == "openpyxl":
-        from .openpyxl_book import OpenpyxlBook
-        return OpenpyxlBook(path, confirm=confirm, quiet=quiet)
-    from .stream_book import StreamBook
-    return StreamBook(path, confirm=confirm, quiet=quiet)

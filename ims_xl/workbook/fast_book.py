@@ -7,28 +7,23 @@ XML parts, parsed with defusedxml.
 
 from __future__ import annotations
 
-import posixpath
 import threading
 import zipfile
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Sequence
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from defusedxml import ElementTree as ET
 
 from ..problems import InputError
 from .cellref import column_number, range_bounds
 from .book import check_columns, table_missing
 from .layout import TableSpec
+from .package import NS, sheet_parts, table_parts, total_rows
 
 __all__ = ["FastBook"]
 
 Row = dict[str, Any]
-NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-      "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-      "rel": "http://schemas.openxmlformats.org/package/2006/relationships"}
-R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
 
 class FastBook:
@@ -223,39 +218,6 @@ def _column_values(grid: list[list[Any]], min_row: int, max_row: int, headers: d
     return names, values
 
 
-def sheet_parts(zf: zipfile.ZipFile) -> tuple[Any, dict[str, str]]:
-    """workbook.xml parsed, and sheet name -> its worksheet part."""
-    wb_xml = ET.fromstring(zf.read("xl/workbook.xml"))
-    rels = _rels(zf, "xl/_rels/workbook.xml.rels", "xl")
-    sheets = {}
-    for s in wb_xml.iterfind("m:sheets/m:sheet", NS):
-        target = rels.get(s.get(R_ID))
-        if target:
-            sheets[s.get("name")] = target
-    return wb_xml, sheets
-
-
-def table_parts(zf: zipfile.ZipFile, sheets: dict[str, str]) -> Iterator[tuple[str, str, Any]]:
-    """(sheet name, table part, the table's parsed XML) of every table of the sheets."""
-    names = set(zf.namelist())
-    for sheet_name, part in sheets.items():
-        rel_part = posixpath.join(posixpath.dirname(part), "_rels",
-                                  posixpath.basename(part) + ".rels")
-        if rel_part not in names:
-            continue
-        for table_part in _rels(zf, rel_part, posixpath.dirname(part), "/table").values():
-            yield sheet_name, table_part, ET.fromstring(zf.read(table_part))
-
-
-def total_rows(table) -> int:
-    """How many rows of Excel's Total Row end a parsed table part (``totalsRowCount``; 0 or
-    1): they are not data. (``totalsRowShown`` only says whether one was ever shown.)"""
-    try:
-        return max(0, int(table.get("totalsRowCount") or 0))
-    except ValueError:
-        return 0
-
-
 def _structure(path: Path) -> tuple[dict[str, tuple[str, str, int]],
                                     dict[str, tuple[str, int, int]]]:
     """Table name -> (sheet, ref, rows of its Total Row) and defined name -> (sheet, column,
@@ -279,15 +241,3 @@ def _structure(path: Path) -> tuple[dict[str, tuple[str, str, int]],
             if letters and digits:
                 names[dn.get("name")] = (sheet, column_number(letters), int(digits))
     return tables, names
-
-
-def _rels(zf: zipfile.ZipFile, part: str, base: str, kind: str | None = None) -> dict[str, str]:
-    """Relationship id -> the target part's path in the zip (targets may be absolute)."""
-    root = ET.fromstring(zf.read(part))
-    out = {}
-    for rel in root.iterfind("rel:Relationship", NS):
-        if kind is None or rel.get("Type", "").endswith(kind):
-            target = rel.get("Target", "")
-            path = target[1:] if target.startswith("/") else posixpath.join(base, target)
-            out[rel.get("Id")] = posixpath.normpath(path)
-    return out

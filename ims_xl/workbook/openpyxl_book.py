@@ -24,8 +24,10 @@ from .cell_text import cell_value as _cell_value
 from .growth import (Move, Reference, check_move, formula_references, plan_growth, sheet_ref,
                      sqref_bounds)
 from .layout import DATE, LISTS_SHEET, Formula, TableSpec
+from .styles import apply_body_style
+from .terminal import TerminalTalk
 
-__all__ = ["OpenpyxlBook", "TerminalTalk"]
+__all__ = ["OpenpyxlBook"]
 
 Row = dict[str, Any]
 
@@ -44,26 +46,6 @@ def open_workbook(path: Path):
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise InputError(f"{path.name}: cannot be opened as an Excel workbook ({exc}). "
                          "Open it in Excel and save it again as .xlsx.") from None
-
-
-class TerminalTalk:
-    """How a command-line Book talks to the accountant: progress on a terminal only, questions
-    through ``self._confirm`` (yes when there is nobody to ask), alerts on stderr."""
-
-    _confirm: Callable[[str], bool] | None = None
-    _quiet: bool = False
-
-    def progress(self, text: str, done: int = 0, total: int = 0) -> None:
-        if not self._quiet and sys.stderr.isatty():
-            tail = f" {done}/{total}" if total else ""
-            print(f"\r{text}{tail}   ", end="", file=sys.stderr, flush=True)
-
-    def confirm(self, question: str) -> bool:
-        return True if self._confirm is None else self._confirm(question)
-
-    def alert(self, text: str) -> None:
-        if not self._quiet:
-            print(text, file=sys.stderr)
 
 
 class OpenpyxlBook(TerminalTalk):
@@ -113,8 +95,6 @@ class OpenpyxlBook(TerminalTalk):
     def _column_styles(self, spec: TableSpec) -> dict[str, Any]:
         """One StyleArray per column, built once from the shared style rules."""
         if spec.name not in self._styles:
-            from workbook_template.styles import apply_body_style
-
             from .layout import ACCOUNTANT_COLUMNS, BOE
             scratch = self.wb.create_sheet("_scratch")
             arrays = {}

@@ -46,13 +46,14 @@ from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH, to_excel
 from ..problems import InputError
 from ..safety.replace import FileSnapshot, replacing_workbook
 from .book import check_columns, table_missing
-from .fast_book import NS, FastBook, _rels, sheet_parts, table_parts, total_rows
+from .fast_book import FastBook
+from .package import NS, relationships, sheet_parts, table_parts, total_rows
 from .growth import (Move, Reference, check_move, formula_references, plan_growth, sheet_ref,
                      sqref_bounds)
 from .layout import DATE as DATE_FORMAT
 from .layout import LISTS_SHEET, Formula, TableSpec
 from .cell_text import EXCEL_TEXT_LIMIT, ILLEGAL_CHARACTERS_RE, cell_value
-from .openpyxl_book import TerminalTalk
+from .terminal import TerminalTalk
 
 __all__ = ["StreamBook", "Unstreamable"]
 
@@ -291,7 +292,7 @@ class StreamBook(TerminalTalk, FastBook):
         with zipfile.ZipFile(self.path) as zin:
             workbook_xml = zin.read("xl/workbook.xml")
             epoch = MAC_EPOCH if re.search(rb'date1904="(1|true)"', workbook_xml) else WINDOWS_EPOCH
-            calc_chains = {p for p in _rels(zin, "xl/_rels/workbook.xml.rels", "xl",
+            calc_chains = {p for p in relationships(zin, "xl/_rels/workbook.xml.rels", "xl",
                                             CALC_CHAIN_TYPE).values()}
             table_refs: dict[str, str] = {}
             # the parts of the tables written: their ref is known once their sheet is written
@@ -437,7 +438,7 @@ def _comments(zf: zipfile.ZipFile, part: str) -> Iterator[tuple[str, str]]:
     if rels not in zf.namelist():
         return
     for kind in ("/comments", "/threadedComment"):
-        for target in _rels(zf, rels, posixpath.dirname(part), kind).values():
+        for target in relationships(zf, rels, posixpath.dirname(part), kind).values():
             if target in zf.namelist():
                 for ref in COMMENT_REF_RE.findall(zf.read(target)):
                     yield "a comment", ref.decode("utf-8", "replace")

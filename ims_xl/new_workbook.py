@@ -9,11 +9,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..problems import InputError
-from ..safety.backups import Backup, keep_backup
-from ..safety.lock import workbook_lock
-from ..safety.office_locks import check_not_open
-from ..safety.replace import check_writable
+from .problems import InputError
+from .safety.backups import Backup, keep_backup
+from .safety.lock import workbook_lock
+from .safety.office_locks import check_not_open
+from .safety.replace import check_writable
 
 __all__ = ["new_workbook"]
 

@@ -14,15 +14,15 @@ from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
 
-from ..periods import Period
-from ..problems import InputError
-from ..safety.backups import backup_folder
-from ..safety.lock import workbook_lock
-from ..safety.office_locks import check_not_open
-from ..safety.replace import FileSnapshot, replacing_workbook
-from .book import open_book
-from .loading import load_data
-from .ops import fetch, recompute
+from .periods import Period
+from .problems import InputError
+from .safety.backups import backup_folder
+from .safety.lock import workbook_lock
+from .safety.office_locks import check_not_open
+from .safety.replace import FileSnapshot, replacing_workbook
+from .workbook.opening import open_book
+from .workbook.loading import load_data
+from .workbook.ops import fetch, recompute
 
 __all__ = ["DEMO_AS_OF", "DEMO_GSTIN", "DEMO_PORTAL_FILES", "demo_data_dir", "demo_portal_files",
            "run_demo"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 
-from ims_xl.workbook.layout import DATE, INT, MONEY, TEXT, Column
+from .layout import DATE, INT, MONEY, TEXT, Column
 
 HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
