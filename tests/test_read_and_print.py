@@ -281,3 +281,26 @@ def test_libreoffice_repeats_the_boe_header_on_page_two(busy_month, libreoffice,
     assert len(boe) >= 2
     top = " ".join(" ".join(boe[1].splitlines()[:3]).split())
     assert "Section Amendment Port Code BoE No" in top, top
+
+
+def test_excel_writer_sizes_runs_of_rows_with_the_same_helper():
+    """XlwingsBook (Excel) sets one height per run of rows that need the same height, as
+    print_setup works it out; rows of one line are left to Excel."""
+    from ims_xl.workbook.layout import BOE
+    from ims_xl.workbook.xlwings_book import XlwingsBook
+
+    calls = []
+
+    class Sheet:
+        def range(self, first, last):
+            class Rows:
+                def __setattr__(self, name, value):
+                    calls.append((first, last, name, value))
+            return Rows()
+
+    two = "A message long enough to need a second line in the Messages column of the sheet."
+    rows = [{"Messages": "one line"}, {"Messages": two}, {"Messages": two},
+            {"Messages": two + "\nand a third"}, {"Messages": None}]
+    book = object.__new__(XlwingsBook)
+    book._size_rows(BOE, Sheet(), 2, 1, rows)
+    assert calls == [((3, 1), (4, 1), "row_height", 30.0), ((5, 1), (5, 1), "row_height", 45.0)]

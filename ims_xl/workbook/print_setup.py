@@ -11,7 +11,6 @@ and on paper.
 from __future__ import annotations
 
 import re
-import textwrap
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -70,7 +69,23 @@ def wrapped_lines(text: str, width: float) -> int:
     lines = 0
     for part in text.split("\n"):
         # the cheap case first: a recompute sizes up to 100,000 rows
-        lines += 1 if len(part) <= per_line else len(textwrap.wrap(part, per_line)) or 1
+        lines += 1 if len(part) <= per_line else _greedy_lines(part, per_line)
+    return lines
+
+
+def _greedy_lines(part: str, per_line: int) -> int:
+    """Lines of ``part`` filled word by word, as a spreadsheet wraps them (a word longer
+    than a line is broken); textwrap counts the same, several times slower."""
+    lines, used = 1, 0
+    for word in part.split():
+        n = len(word)
+        if used and used + 1 + n <= per_line:
+            used += 1 + n
+            continue
+        if used:
+            lines += 1
+        lines += (n - 1) // per_line   # a long word takes lines of its own
+        used = n - (n - 1) // per_line * per_line
     return lines
 
 
