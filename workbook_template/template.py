@@ -5,7 +5,7 @@ Deterministic: the same arguments give the same sheets, cells, tables, names and
 
 from __future__ import annotations
 
-import textwrap
+import math
 from datetime import datetime
 from pathlib import Path
 
@@ -28,6 +28,7 @@ from ims_xl.workbook.layout import (ACCOUNTANT_COLUMNS, ANNUAL_RETURNS, BOE, DAT
                                     TEMPLATE_VERSION, TEXT, TableSpec)
 
 from ims_xl.workbook import styles as S
+from ims_xl.workbook.print_setup import FOOTER, LINE_HEIGHT, PAGES, PAPER_A4, wrapped_lines
 
 __all__ = ["new_workbook", "build_template"]
 
@@ -86,6 +87,8 @@ def new_workbook(gstin: str | None = None, filing: str = "monthly") -> Workbook:
     _gstr2b(wb)
     _gstr3b(wb)
     _start(wb)
+    _print_setup(wb)
+    _fetch_note_shows(wb["Fetch BoE"])
     wb.active = 0
     return wb
 
@@ -247,9 +250,7 @@ def _setting_row(ws, row: int, setting, gstin: str | None, filing: str) -> None:
 def _wrapped_height(text: str, width: float) -> float:
     """A row height (points) that shows ``text`` wrapped in a column ``width`` characters wide:
     Excel does not grow a row for wrapped text that openpyxl wrote."""
-    per_line = int(width * 1.15)   # characters of body text per line, a little under
-    lines = sum(len(textwrap.wrap(part, per_line)) or 1 for part in text.split("\n"))
-    return 15.0 * lines
+    return LINE_HEIGHT * wrapped_lines(text, width)
 
 
 def _setting_check(setting, ref: str) -> DataValidation | None:
@@ -556,3 +557,40 @@ def _start(wb: Workbook) -> None:
             ws.row_dimensions[i].height = height
         if i == 4:
             cell.font = S.LABEL_FONT
+
+
+# --- printing -----------------------------------------------------------------------------
+
+def _print_setup(wb: Workbook) -> None:
+    """Every visible sheet prints landscape on A4, one page wide, its header row on every
+    page, with the workbook, the sheet and the page in the footer (print_setup.PAGES)."""
+    for page in PAGES.values():
+        ws = wb[page.sheet]
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = PAPER_A4
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = page.tall
+        ws.page_margins.left = ws.page_margins.right = 0.4
+        ws.page_margins.top, ws.page_margins.bottom = 0.5, 0.6
+        ws.page_margins.header, ws.page_margins.footer = 0.3, 0.3
+        if page.title_row is not None:
+            ws.print_title_rows = f"{page.title_row}:{page.title_row}"
+        footer = ws.oddFooter
+        footer.left.text, footer.center.text, footer.right.text = (
+            FOOTER["left"], FOOTER["center"], FOOTER["right"])
+        for part in (footer.left, footer.center, footer.right):
+            part.size = 9
+
+
+def _fetch_note_shows(ws) -> None:
+    """The Fetch BoE note beside the table, merged down over as many rows as its wrapped text
+    needs (its header row alone would cut it off, on screen and on paper). Column H is
+    outside the table: the merge stays where it is when the table grows."""
+    note = ws["H1"]
+    height = _wrapped_height(note.value, ws.column_dimensions["H"].width)
+    first = ws.row_dimensions[1].height or LINE_HEIGHT
+    # one row to spare: the italic note font runs wider than body text
+    rows = 2 + max(0, math.ceil((height - first) / LINE_HEIGHT))
+    if rows > 1:
+        ws.merge_cells(f"H1:H{rows}")

@@ -24,6 +24,7 @@ from .cell_text import cell_value as _cell_value
 from .growth import (Move, Reference, check_move, formula_references, plan_growth, sheet_ref,
                      sqref_bounds)
 from .layout import DATE, LISTS_SHEET, Formula, TableSpec
+from .print_setup import is_wrapped_height, wrapped_row_height, wrapping_columns
 from .styles import apply_body_style
 from .terminal import TerminalTalk
 
@@ -146,7 +147,10 @@ class OpenpyxlBook(TerminalTalk):
         styles = self._column_styles(spec)
         from copy import copy
         cells = ws._cells
+        wrapping = _wrapping(spec, ws, headers)
         for i, row in enumerate(self._rows_with_progress(rows, spec), start=min_row + 1):
+            if wrapping:
+                _size_row(ws, i, row, wrapping)
             for header, c in headers.items():
                 value = _cell_value(row.get(header))
                 cell = cells.get((i, c))
@@ -283,6 +287,28 @@ class OpenpyxlBook(TerminalTalk):
         self._snapshot = FileSnapshot.take(self.path)
         if not self._quiet and sys.stderr.isatty():
             print("\r", end="", file=sys.stderr)
+
+
+def _wrapping(spec: TableSpec, ws, headers: dict[str, int]) -> list[tuple[str, float, int]]:
+    """The table's wrapped columns with their widths on this sheet (print_setup)."""
+    widths = {}
+    for j, column in enumerate(spec.columns):
+        c = headers.get(column.header)
+        dim = ws.column_dimensions.get(get_column_letter(c)) if c else None
+        if dim is not None and dim.customWidth and dim.width:
+            widths[j] = dim.width
+    return wrapping_columns(spec, 0, widths)
+
+
+def _size_row(ws, r: int, row: Row, wrapping: list[tuple[str, float, int]]) -> None:
+    """Row ``r`` as tall as its wrapped text needs; back to the usual height when a height
+    ims-xl set earlier is no longer needed (an accountant's own height stays)."""
+    height = wrapped_row_height((row.get(h), w) for h, w, _p in wrapping)
+    dims = ws.row_dimensions
+    if height is not None:
+        dims[r].height = height
+    elif r in dims and is_wrapped_height(dims[r].height):
+        dims[r].height = None
 
 
 def total_rows(table) -> int:

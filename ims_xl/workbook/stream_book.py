@@ -51,7 +51,8 @@ from .package import NS, relationships, sheet_parts, table_parts, total_rows
 from .growth import (Move, Reference, check_move, formula_references, plan_growth, sheet_ref,
                      sqref_bounds)
 from .layout import DATE as DATE_FORMAT
-from .layout import LISTS_SHEET, Formula, TableSpec
+from .layout import LISTS_SHEET, TABLES, Formula, TableSpec
+from .print_setup import row_height_attrs, wrapped_row_height, wrapping_columns
 from .cell_text import EXCEL_TEXT_LIMIT, ILLEGAL_CHARACTERS_RE, cell_value
 from .terminal import TerminalTalk
 
@@ -480,6 +481,8 @@ class _Block:
     styles: dict[int, int] = field(default_factory=dict)   # column -> usual style
     usual: list[int] = field(default_factory=list)         # the same, in column order
     shapes: dict[tuple, list[int]] = field(default_factory=dict)  # old row shape -> styles
+    # (header, column width, characters on one line) of the columns whose text wraps
+    wrapping: list[tuple[str, float, int]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.body_last = self.new_last - self.totals
@@ -520,6 +523,11 @@ class _SheetWriter:
         else:
             head, tail = xml[:open_end], xml[close:]
         old_rows = {r: (attrs, s, e) for r, attrs, s, e in self._old_rows(xml, open_end, close)}
+        widths = _column_widths(head)
+        for b in self.blocks:
+            spec = TABLES.get(b.table.name)
+            if spec is not None:
+                b.wrapping = wrapping_columns(spec, b.min_col, widths)
         leaving, self.incoming = self._moving(xml, old_rows)
         if leaving:  # the rows whose cells move away: as if those cells were not there
             xml, old_rows, tail = self._without(xml, old_rows, leaving, tail)
@@ -747,6 +755,9 @@ class _SheetWriter:
                 result[c] = text
             else:
                 result.pop(c, None)
+        for b in writing:
+            i = r - b.first
+            attrs = _sized(attrs, b, b.rows[i] if i < len(b.rows) else {})
         if not result and not attrs:
             return ""
         attr_text = " " + attrs.decode("utf-8") if attrs else ""
@@ -760,6 +771,8 @@ class _SheetWriter:
         row = b.rows[i] if i < len(b.rows) else {}
         rs = str(r)
         epoch = self.epoch
+        if b.wrapping:
+            attrs = _sized(attrs, b, row)
         out = [f'<row r="{rs}" {attrs.decode("utf-8")}>' if attrs else f'<row r="{rs}">']
         for (header, _c, letters), style in zip(b.columns, styles):
             value = row.get(header)
@@ -792,6 +805,42 @@ class _SheetWriter:
         line = grid[r - 1]
         old = line[c - 1] if c - 1 < len(line) else None
         return (None if old == "" else old) == value
+
+
+def _sized(attrs: bytes, b: _Block, row: Row) -> bytes:
+    """The row's attributes with the height its wrapped text needs (print_setup)."""
+    long = False
+    for header, _width, per_line in b.wrapping:
+        value = row.get(header)
+        if type(value) is str and (len(value) > per_line or "\n" in value):
+            long = True
+            break
+    if not long and b"customHeight" not in attrs:
+        return attrs  # the common case: one line everywhere, the usual height
+    height = wrapped_row_height((row.get(h), w) for h, w, _p in b.wrapping) if long else None
+    return row_height_attrs(attrs.decode("utf-8"), height).encode("utf-8")
+
+
+COL_RE = re.compile(rb'<col\b[^>]*?/>')
+COL_ATTR_RE = re.compile(rb'\b(min|max|width)="([^"]*)"')
+
+
+def _column_widths(head: bytes) -> dict[int, float]:
+    """Each column's width as the sheet's <cols> sets it (the accountant may have widened
+    one): column number -> width in characters."""
+    widths: dict[int, float] = {}
+    start = head.find(b"<cols>")
+    if start < 0:
+        return widths
+    for col in COL_RE.findall(head, start, head.find(b"</cols>", start)):
+        attrs = {k.decode(): v for k, v in COL_ATTR_RE.findall(col)}
+        try:
+            lo, hi, width = int(attrs["min"]), int(attrs["max"]), float(attrs["width"])
+        except (KeyError, ValueError):
+            continue
+        for c in range(lo, min(hi, lo + 200) + 1):
+            widths[c] = width
+    return widths
 
 
 def _quick_styles(old: bytes, b: _Block) -> list[int] | None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 
 from .layout import DATE, INT, MONEY, TEXT, Column
+# Long text columns wrap: the rule lives with the row heights it needs (print_setup).
+from .print_setup import wraps
 
 HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -32,16 +34,6 @@ FORMATS = {"money": MONEY, "date": DATE, "text": TEXT, "int": INT, "bool": "Gene
 
 def number_format(column: Column) -> str:
     return FORMATS[column.kind]
-
-
-# A text column this wide or wider holds sentences or long names (Messages, Note,
-# Differences, Supplier Name, Remark, BoE Identity, Source...): its cells wrap, and the row
-# grows, instead of spilling over the next column or being cut off.
-WRAP_FROM_WIDTH = 22
-
-
-def wraps(column: Column) -> bool:
-    return column.kind == "text" and column.width >= WRAP_FROM_WIDTH
 
 
 def apply_body_style(cell, column: Column, *, accountant: bool = False) -> None:

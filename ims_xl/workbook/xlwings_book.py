@@ -53,6 +53,7 @@ from .growth import Bounds, plan_growth
 from .layout import (ACCOUNTANT_COLUMNS, BOE, DATE, INT, LISTS_SHEET, MONEY, TEXT, Column,
                      Formula, TableSpec)
 from .cell_text import cell_value as _cell_value
+from .print_setup import wrapped_row_height, wrapping_columns
 
 __all__ = ["XlwingsBook", "excel_text", "to_excel", "TITLE", "NUMBER_FORMATS"]
 
@@ -234,6 +235,24 @@ class XlwingsBook:
         if not matrix:
             matrix = [[None] * len(names)]
         sheet.range((top + 1, left), (top + n, left + len(names) - 1)).value = matrix
+        self._size_rows(spec, sheet, top + 1, left, rows)
+
+    def _size_rows(self, spec: TableSpec, sheet: Any, first: int, left: int,
+                   rows: Sequence[Row]) -> None:
+        """Rows whose wrapped text needs more than one line get the height print_setup
+        works out (as the command line's writers give them), one call per run of rows of
+        the same height. Excel sizes the other rows itself (their height is not fixed)."""
+        wrapping = wrapping_columns(spec, 0, {})
+        if not wrapping:
+            return
+        heights = [wrapped_row_height((row.get(h), w) for h, w, _p in wrapping) for row in rows]
+        start = 0
+        for i in range(1, len(heights) + 1):
+            if i == len(heights) or heights[i] != heights[start]:
+                if heights[start] is not None:
+                    sheet.range((first + start, left), (first + i - 1, left)).row_height = \
+                        heights[start]
+                start = i
 
     def _check_below(self, spec: TableSpec, sheet: Any, cols: tuple[int, int], old_last: int,
                      by: int, *, shrinking: bool = False) -> None:
