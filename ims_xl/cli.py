@@ -156,11 +156,7 @@ def _recompute(args: argparse.Namespace) -> int:
     with _changing(args) as book:
         report = recompute(book, as_of=args.as_of)
     _print_problems(report.problems)
-    counts = ", ".join(f"{n} {label.lower()}" for label, n in sorted(report.by_status.items()))
-    print(f"Recomputed {args.workbook} as of {report.as_of:%d-%m-%Y}: {report.versions} BoE "
-          f"versions ({counts or 'none'}); {report.logged} action(s) logged"
-          + (f", {report.rejects_refused} new Reject(s) not kept" if report.rejects_refused else "")
-          + f"; {report.errors} row(s) with errors.")
+    print(f"{args.workbook}: {report.summary()}")
     return 0
 
 

@@ -18,17 +18,18 @@ from ..match import MatchResult, match_boes, match_key, results_by_version
 from .. import dates
 from ..models import ZERO, ActionCode, Evaluation, Message, RejectPolicy, Severity, Status
 from ..periods import Period
-from ..problems import Problem
+from ..problems import InputError, Problem
 from ..rules import evaluate
 from . import formulas
 from . import rows as R
 from .book import Book
 from .layout import (ACTION_LOG, BOE, FETCH, HISTORY, PERIOD_LIST_NAME, PERIOD_NAME,
-                     PERIODS_3B, RECONCILIATION, Formula)
+                     PERIODS_3B, RECONCILIATION, Formula, TableSpec)
 from .state import WorkbookState, actions_from_log, read_state, refused_for_itself
 
 __all__ = ["RecomputeReport", "recompute", "evaluate_book", "messages_text", "FetchReport",
-           "fetch", "TYPED_SOURCE", "TypedActions", "log_typed_actions"]
+           "fetch", "TYPED_SOURCE", "TypedActions", "log_typed_actions", "TrialRun",
+           "ReconcileOnly"]
 
 Row = dict[str, Any]
 TYPED_SOURCE = "typed in workbook"
@@ -46,6 +47,20 @@ class RecomputeReport:
     evaluation: Evaluation | None = None
     periods: list[str] = field(default_factory=list)
     review_period: str = ""
+
+    def summary(self) -> str:
+        """The sentence the command line prints and the ribbon shows (the problems are listed
+        apart: on stderr, or below it in the message box)."""
+        counts = ", ".join(f"{n} {label.lower()}" for label, n in sorted(self.by_status.items()))
+        text = (f"Recomputed as of {self.as_of:%d-%m-%Y}: {self.versions} BoE version(s) "
+                f"({counts or 'none'}); {self.logged} action(s) logged")
+        if self.rejects_refused:
+            text += (f", {self.rejects_refused} new Reject(s) not kept (their Action is back "
+                     "to what it was)")
+        text += f"; {self.errors} row(s) with errors."
+        if self.review_period:
+            text += f" Period under review: {self.review_period}."
+        return text
 
 
 def messages_text(messages: list[Message], problems: list[Problem] = ()) -> str:
@@ -475,3 +490,70 @@ def period_figures(state: WorkbookState, period: Period):
     evaluation, _ = evaluate_book(state)
     period = period.for_filing(state.settings.filing)
     return evaluation, evaluation.periods.get(period)
+
+
+class TrialRun:
+    """A Book that reads through to the workbook and keeps every write to itself: a
+    recompute through it finds what a real one would (the ribbon's Validate) and changes
+    nothing."""
+
+    def __init__(self, inner: Book):
+        self.inner = inner
+        self.label = inner.label
+        self.tables: dict[str, list[Row]] = {}
+        self.names: dict[str, Any] = {}
+
+    def read_table(self, spec: TableSpec) -> list[Row]:
+        if spec.name in self.tables:
+            return [dict(r) for r in self.tables[spec.name]]
+        return self.inner.read_table(spec)
+
+    def write_table(self, spec: TableSpec, rows: Sequence[Row]) -> None:
+        self.tables[spec.name] = [dict(r) for r in rows]
+
+    def read_names(self, names: Sequence[str]) -> dict[str, Any]:
+        out = self.inner.read_names(names)
+        out.update({n: v for n, v in self.names.items() if n in names})
+        return out
+
+    def write_name(self, name: str, value: Any) -> None:
+        self.names[name] = value
+
+    def set_list(self, name: str, values: Sequence[str]) -> None:
+        pass
+
+    def progress(self, text: str, done: int = 0, total: int = 0) -> None:
+        self.inner.progress(text, done, total)
+
+    def confirm(self, question: str) -> bool:
+        return True  # nothing is kept, so there is nothing to ask
+
+    def alert(self, text: str) -> None:
+        pass
+
+    def save(self) -> None:
+        pass
+
+
+class ReconcileOnly(TrialRun):
+    """Lets through only the match's results: the Reconciliation and Fetch BoE tables, and
+    the BoE table's Match and Suggested Action columns (merged into the rows as they are)."""
+
+    PASSED = (RECONCILIATION.name, FETCH.name)
+    MATCH_COLUMNS = ("Match", "Suggested Action")
+
+    def write_table(self, spec: TableSpec, rows: Sequence[Row]) -> None:
+        super().write_table(spec, rows)
+        if spec.name in self.PASSED:
+            self.inner.write_table(spec, rows)
+        elif spec.name == BOE.name:
+            current = self.inner.read_table(BOE)
+            if len(current) != len(rows):
+                raise InputError("the BoE sheet changed while reconciling: press Reconcile again")
+            for row, new in zip(current, rows):
+                for column in self.MATCH_COLUMNS:
+                    row[column] = new.get(column)
+            self.inner.write_table(BOE, current)
+
+    def save(self) -> None:
+        self.inner.save()
