@@ -1,9 +1,15 @@
 """The small interface through which every workbook operation reads and writes a workbook.
 
-Two implementations: :class:`~ims_xl.workbook.openpyxl_book.OpenpyxlBook` (a file on disk,
-headless: the command line and CI) and :class:`~ims_xl.workbook.xlwings_book.XlwingsBook`
-(the live workbook in Excel: the ribbon). The operations in :mod:`ims_xl.workbook.ops` are
-written once against this interface.
+Four implementations: :class:`~ims_xl.workbook.stream_book.StreamBook` (a file on disk,
+rewriting only what changes: the command line, through :func:`open_book`),
+:class:`~ims_xl.workbook.openpyxl_book.OpenpyxlBook` (a file on disk through openpyxl: the
+tests, and the command line when ``IMS_XL_WRITER=openpyxl``),
+:class:`~ims_xl.workbook.xlwings_book.XlwingsBook` (the live workbook in Excel: the ribbon)
+and :class:`~ims_xl.lite.book.LiteBook` (the same in xlwings Lite). The read-only
+:class:`~ims_xl.workbook.fast_book.FastBook` serves the commands that change nothing
+(summary, export), and :class:`~ims_xl.workbook.ops.TrialRun` keeps a recompute's writes to
+itself (Validate). The operations in :mod:`ims_xl.workbook.ops` are written once against
+this interface.
 """
 
 from __future__ import annotations
