@@ -156,11 +156,7 @@ def _recompute(args: argparse.Namespace) -> int:
     with _changing(args) as book:
         report = recompute(book, as_of=args.as_of)
     _print_problems(report.problems)
-    counts = ", ".join(f"{n} {label.lower()}" for label, n in sorted(report.by_status.items()))
-    print(f"Recomputed {args.workbook} as of {report.as_of:%d-%m-%Y}: {report.versions} BoE "
-          f"versions ({counts or 'none'}); {report.logged} action(s) logged"
-          + (f", {report.rejects_refused} new Reject(s) not kept" if report.rejects_refused else "")
-          + f"; {report.errors} row(s) with errors.")
+    print(f"{args.workbook}: {report.summary()}")
     return 0
 
 
@@ -174,7 +170,7 @@ def _print_problems(problems, limit: int = 30) -> None:
 @command("summary")
 def _summary(args: argparse.Namespace) -> int:
     from .json_out import dumps, period_to_json
-    from .workbook.ops import period_figures
+    from .workbook.ops import evaluate_period
     from .workbook.fast_book import FastBook
     from .gcpause import gc_paused
     from .workbook.state import LOG_COLUMNS, VERSION_COLUMNS, read_state, sheets_read
@@ -186,7 +182,7 @@ def _summary(args: argparse.Namespace) -> int:
         book = FastBook(args.workbook, sheets=sheets_read(with_books=False))
         state = read_state(book, as_of=args.as_of, with_books=False,
                            boe_columns=VERSION_COLUMNS, log_columns=LOG_COLUMNS)
-        _, figures = period_figures(state, args.period)
+        _, figures = evaluate_period(state, args.period)
     if figures is None:
         raise InputError(f"{args.workbook}: period {args.period} is not in the workbook on "
                          f"{state.as_of:%d-%m-%Y} (periods run from the earliest BoE to the "
@@ -262,12 +258,12 @@ def _doctor(args: argparse.Namespace) -> int:
 def _demo(args: argparse.Namespace) -> int:
     from .demo import DEMO_AS_OF, run_demo
     from .workbook.fast_book import FastBook
-    from .workbook.ops import period_figures
+    from .workbook.ops import evaluate_period
     from .workbook.state import read_state
 
     out, period = run_demo(args.out, replace=args.force)
     state = read_state(FastBook(out), with_books=False)
-    _, figures = period_figures(state, period)
+    _, figures = evaluate_period(state, period)
     print()
     print(_summary_text(figures, DEMO_AS_OF))
     print(f"\nOpen {out.resolve()} in Excel or LibreOffice: start on the 'Start' sheet.")
@@ -312,12 +308,23 @@ def build_parser() -> argparse.ArgumentParser:
         description="Bills of Entry on the GST portal's IMS: rules, workbook and add-in.")
     parser.add_argument("--version", action="version", version=f"ims-xl {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    from .lite.cli import add_parser as add_lite_parser
 
+    for add in (_evaluate_parser, _template_parser, _load_parser, _recompute_parser,
+                _summary_parser, _export_parser, add_lite_parser, _addin_parser,
+                _doctor_parser, _demo_parser, _fetch_parser, _restore_parser):
+        add(sub)
+    return parser
+
+
+def _evaluate_parser(sub) -> None:
     p = sub.add_parser("evaluate", help="evaluate a JSON scenario (rules.md section 7)")
     p.add_argument("scenario", help="the scenario JSON file ('-' for standard input)")
     p.add_argument("-o", "--output", help="write the result here instead of standard output")
     p.add_argument("--force", action="store_true", help="replace an existing output file")
 
+
+def _template_parser(sub) -> None:
     p = sub.add_parser("template", help="write a new, empty workbook")
     p.add_argument("out", help="the workbook to create (.xlsx)")
     p.add_argument("--gstin", help="your GSTIN (Settings)")
@@ -326,6 +333,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lite", action="store_true",
                    help="carry the xlwings Lite code (main.py, requirements.txt) inside it")
 
+
+def _load_parser(sub) -> None:
     p = sub.add_parser("load", help="load portal files, books, a BoE list or actions")
     p.add_argument("workbook")
     # every file option may be given several times (or with several files): all are used
@@ -343,17 +352,23 @@ def build_parser() -> argparse.ArgumentParser:
                    help="JSON: books field -> your column header")
     _wait_option(p)
 
+
+def _recompute_parser(sub) -> None:
     p = sub.add_parser("recompute", help="log changed actions, evaluate, match, write results")
     p.add_argument("workbook")
     p.add_argument("--as-of", type=_date_arg, help="the as-of date (default: Settings, else today)")
     _wait_option(p)
 
+
+def _summary_parser(sub) -> None:
     p = sub.add_parser("summary", help="one period's GSTR-2B and GSTR-3B figures")
     p.add_argument("workbook")
     p.add_argument("--period", type=_period_arg, required=True, help="the period: 112025, Nov-2025, November 2025, 11-2025 or 2025-11")
     p.add_argument("--as-of", type=_date_arg)
     p.add_argument("--json", action="store_true", help="JSON (the shape of a period in rules.md 7)")
 
+
+def _export_parser(sub) -> None:
     p = sub.add_parser("export", help="export actions, the 3B Table 4 fragment or the reconciliation")
     p.add_argument("workbook")
     p.add_argument("--period", type=_period_arg, required=True, help="the period: 112025, Nov-2025, November 2025, 11-2025 or 2025-11")
@@ -367,9 +382,8 @@ def build_parser() -> argparse.ArgumentParser:
     what.add_argument("--reconciliation", metavar="FILE", help="the three-way match as CSV")
     p.add_argument("--force", action="store_true", help="replace an earlier export of that name")
 
-    from .lite.cli import add_parser as add_lite_parser
-    add_lite_parser(sub)
 
+def _addin_parser(sub) -> None:
     p = sub.add_parser("addin", help="build, install, check or remove the Excel add-in ims_xl.xlam")
     addin = p.add_subparsers(dest="addin_command", required=True,
                              metavar="build|install|status|remove")
@@ -380,26 +394,33 @@ def build_parser() -> argparse.ArgumentParser:
     addin.add_parser("status", help="where the add-in is installed, which version, up to date?")
     addin.add_parser("remove", help="take the add-in out of Excel's startup folder")
 
+
+def _doctor_parser(sub) -> None:
     sub.add_parser("doctor", help="is this machine ready for the add-in? (Python, xlwings, "
                                   "Excel, Trust Center, antivirus rule)")
 
+
+def _demo_parser(sub) -> None:
     p = sub.add_parser("demo", help="the main job on the bundled sample data")
     p.add_argument("--out", default="out", help="folder for the demo workbook (default: out)")
     p.add_argument("--force", action="store_true",
                    help="replace an existing demo workbook (a backup of it is kept first)")
 
+
+def _fetch_parser(sub) -> None:
     p = sub.add_parser("fetch", help="check the Fetch BoE sheet and fill from the BoE list")
     p.add_argument("workbook")
     p.add_argument("--today", type=_date_arg, help=argparse.SUPPRESS)
     _wait_option(p)
 
+
+def _restore_parser(sub) -> None:
     p = sub.add_parser("restore", help="list the workbook's backups, or put one back")
     p.add_argument("workbook")
     p.add_argument("--list", action="store_true", help="list the backups, newest first")
     p.add_argument("--from", dest="from_stamp", metavar="STAMP",
                    help="the backup to restore (default: the newest)")
     _wait_option(p)
-    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:

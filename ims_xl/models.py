@@ -1,7 +1,9 @@
 """The domain's typed data, as plain frozen dataclasses.
 
-Pydantic models sit at the boundaries (JSON scenario, files, sheets) and convert into these;
-inside, the rules work on plain typed data. Money is always :class:`~decimal.Decimal`.
+The readers at the edges convert into these: pydantic models for the JSON scenario
+(:mod:`ims_xl.engine_json`), plain functions for the portal's files, books and BoE lists
+(:mod:`ims_xl.io`) and for the workbook's sheets (:mod:`ims_xl.workbook.rows`). Inside, the
+rules work on plain typed data. Money is always :class:`~decimal.Decimal`.
 """
 
 from __future__ import annotations

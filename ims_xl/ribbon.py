@@ -55,13 +55,11 @@ from typing import Any, Protocol
 from . import __version__
 from .problems import InputError, Problem
 from .workbook.book import Book
-from .workbook.layout import (BOE, FETCH, PERIOD_NAME, RECONCILIATION, SETTINGS_NAMES,
-                              TableSpec)
+from .workbook.layout import BOE, FETCH, PERIOD_NAME, RECONCILIATION, SETTINGS_NAMES
 
 __all__ = ["dispatch", "HANDLERS", "BUTTON_HELP", "LOAD_KINDS", "UDF_MODULES", "Context",
            "RibbonUI", "ExcelUI", "export_from_book", "log_path"]
 
-Row = dict[str, Any]
 TITLE = "ims_xl"
 #: The add-in's ``UDF Modules`` setting (workbook_template/addin/build.py CONF_SETTINGS).
 UDF_MODULES = "udfs.boe_functions"
@@ -469,90 +467,16 @@ def recompute_(ctx: Context) -> str:
 
     book = ctx.need_book()
     report = recompute(book, as_of=ctx.as_of, today=ctx.today, now=ctx.now)
-    counts = ", ".join(f"{n} {label.lower()}" for label, n in sorted(report.by_status.items()))
-    message = (f"Recomputed as of {report.as_of:%d-%m-%Y}: {report.versions} BoE version(s) "
-               f"({counts or 'none'}); {report.logged} action(s) logged")
-    if report.rejects_refused:
-        message += (f", {report.rejects_refused} new Reject(s) not kept (their Action is back "
-                    "to what it was)")
-    message += f"; {report.errors} row(s) with errors."
-    if report.review_period:
-        message += f" Period under review: {report.review_period}."
-    return message + _problems_text(report.problems)
-
-
-class _DryRun:
-    """A Book that reads through to the workbook and keeps every write to itself."""
-
-    def __init__(self, inner: Book):
-        self.inner = inner
-        self.label = inner.label
-        self.tables: dict[str, list[Row]] = {}
-        self.names: dict[str, Any] = {}
-
-    def read_table(self, spec: TableSpec) -> list[Row]:
-        if spec.name in self.tables:
-            return [dict(r) for r in self.tables[spec.name]]
-        return self.inner.read_table(spec)
-
-    def write_table(self, spec: TableSpec, rows: Sequence[Row]) -> None:
-        self.tables[spec.name] = [dict(r) for r in rows]
-
-    def read_names(self, names: Sequence[str]) -> dict[str, Any]:
-        out = self.inner.read_names(names)
-        out.update({n: v for n, v in self.names.items() if n in names})
-        return out
-
-    def write_name(self, name: str, value: Any) -> None:
-        self.names[name] = value
-
-    def set_list(self, name: str, values: Sequence[str]) -> None:
-        pass
-
-    def progress(self, text: str, done: int = 0, total: int = 0) -> None:
-        self.inner.progress(text, done, total)
-
-    def confirm(self, question: str) -> bool:
-        return True  # nothing is kept, so there is nothing to ask
-
-    def alert(self, text: str) -> None:
-        pass
-
-    def save(self) -> None:
-        pass
-
-
-class _ReconcileOnly(_DryRun):
-    """Lets through only the match's results: the Reconciliation and Fetch BoE tables, and
-    the BoE table's Match and Suggested Action columns (merged into the rows as they are)."""
-
-    PASSED = (RECONCILIATION.name, FETCH.name)
-    MATCH_COLUMNS = ("Match", "Suggested Action")
-
-    def write_table(self, spec: TableSpec, rows: Sequence[Row]) -> None:
-        super().write_table(spec, rows)
-        if spec.name in self.PASSED:
-            self.inner.write_table(spec, rows)
-        elif spec.name == BOE.name:
-            current = self.inner.read_table(BOE)
-            if len(current) != len(rows):
-                raise InputError("the BoE sheet changed while reconciling: press Reconcile again")
-            for row, new in zip(current, rows):
-                for column in self.MATCH_COLUMNS:
-                    row[column] = new.get(column)
-            self.inner.write_table(BOE, current)
-
-    def save(self) -> None:
-        self.inner.save()
+    return report.summary() + _problems_text(report.problems)
 
 
 @handler("reconcile", "Reconcile")
 def reconcile(ctx: Context) -> str:
-    from .workbook.ops import recompute
+    from .workbook.ops import ReconcileOnly, recompute
 
     book = ctx.need_book()
     fetch_before = len(book.read_table(FETCH))
-    only = _ReconcileOnly(book)
+    only = ReconcileOnly(book)
     recompute(only, as_of=ctx.as_of, today=ctx.today, now=ctx.now)
     results = only.tables.get(RECONCILIATION.name, [])
     counts = Counter(_text(r.get("Match")) or "(none)" for r in results)
@@ -570,10 +494,10 @@ def reconcile(ctx: Context) -> str:
 
 @handler("validate", "Validate")
 def validate(ctx: Context) -> str:
-    from .workbook.ops import recompute
+    from .workbook.ops import TrialRun, recompute
 
     book = ctx.need_book()
-    dry = _DryRun(book)
+    dry = TrialRun(book)
     report = recompute(dry, as_of=ctx.as_of, today=ctx.today, now=ctx.now)
     rows = dry.tables.get(BOE.name, [])
     errors, warned = [], 0

@@ -75,7 +75,7 @@ from .money import to_decimal
 from .periods import Period
 from .problems import Problem
 from .rules import evaluate
-from .workbook import rows as R
+from .workbook import rows
 from .workbook.layout import (ACCOUNTANT_COLUMNS, ANNUAL_RETURNS, BOE, FILED_3B, GENERATED_2B,
                               SETTINGS_NAMES, SETTINGS_RANGE_NAME)
 from .workbook.ops import messages_text
@@ -198,7 +198,7 @@ def _one(value: Any, label: str) -> Any:
 def _shown(value: Any) -> str:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
-    return R.text(value)
+    return rows.text(value)
 
 
 def _date(value: Any, label: str) -> date:
@@ -403,7 +403,7 @@ def read_settings(value: Any) -> SheetSettings:
             c += 1
     if not names and not tables:
         raise BadArgument("Settings: no setting found in the range: " + _SETTINGS_HINT)
-    rules, as_of, _, problems = R.settings_from_names(
+    rules, as_of, _, problems = rows.settings_from_names(
         names, tables.get(FILED_3B.name, []), tables.get(GENERATED_2B.name, []),
         tables.get(ANNUAL_RETURNS.name, []))
     if problems:
@@ -599,7 +599,7 @@ def boe_check(port_code: Any, boe_no: Any, boe_date: Any, ref_date: Any, action:
     rules = read_settings(settings).rules
     when = today or _today()
     problems: list[Problem] = []
-    version = R.version_from_row(cells, vid=_ROW, sheet=BOE.sheet, line=1, problems=problems)
+    version = rows.version_from_row(cells, vid=_ROW, sheet=BOE.sheet, line=1, problems=problems)
     actions = [Action(record_id=_ROW, code=parse_action(raw), date=when, remark=note, raw=raw)
                ] if raw else []
     found = evaluate([version], actions, rules, when).records[0].messages
@@ -745,10 +745,10 @@ class _TableRun:
     """A BoE table read and evaluated once: one version and at most one action per row."""
 
     def __init__(self, table: Any, as_of: date, settings: Settings = _SETTINGS):
-        rows = _table_rows(table)
-        columns = _header_map(rows[0])
+        grid = _table_rows(table)
+        columns = _header_map(grid[0])
         self.header = columns is not None
-        data = rows[1:] if self.header else rows
+        data = grid[1:] if self.header else grid
         if columns is not None:
             missing = [h for h in _NEEDED if h not in columns]
             if missing:
@@ -781,17 +781,17 @@ class _TableRun:
                 found: list[Problem] = []
                 vid = str(len(versions))
                 line = first_line + n
-                version = R.version_from_row(cells, vid=vid, sheet=sheet, line=line,
+                version = rows.version_from_row(cells, vid=vid, sheet=sheet, line=line,
                                              problems=found)
                 versions.append(version)
                 raw = cells.get(action_col)
                 if raw is not None:
-                    raw = raw.strip() if raw.__class__ is str else R.text(raw)
+                    raw = raw.strip() if raw.__class__ is str else rows.text(raw)
                     if raw:
                         actions.append(Action(record_id=vid, code=parse_action(raw),
                                               date=self._action_date(cells.get(date_col),
                                                                      line, found),
-                                              remark=R.text(cells.get(remark_col)), raw=raw,
+                                              remark=rows.text(cells.get(remark_col)), raw=raw,
                                               seq=len(actions)))
                 self.used.append(n)
                 self.problems.append(found)
@@ -803,11 +803,11 @@ class _TableRun:
         if value.__class__ is datetime:
             return value.date()
         try:
-            when = R.as_date(value)
+            when = rows.as_date(value)
         except (ValueError, TypeError, OverflowError) as exc:
             found.append(Problem(BOE.sheet, f"{exc} The as-of date is used.",
                                  "Type the date as DD-MM-YYYY.", row=line,
-                                 column="Action Date", value=R.text(value)))
+                                 column="Action Date", value=rows.text(value)))
             return self.as_of
         return self.as_of if when is None else when
 

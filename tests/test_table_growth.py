@@ -329,7 +329,7 @@ def test_a_total_row_is_not_a_boe_and_stays_the_last_row_as_the_table_grows(octo
 
     proc = run_cli("recompute", str(october))
     assert proc.returncode == 0, proc.stderr
-    assert "16 BoE versions" in proc.stdout and "0 row(s) with errors" in proc.stdout
+    assert "16 BoE version(s)" in proc.stdout and "0 row(s) with errors" in proc.stdout
     ws = openpyxl.load_workbook(october)["BoE"]
     assert ws["A18"].value == "Total" and ws["I18"].value == "=SUBTOTAL(109,BoE[IGST])"
     assert ws[f"{get_column_letter(L.BOE.index('Status') + 1)}18"].value is None  # not a BoE
@@ -349,7 +349,7 @@ def test_a_total_row_is_not_a_boe_and_stays_the_last_row_as_the_table_grows(octo
     assert set(sections) <= {"IMPG", "IMPGSEZ"} and len(sections) == 39
     proc = run_cli("recompute", str(october))
     assert proc.returncode == 0, proc.stderr
-    assert "39 BoE versions" in proc.stdout and "0 row(s) with errors" in proc.stdout
+    assert "39 BoE version(s)" in proc.stdout and "0 row(s) with errors" in proc.stdout
     assert openpyxl.load_workbook(october)["BoE"]["A41"].value == "Total"
 
 

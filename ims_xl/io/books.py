@@ -176,11 +176,7 @@ def _read(path: Path, out: BooksLoad, mapping: Mapping[str, str], limits: xlsx.L
     file = table.where
     not_imports: list[int] = []
     seen: dict[tuple[str, ...], int] = {}
-
-    def add(message: str, fix: str, row: int, name: str, value: Any, code: str,
-            severity: Severity = Severity.ERROR) -> None:
-        out.problems.append(Problem(file, message, fix, row=row, column=table.header(name),
-                                    value=raw_text(value), severity=severity, code=code))
+    add = _problem_adder(out, table)
 
     for number, cells in table.rows:
         raw = {f.name: table.get(cells, f.name) for f in FIELDS}
@@ -204,46 +200,73 @@ def _read(path: Path, out: BooksLoad, mapping: Mapping[str, str], limits: xlsx.L
                 raw["boe_number"], Codes.ROW_REPEATED, Severity.WARNING)
         else:
             seen[key] = number
-        if mangled:
-            add(mangled, "The line matches no BoE until corrected.", number, "boe_number",
-                raw["boe_number"], Codes.BOE_NUMBER_MANGLED)
-        elif boe and _boe.problem(boe):
-            add(_boe.problem(boe) or "", "The line matches no BoE until corrected.", number,
-                "boe_number", raw["boe_number"], Codes.BOE_NUMBER_INVALID, Severity.WARNING)
-        elif not boe:
-            add("The BoE number is blank.", "Fill it in from the Bill of Entry.", number,
-                "boe_number", raw["boe_number"], Codes.BOE_NUMBER_INVALID, Severity.WARNING)
-        if _port.problem(port):
-            add(_port.problem(port) or "", "The line matches no BoE until corrected.", number,
-                "port_code", raw["port_code"], Codes.PORT_CODE_INVALID, Severity.WARNING)
-        if date_problem:
-            add(f"BoE date: {date_problem}",
-                "Correct it; until then the line is matched without its date.", number,
-                "boe_date", raw["boe_date"], Codes.DATE_INVALID)
-        elif boe_date is None:
-            add("The BoE date is blank.", "Fill it in; until then the line is matched "
-                "without its date.", number, "boe_date", raw["boe_date"], Codes.DATE_INVALID,
-                Severity.WARNING)
-        amounts = {}
-        for name in ("taxable_value", "igst", "cess"):
-            value, problem = read_amount(raw[name])
-            if problem:
-                add(f"{_LABELS[name][0].upper()}{_LABELS[name][1:]}: {problem}",
-                    "It counts as 0 until corrected in the books.", number, name, raw[name],
-                    Codes.AMOUNT_INVALID)
-            amounts[name] = value
+        _check_identity(add, number, raw, boe, mangled, port, boe_date, date_problem)
+        amounts = _line_amounts(add, number, raw)
         out.lines.append(BookLine(
             port_code=port, boe_number=boe, boe_date=boe_date,
             taxable_value=amounts["taxable_value"], igst=amounts["igst"], cess=amounts["cess"],
             voucher=cell_text(raw["voucher"]), supplier_gstin=gstin_text(raw["supplier_gstin"]),
             importer_gstin=gstin_text(raw["importer_gstin"]), file=file, row=number))
     if not_imports:
-        shown = ", ".join(map(str, not_imports[:_SHOW_ROWS]))
-        more = f" and {len(not_imports) - _SHOW_ROWS} more" if len(not_imports) > _SHOW_ROWS \
-            else ""
-        out.problems.append(Problem(
-            file, f"{len(not_imports)} row{'s' if len(not_imports) != 1 else ''} without BoE "
-            f"number, BoE date or port code skipped as not imports (rows {shown}{more}).",
-            "If some are imports, fill in their BoE details.", row=not_imports[0],
-            column=table.header("boe_number"), severity=Severity.WARNING,
-            code=Codes.ROW_SKIPPED))
+        out.problems.append(_not_imports(file, table, not_imports))
+
+
+def _problem_adder(out: BooksLoad, table):
+    """A problem on a line of ``table``, named by the column its field came from."""
+    def add(message: str, fix: str, row: int, name: str, value: Any, code: str,
+            severity: Severity = Severity.ERROR) -> None:
+        out.problems.append(Problem(table.where, message, fix, row=row,
+                                    column=table.header(name), value=raw_text(value),
+                                    severity=severity, code=code))
+    return add
+
+
+def _check_identity(add, number: int, raw: Mapping[str, Any], boe: str, mangled: str | None,
+                    port: str, boe_date, date_problem: str | None) -> None:
+    """What keeps a line from matching its BoE: the number, port code or date it gives."""
+    if mangled:
+        add(mangled, "The line matches no BoE until corrected.", number, "boe_number",
+            raw["boe_number"], Codes.BOE_NUMBER_MANGLED)
+    elif boe and _boe.problem(boe):
+        add(_boe.problem(boe) or "", "The line matches no BoE until corrected.", number,
+            "boe_number", raw["boe_number"], Codes.BOE_NUMBER_INVALID, Severity.WARNING)
+    elif not boe:
+        add("The BoE number is blank.", "Fill it in from the Bill of Entry.", number,
+            "boe_number", raw["boe_number"], Codes.BOE_NUMBER_INVALID, Severity.WARNING)
+    if _port.problem(port):
+        add(_port.problem(port) or "", "The line matches no BoE until corrected.", number,
+            "port_code", raw["port_code"], Codes.PORT_CODE_INVALID, Severity.WARNING)
+    if date_problem:
+        add(f"BoE date: {date_problem}",
+            "Correct it; until then the line is matched without its date.", number,
+            "boe_date", raw["boe_date"], Codes.DATE_INVALID)
+    elif boe_date is None:
+        add("The BoE date is blank.", "Fill it in; until then the line is matched "
+            "without its date.", number, "boe_date", raw["boe_date"], Codes.DATE_INVALID,
+            Severity.WARNING)
+
+
+def _line_amounts(add, number: int, raw: Mapping[str, Any]) -> dict[str, Any]:
+    """The line's taxable value, IGST and cess; one that is not a number counts as 0."""
+    amounts = {}
+    for name in ("taxable_value", "igst", "cess"):
+        value, problem = read_amount(raw[name])
+        if problem:
+            add(f"{_LABELS[name][0].upper()}{_LABELS[name][1:]}: {problem}",
+                "It counts as 0 until corrected in the books.", number, name, raw[name],
+                Codes.AMOUNT_INVALID)
+        amounts[name] = value
+    return amounts
+
+
+def _not_imports(file: str, table, rows: list[int]) -> Problem:
+    """One warning for the lines with no BoE details at all (not imports), naming the first
+    of them."""
+    shown = ", ".join(map(str, rows[:_SHOW_ROWS]))
+    more = f" and {len(rows) - _SHOW_ROWS} more" if len(rows) > _SHOW_ROWS else ""
+    return Problem(
+        file, f"{len(rows)} row{'s' if len(rows) != 1 else ''} without BoE "
+        f"number, BoE date or port code skipped as not imports (rows {shown}{more}).",
+        "If some are imports, fill in their BoE details.", row=rows[0],
+        column=table.header("boe_number"), severity=Severity.WARNING,
+        code=Codes.ROW_SKIPPED)

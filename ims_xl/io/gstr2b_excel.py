@@ -152,6 +152,8 @@ def load_gstr2b_excel(path: Path | str, period: Period | None = None, *,
 
 def _read(workbook: xlsx.Workbook, display: str, period: Period | None,
           out: Gstr2bLoad) -> None:
+    """The section sheets of one GSTR-2B workbook: the header facts (GSTIN, period,
+    generation date) found anywhere on its first sheets, then each section's records."""
     names = workbook.sheet_names
     sections = [(n, SHEETS[norm(n)]) for n in names if norm(n) in SHEETS]
     if not sections:
@@ -161,6 +163,35 @@ def _read(workbook: xlsx.Workbook, display: str, period: Period | None,
             "Download the GSTR-2B Excel from the GST portal (it has these sheets even when "
             "empty).", code=Codes.SHEET_MISSING))
         return
+    grids, meta = _section_grids(workbook, sections, out)
+    gstin = gstin_text(meta.get("gstin")) if isinstance(meta.get("gstin"), str) else ""
+    if gstin and _gstin.problem(gstin):
+        out.problems.append(Problem(display, _gstin.problem(gstin) or "",
+                                    "The records are read; check the GSTIN.", value=gstin,
+                                    severity=Severity.WARNING, code=Codes.GSTIN_INVALID))
+    period = _workbook_period(meta, period, display, out)
+    gendt = read_date(meta.get("gendt"))[0] if "gendt" in meta and not isinstance(
+        meta.get("gendt"), (list, dict)) else None
+
+    ids = IdMaker()
+    source = f"gstr2b:{display}"
+    for name, (section, forced) in sections:
+        rows = grids.get(name)
+        if rows is None:
+            continue
+        if all(is_blank(v) for row in rows for v in row):
+            continue  # an empty sheet: nothing in this section
+        _read_section_sheet(rows, display, name, section, forced, period, gstin, source, ids,
+                            out)
+    out.files.append(Gstr2bFile(display, gstin, period, gendt if isinstance(gendt, date)
+                                else None, "", None, len(out.records)))
+
+
+def _section_grids(workbook: xlsx.Workbook, sections: list, out: Gstr2bLoad
+                   ) -> tuple[dict[str, list[list[Any]]], dict[str, Any]]:
+    """The cells of each section sheet, and the header facts scanned from the first other
+    sheets (the portal's Read me and summary) and the section sheets."""
+    names = workbook.sheet_names
     grids: dict[str, list[list[Any]]] = {}
     meta: dict[str, Any] = {}
     for name, rows, problem in xlsx.read_sheets(workbook, [n for n, _ in sections]):
@@ -174,58 +205,52 @@ def _read(workbook: xlsx.Workbook, display: str, period: Period | None,
             _scan_meta(rows, meta)
     for rows in grids.values():
         _scan_meta(rows, meta)
+    return grids, meta
 
-    gstin = gstin_text(meta.get("gstin")) if isinstance(meta.get("gstin"), str) else ""
-    if gstin and _gstin.problem(gstin):
-        out.problems.append(Problem(display, _gstin.problem(gstin) or "",
-                                    "The records are read; check the GSTIN.", value=gstin,
-                                    severity=Severity.WARNING, code=Codes.GSTIN_INVALID))
+
+def _workbook_period(meta: dict[str, Any], given: Period | None, display: str,
+                     out: Gstr2bLoad) -> Period | None:
+    """The period given, else the one the workbook states; a mismatch is a warning."""
     found = None
     if "period" in meta:
         found = _period_from_text(cell_text(meta["period"]), cell_text(meta.get("fy")))
-    if period is not None and found is not None and found != period:
+    if given is not None and found is not None and found != given:
         out.problems.append(Problem(
-            display, f"The workbook says tax period {found}, but period {period} was given: "
-            f"{period} is used.", "Check that this is the right month's GSTR-2B.",
+            display, f"The workbook says tax period {found}, but period {given} was given: "
+            f"{given} is used.", "Check that this is the right month's GSTR-2B.",
             value=cell_text(meta["period"]), severity=Severity.WARNING,
             code=Codes.VALUE_INVALID))
-    period = period or found
+    period = given or found
     if period is None:
         out.problems.append(Problem(
             display, "The return period was not given and is not in the workbook.",
             "Give the period (MMYYYY); until then each record's period comes from its "
             "reference date.", severity=Severity.WARNING, code=Codes.PERIOD_MISSING))
-    gendt = read_date(meta.get("gendt"))[0] if "gendt" in meta and not isinstance(
-        meta.get("gendt"), (list, dict)) else None
+    return period
 
-    ids = IdMaker()
-    source = f"gstr2b:{display}"
-    for name, (section, forced) in sections:
-        rows = grids.get(name)
-        if rows is None:
-            continue
-        if all(is_blank(v) for row in rows for v in row):
-            continue  # an empty sheet: nothing in this section
-        grid = Grid(display, name, [(i + 1, r) for i, r in enumerate(rows)])
-        table, problems = find_table(grid, FIELDS, what=f"the {name} sheet")
-        out.problems.extend(problems)
-        if table is None:
-            continue
-        for number, cells in table.rows:
-            raw = {f.name: table.get(cells, f.name) for f in FIELDS}
-            amendment = forced
-            if not forced and "amendment" in table.columns:
-                amendment, why = read_yes_no(raw["amendment"])
-                if why:
-                    out.problems.append(Problem(
-                        table.where, f"The amended flag is not Yes or No: {why}", row=number,
-                        column=table.header("amendment"), value=cell_text(raw["amendment"]),
-                        severity=Severity.WARNING, code=Codes.VALUE_INVALID))
-            version = make_version(
-                out.problems, ids, file=where(display, name), row=number,
-                columns=table.headers, raw=raw, section=section, amendment=amendment,
-                period=period, importer_gstin=gstin, source=source)
-            if version is not None:
-                out.records.append(version)
-    out.files.append(Gstr2bFile(display, gstin, period, gendt if isinstance(gendt, date)
-                                else None, "", None, len(out.records)))
+
+def _read_section_sheet(rows: list[list[Any]], display: str, name: str, section, forced: bool,
+                        period: Period | None, gstin: str, source: str, ids: IdMaker,
+                        out: Gstr2bLoad) -> None:
+    """The records of one section sheet (IMPG, IMPGA, ...)."""
+    grid = Grid(display, name, [(i + 1, r) for i, r in enumerate(rows)])
+    table, problems = find_table(grid, FIELDS, what=f"the {name} sheet")
+    out.problems.extend(problems)
+    if table is None:
+        return
+    for number, cells in table.rows:
+        raw = {f.name: table.get(cells, f.name) for f in FIELDS}
+        amendment = forced
+        if not forced and "amendment" in table.columns:
+            amendment, why = read_yes_no(raw["amendment"])
+            if why:
+                out.problems.append(Problem(
+                    table.where, f"The amended flag is not Yes or No: {why}", row=number,
+                    column=table.header("amendment"), value=cell_text(raw["amendment"]),
+                    severity=Severity.WARNING, code=Codes.VALUE_INVALID))
+        version = make_version(
+            out.problems, ids, file=where(display, name), row=number,
+            columns=table.headers, raw=raw, section=section, amendment=amendment,
+            period=period, importer_gstin=gstin, source=source)
+        if version is not None:
+            out.records.append(version)

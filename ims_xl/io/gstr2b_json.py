@@ -261,6 +261,8 @@ def _first(obj: dict, name: str) -> tuple[str, Any]:
 
 
 def _read_document(doc: dict, display: str, prefix: str, ids: IdMaker, out: Gstr2bLoad) -> None:
+    """One GSTR-2B (or 2A) document: its header (GSTIN, period, generation date, file count),
+    then the records of its sections; every oddity is a problem naming the key."""
     env = doc.get("data") if isinstance(doc.get("data"), dict) else doc
     top = prefix.rstrip(".") or None  # the place of file-level keys: the top, or a list item
     known = {"gstin", "docdata", *_PERIOD_KEYS, *SECTION_KEYS}
@@ -272,81 +274,12 @@ def _read_document(doc: dict, display: str, prefix: str, ids: IdMaker, out: Gstr
             value=", ".join(list(map(str, env))[:8]), code=Codes.JSON_SHAPE))
         return
     problems = out.problems
-
-    gstin = ""
-    raw_gstin = env.get("gstin")
-    if isinstance(raw_gstin, str) and raw_gstin.strip():
-        gstin = gstin_text(raw_gstin)
-        why = _gstin.problem(gstin)
-        if why:
-            problems.append(Problem(display, why, "The records are read; check the GSTIN "
-                                    "against your registration.", row=top,
-                                    column="gstin", value=raw_gstin, severity=Severity.WARNING,
-                                    code=Codes.GSTIN_INVALID))
-    else:
-        problems.append(Problem(
-            display, "The file has no GSTIN ('gstin').", "The records are read without an "
-            "importer GSTIN.", row=top, column="gstin",
-            value=None if raw_gstin is None else raw_text(raw_gstin),
-            severity=Severity.WARNING, code=Codes.GSTIN_INVALID))
-
-    period = None
+    gstin = _document_gstin(env, display, top, problems)
     key = next((k for k in _PERIOD_KEYS if k in env), "rtnprd")
-    raw_period = env.get(key)
-    if raw_period is None:
-        problems.append(Problem(
-            display, "The file has no return period ('rtnprd').",
-            "Each record's period is taken from its reference date.", row=top,
-            column=key, severity=Severity.WARNING, code=Codes.PERIOD_MISSING))
-    else:
-        try:
-            if isinstance(raw_period, (dict, list, bool)):
-                raise ValueError(f"period {raw_text(raw_period)!r} is not MMYYYY")
-            period = Period.parse(cell_text(raw_period))
-        except ValueError as exc:
-            problems.append(Problem(
-                display, f"The return period is not readable: {exc}.",
-                "Each record's period is taken from its reference date.", row=top,
-                column=key, value=raw_text(raw_period), severity=Severity.WARNING,
-                code=Codes.PERIOD_MISSING))
-
-    gendt, why = read_date(env.get("gendt")) if not isinstance(env.get("gendt"), (dict, list)) \
-        else (None, "not a date")
-    if why:
-        problems.append(Problem(display, f"Generation date: {why}",
-                                row=top, column="gendt",
-                                value=raw_text(env.get("gendt")), severity=Severity.WARNING,
-                                code=Codes.DATE_INVALID))
-    fc = env.get("fc")
-    file_count = None
-    if fc is not None:
-        text = cell_text(fc) if not isinstance(fc, (dict, list, bool)) else ""
-        if text.isdigit() and 0 < int(text) < 10_000:
-            file_count = int(text)
-        else:
-            problems.append(Problem(display, "The file count ('fc') is not a number.",
-                                    row=top, column="fc", value=raw_text(fc),
-                                    severity=Severity.WARNING, code=Codes.JSON_SHAPE))
-
-    container: dict | None
-    base = "docdata"
-    docdata = env.get("docdata")
-    if isinstance(docdata, dict):
-        container = docdata
-    elif docdata is None and any(k in env for k in SECTION_KEYS):
-        container, base = env, ""
-    elif docdata is None:
-        container = None
-        problems.append(Problem(
-            display, "The file has no 'docdata': no documents at all.",
-            "If the period had imports, download the GSTR-2B again.", row=top,
-            column="docdata", severity=Severity.WARNING, code=Codes.JSON_SHAPE))
-    else:
-        container = None
-        problems.append(Problem(
-            display, f"'docdata' is {_kind(docdata)}, not an object of sections; no records "
-            "were read.", "Download the GSTR-2B again.", row=top,
-            column="docdata", value=raw_text(docdata)[:80], code=Codes.JSON_SHAPE))
+    period = _document_period(env, key, display, top, problems)
+    gendt = _generation_date(env, display, top, problems)
+    file_count = _file_count(env, display, top, problems)
+    container, base = _sections_container(env, display, top, problems)
 
     complete = gendt is None and key != "rtnprd"   # a GSTR-2A, not a GSTR-2B
     source = f"{'gstr2a' if complete else 'gstr2b'}:{display}"
@@ -361,6 +294,99 @@ def _read_document(doc: dict, display: str, prefix: str, ids: IdMaker, out: Gstr
                                 cell_text(env.get("version")) if isinstance(
                                     env.get("version"), (str, int, float, Decimal)) else "",
                                 file_count, len(out.records) - before, complete))
+
+
+def _document_gstin(env: dict, display: str, top: str | None, problems: list[Problem]) -> str:
+    """The importer GSTIN the file is for ('' when it names none: a warning)."""
+    raw_gstin = env.get("gstin")
+    if isinstance(raw_gstin, str) and raw_gstin.strip():
+        gstin = gstin_text(raw_gstin)
+        why = _gstin.problem(gstin)
+        if why:
+            problems.append(Problem(display, why, "The records are read; check the GSTIN "
+                                    "against your registration.", row=top,
+                                    column="gstin", value=raw_gstin, severity=Severity.WARNING,
+                                    code=Codes.GSTIN_INVALID))
+        return gstin
+    problems.append(Problem(
+        display, "The file has no GSTIN ('gstin').", "The records are read without an "
+        "importer GSTIN.", row=top, column="gstin",
+        value=None if raw_gstin is None else raw_text(raw_gstin),
+        severity=Severity.WARNING, code=Codes.GSTIN_INVALID))
+    return ""
+
+
+def _document_period(env: dict, key: str, display: str, top: str | None,
+                     problems: list[Problem]) -> Period | None:
+    """The return period under ``key`` (None, with a warning, when missing or unreadable:
+    each record's period then comes from its reference date)."""
+    raw_period = env.get(key)
+    if raw_period is None:
+        problems.append(Problem(
+            display, "The file has no return period ('rtnprd').",
+            "Each record's period is taken from its reference date.", row=top,
+            column=key, severity=Severity.WARNING, code=Codes.PERIOD_MISSING))
+        return None
+    try:
+        if isinstance(raw_period, (dict, list, bool)):
+            raise ValueError(f"period {raw_text(raw_period)!r} is not MMYYYY")
+        return Period.parse(cell_text(raw_period))
+    except ValueError as exc:
+        problems.append(Problem(
+            display, f"The return period is not readable: {exc}.",
+            "Each record's period is taken from its reference date.", row=top,
+            column=key, value=raw_text(raw_period), severity=Severity.WARNING,
+            code=Codes.PERIOD_MISSING))
+        return None
+
+
+def _generation_date(env: dict, display: str, top: str | None,
+                     problems: list[Problem]) -> date | None:
+    """``gendt``: a GSTR-2B has one, a GSTR-2A none."""
+    raw = env.get("gendt")
+    gendt, why = read_date(raw) if not isinstance(raw, (dict, list)) else (None, "not a date")
+    if why:
+        problems.append(Problem(display, f"Generation date: {why}",
+                                row=top, column="gendt",
+                                value=raw_text(raw), severity=Severity.WARNING,
+                                code=Codes.DATE_INVALID))
+    return gendt
+
+
+def _file_count(env: dict, display: str, top: str | None, problems: list[Problem]) -> int | None:
+    """``fc``: how many files the portal split the download into (None when not given)."""
+    fc = env.get("fc")
+    if fc is None:
+        return None
+    text = cell_text(fc) if not isinstance(fc, (dict, list, bool)) else ""
+    if text.isdigit() and 0 < int(text) < 10_000:
+        return int(text)
+    problems.append(Problem(display, "The file count ('fc') is not a number.",
+                            row=top, column="fc", value=raw_text(fc),
+                            severity=Severity.WARNING, code=Codes.JSON_SHAPE))
+    return None
+
+
+def _sections_container(env: dict, display: str, top: str | None,
+                        problems: list[Problem]) -> tuple[dict | None, str]:
+    """The object holding the sections (``docdata``, or the document itself when the
+    sections sit at its top) and its key in record paths; None when there is none."""
+    docdata = env.get("docdata")
+    if isinstance(docdata, dict):
+        return docdata, "docdata"
+    if docdata is None and any(k in env for k in SECTION_KEYS):
+        return env, ""
+    if docdata is None:
+        problems.append(Problem(
+            display, "The file has no 'docdata': no documents at all.",
+            "If the period had imports, download the GSTR-2B again.", row=top,
+            column="docdata", severity=Severity.WARNING, code=Codes.JSON_SHAPE))
+    else:
+        problems.append(Problem(
+            display, f"'docdata' is {_kind(docdata)}, not an object of sections; no records "
+            "were read.", "Download the GSTR-2B again.", row=top,
+            column="docdata", value=raw_text(docdata)[:80], code=Codes.JSON_SHAPE))
+    return None, "docdata"
 
 
 @dataclass(slots=True)

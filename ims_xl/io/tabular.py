@@ -222,6 +222,27 @@ def find_table(grid: Grid, fields: list[Field], mapping: Mapping[str, str] | Non
     """
     mapping = dict(mapping or {})
     or_map = ", or give a column mapping" if mappable else ""
+    best = _best_header(grid, fields, mapping, search_rows)
+    if best is None or best.score[1] < 2 and not (best.score[1] == 1 and mapping):
+        names = ", ".join(f"'{f.aliases[0]}'" for f in fields if f.required)
+        return None, [Problem(
+            grid.where, f"No header row found: none of the first {search_rows} rows names the "
+            f"columns of {what} ({names}).",
+            f"Check that this is the right file{or_map}.",
+            code=Codes.HEADER_NOT_FOUND)]
+    header_row = grid.rows[best.index][0]
+    problems = _header_problems(grid, fields, mapping, best, header_row, mappable)
+    if any(p.code == Codes.COLUMN_MISSING for p in problems):
+        return None, problems
+    table = Table(grid.file, grid.sheet, header_row, best.columns, best.headers, best.found)
+    table.rows.extend(_body_rows(grid, best, key))
+    return table, problems
+
+
+def _best_header(grid: Grid, fields: list[Field], mapping: Mapping[str, str],
+                 search_rows: int) -> _Candidate | None:
+    """The row among the first ``search_rows`` that names the most required columns (then
+    the most columns): the header row."""
     plain = [cells for _, cells in grid.rows]
     best: _Candidate | None = None
     for i in range(min(search_rows, len(plain))):
@@ -230,16 +251,15 @@ def find_table(grid: Grid, fields: list[Field], mapping: Mapping[str, str] | Non
         cand = _match_row(plain, i, fields, mapping)
         if best is None or cand.score > best.score:
             best = cand
+    return best
+
+
+def _header_problems(grid: Grid, fields: list[Field], mapping: Mapping[str, str],
+                     best: _Candidate, header_row: int, mappable: bool) -> list[Problem]:
+    """What is wrong with the header row: a field two columns claim (a warning), a mapped
+    header that is not there, a required column that is missing (no table then)."""
+    or_map = ", or give a column mapping" if mappable else ""
     problems: list[Problem] = []
-    if best is None or best.score[1] < 2 and not (best.score[1] == 1 and mapping):
-        names = ", ".join(f"'{f.aliases[0]}'" for f in fields if f.required)
-        problems.append(Problem(
-            grid.where, f"No header row found: none of the first {search_rows} rows names the "
-            f"columns of {what} ({names}).",
-            f"Check that this is the right file{or_map}.",
-            code=Codes.HEADER_NOT_FOUND))
-        return None, problems
-    header_row = grid.rows[best.index][0]
     for name, shown in best.repeated:
         problems.append(Problem(
             grid.where, f"Two columns look like the {_label(fields, name)}: "
@@ -266,13 +286,17 @@ def find_table(grid: Grid, fields: list[Field], mapping: Mapping[str, str] | Non
                 f", or map it: {{\"{f.name}\": \"<your header>\"}} in the column mapping file."
                 if mappable else "."),
             code=Codes.COLUMN_MISSING))
-    if any(p.code == Codes.COLUMN_MISSING for p in problems):
-        return None, problems
-    table = Table(grid.file, grid.sheet, header_row, best.columns, best.headers, best.found)
+    return problems
+
+
+def _body_rows(grid: Grid, best: _Candidate, key: str) -> list[tuple[int, list[Any]]]:
+    """The rows under the header: blank rows, total rows and the header printed again (a
+    report printed page by page) left out."""
     header_keys = {name: {norm(text), norm(text.split(" - ")[-1])}
                    for name, text in best.headers.items()}
     key_col = best.columns.get(key, min(best.columns.values()))
     key_name = next(name for name, col in best.columns.items() if col == key_col)
+    body = []
     for number, cells in grid.rows[best.index + 1:]:
         if all(is_blank(v) for v in cells) or is_total_row(cells, best.columns.get(key)):
             continue
@@ -281,9 +305,9 @@ def find_table(grid: Grid, fields: list[Field], mapping: Mapping[str, str] | Non
             same = sum(1 for name, col in best.columns.items()
                        if col < len(cells) and norm(cells[col]) in header_keys[name])
             if same >= 2:
-                continue  # the header again (a report printed page by page)
-        table.rows.append((number, cells))
-    return table, problems
+                continue  # the header again
+        body.append((number, cells))
+    return body
 
 
 def _label(fields: list[Field], name: str) -> str:

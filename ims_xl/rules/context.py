@@ -21,11 +21,11 @@ class PeriodFacts:
 
     ``key`` orders periods (``Period._key``); ``close`` is ``C(P)`` (``None`` while P is open)
     and ``moment`` the date its action is read at (``C(P)``, or ``T`` while P is open).
-    ``g`` is ``G(P)``, computed on first use. ``steps[status]`` is a shared
+    ``gstr2b_date`` is ``G(P)``, computed on first use. ``steps[status]`` is a shared
     :class:`PeriodStep` (immutable, so one per period and status is enough).
     """
 
-    __slots__ = ("period", "key", "close", "moment", "steps", "_g", "_next", "_ctx")
+    __slots__ = ("period", "key", "close", "moment", "steps", "_gstr2b_date", "_next", "_ctx")
 
     def __init__(self, period: Period, ctx: Context):
         self.period = period
@@ -33,15 +33,16 @@ class PeriodFacts:
         self.close = gst_calendar.close_of(period, ctx.settings, ctx.as_of)
         self.moment = self.close if self.close is not None else ctx.as_of
         self.steps = {status: PeriodStep(period, status) for status in Status}
-        self._g: date | None = None
+        self._gstr2b_date: date | None = None
         self._next: PeriodFacts | None = None
         self._ctx = ctx
 
     @property
-    def g(self) -> date:
-        if self._g is None:
-            self._g = gst_calendar.gstr2b_date(self.period, self._ctx.settings)
-        return self._g
+    def gstr2b_date(self) -> date:
+        """``G(P)``: the day GSTR-2B of P is generated."""
+        if self._gstr2b_date is None:
+            self._gstr2b_date = gst_calendar.gstr2b_date(self.period, self._ctx.settings)
+        return self._gstr2b_date
 
     @property
     def next(self) -> PeriodFacts:
@@ -83,9 +84,9 @@ class Context:
             found = self._facts[period._key] = PeriodFacts(period, self)
         return found
 
-    def g(self, period: Period) -> date:
-        """``G(P)``: GSTR-2B generation day."""
-        return self.facts(period).g
+    def gstr2b_date(self, period: Period) -> date:
+        """``G(P)``: the day GSTR-2B of P is generated."""
+        return self.facts(period).gstr2b_date
 
     def close(self, period: Period) -> date | None:
         """``C(P)``: the close of P, or ``None`` while P is open at ``T``."""

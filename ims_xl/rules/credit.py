@@ -7,7 +7,7 @@ from ..models import (GSTR2B_SECTIONS, ZERO, BoeVersion, Bucket, Heads, PeriodFi
 from ..periods import Period
 from .context import Context
 
-__all__ = ["itc_effects", "period_figures"]
+__all__ = ["itc_effects", "figures_by_period"]
 
 
 def itc_effects(records: list[BoeVersion], results: list[VersionResult],
@@ -34,8 +34,8 @@ def itc_effects(records: list[BoeVersion], results: list[VersionResult],
             prev_igst, prev_cess = igst, cess
 
 
-def period_figures(records: list[BoeVersion], results: list[VersionResult], order: list[int],
-                   ctx: Context, first: Period) -> dict[Period, PeriodFigures]:
+def figures_by_period(records: list[BoeVersion], results: list[VersionResult],
+                      order: list[int], ctx: Context, first: Period) -> dict[Period, PeriodFigures]:
     """The figures of every period from ``first`` to the current one, from the walked
     versions (indices in ``order``)."""
     figures = {

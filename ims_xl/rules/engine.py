@@ -22,7 +22,7 @@ from ..money import format_inr
 from ..periods import Period
 from .checks import version_messages
 from .context import Context, PeriodFacts
-from .credit import itc_effects, period_figures
+from .credit import figures_by_period, itc_effects
 from .timeline import Timeline
 from .walk import Walk, walk_version
 
@@ -45,10 +45,28 @@ def evaluate(records: list[BoeVersion], actions: list[Action], settings: Setting
                                                        current=current))
                for v, origin in zip(records, origins)]
     index = {v.id: i for i, v in enumerate(records)}
+    chains = _boe_chains(records, results)
+    before_ims = [o._key < ctx.ims_start_key for o in origins]
+    by_record = _valid_actions(actions, index, results, settings, as_of, before_ims, origins,
+                               ctx)
+    gstins = _GstinKinds(settings.gstin)
+    order: list[int] = []   # every walked version, each BoE's chain in version order
+    for chain in chains.values():
+        order += _walk_chain(chain, records, results, origins, by_record, before_ims, gstins,
+                             ctx)
+    first = min(origins, key=_period_key, default=current)
+    figures = figures_by_period(records, results, order, ctx, min(first, current))
+    return Evaluation(results, figures)
 
-    # Duplicates: same identity, amendment flag and reference date; the later one is left out.
-    # The identity is BoeVersion.key as a plain tuple (same fields, same normalisation):
-    # building and hashing it is much cheaper than the named tuple, for every version.
+
+def _boe_chains(records: list[BoeVersion], results: list[VersionResult]
+                ) -> dict[tuple, list[int]]:
+    """The versions of each BoE (indices, in input order), duplicates left out and marked.
+
+    A duplicate has the same identity, amendment flag and reference date as an earlier
+    version. The identity is BoeVersion.key as a plain tuple (same fields, same
+    normalisation): building and hashing it is much cheaper than the named tuple, for every
+    version."""
     chains: dict[tuple, list[int]] = {}
     for i, v in enumerate(records):
         key = (v.section, v.port_code.strip().upper(), same_boe(v.boe_number),
@@ -64,44 +82,36 @@ def evaluate(records: list[BoeVersion], actions: list[Action], settings: Setting
                 break
         else:
             chain.append(i)
+    return chains
 
-    before_ims = [o._key < ctx.ims_start_key for o in origins]
-    by_record = _valid_actions(actions, index, results, settings, as_of, before_ims, origins,
-                               ctx)
 
-    facts = ctx.facts
-    gstins = _GstinKinds(settings.gstin)
-    # Versions with the same origin, later origin, time bar and at most one action (same
-    # date and code) walk alike, and most versions are such: each such walk is done once.
-    walks: dict[tuple, Walk] = {}
-    order: list[int] = []   # every walked version, each BoE's chain in version order
-    for chain in chains.values():
-        if len(chain) > 1:
-            # The original first, then amendments by reference date, then input order.
-            chain.sort(key=lambda i: (records[i].amendment, records[i].ref_date or date.min, i))
-        if gstins.own and (len(chain) > 1 or
-                           gstins.kind(records[chain[0]].importer_gstin)[0] != _OWN):
-            chain = _this_gstins_versions(chain, records, results, gstins)
-        # Latest version first, to know the earliest origin of the versions after each one
-        # (a walk touches only its own result, so the order of the walks does not matter).
-        later_origin: tuple[int, int] | None = None   # its Period._key
-        for i in reversed(chain):
-            origin = facts(origins[i])
-            _walk_one(records[i], results[i], origin, by_record.get(i, _NO_ACTIONS),
-                      later_origin, ctx, walks, before_ims[i])
-            if later_origin is None or origin.key < later_origin:
-                later_origin = origin.key
-        itc_effects(records, results, chain)
-        for i in chain:
-            if records[i].amendment:  # only an amendment carries a differential
-                if results[i].moved_to:
-                    _moved_message(results[i])
-                _differential_message(records[i], results[i])
-        order += chain
-
-    first = min(origins, key=_period_key, default=current)
-    figures = period_figures(records, results, order, ctx, min(first, current))
-    return Evaluation(results, figures)
+def _walk_chain(chain: list[int], records: list[BoeVersion], results: list[VersionResult],
+                origins: list[Period], by_record: dict[int, list[Action]],
+                before_ims: list[bool], gstins: _GstinKinds, ctx: Context) -> list[int]:
+    """Walk the versions of one BoE, set their ITC effects and amendment messages; returns
+    the versions that count for this GSTIN, in version order."""
+    if len(chain) > 1:
+        # The original first, then amendments by reference date, then input order.
+        chain.sort(key=lambda i: (records[i].amendment, records[i].ref_date or date.min, i))
+    if gstins.own and (len(chain) > 1 or
+                       gstins.kind(records[chain[0]].importer_gstin)[0] != _OWN):
+        chain = _this_gstins_versions(chain, records, results, gstins)
+    # Latest version first, to know the earliest origin of the versions after each one
+    # (a walk touches only its own result, so the order of the walks does not matter).
+    later_origin: Period | None = None
+    for i in reversed(chain):
+        origin = ctx.facts(origins[i])
+        _walk_one(records[i], results[i], origin, by_record.get(i, _NO_ACTIONS),
+                  later_origin, ctx, before_ims[i])
+        if later_origin is None or origin.period < later_origin:
+            later_origin = origin.period
+    itc_effects(records, results, chain)
+    for i in chain:
+        if records[i].amendment:  # only an amendment carries a differential
+            if results[i].moved_to:
+                _moved_message(results[i])
+            _differential_message(records[i], results[i])
+    return chain
 
 
 _NO_ACTIONS: list[Action] = []
@@ -151,8 +161,8 @@ def _valid_actions(actions: list[Action], index: dict[str, int],
 
 
 def _walk_one(version: BoeVersion, result: VersionResult, origin: PeriodFacts,
-              actions: list[Action], later_origin: tuple[int, int] | None,
-              ctx: Context, walks: dict[tuple, Walk], before_ims: bool) -> None:
+              actions: list[Action], later_origin: Period | None,
+              ctx: Context, before_ims: bool) -> None:
     # A version from before IMS has no actions here (_valid_actions left them out) and no
     # pending limit: walked as it is, it is deemed accepted in its origin period.
     timeline = Timeline(actions) if actions else _NO_TIMELINE
@@ -164,17 +174,9 @@ def _walk_one(version: BoeVersion, result: VersionResult, origin: PeriodFacts,
             # Only a version still pending on the deadline can be barred.
             if ctx.as_of >= deadline and timeline.in_force(deadline) is ActionCode.PENDING:
                 bar = deadline
-    if len(actions) <= 1:
-        same = ((origin.key, later_origin, bar, actions[0].date, actions[0].code) if actions
-                else (origin.key, later_origin))
-        walk = walks.get(same)
-        if walk is None:
-            walk = walks[same] = walk_version(origin, timeline, ctx, later_origin=later_origin,
-                                              time_bar=bar)
-    else:
-        walk = walk_version(origin, timeline, ctx, later_origin=later_origin, time_bar=bar)
+    walk = walk_version(origin, timeline, ctx, later_origin=later_origin, time_bar=bar)
     status = result.status = walk.status
-    result.history = list(walk.history)  # the result's own list: a walk may be shared
+    result.history = walk.history
     result.deemed_on = walk.deemed_on
     msgs = result.messages
 

@@ -33,10 +33,6 @@ class Timeline:
         i = bisect_right(self._dates, moment)
         return self.actions[i - 1].code if i else ActionCode.NO_ACTION  # type: ignore[return-value]
 
-    def before(self, moment: date) -> Timeline:
-        """Only the actions dated on or before ``moment``."""
-        return Timeline(self.actions[: bisect_right(self._dates, moment)])
-
     def after(self, moment: date) -> list[Action]:
         return self.actions[bisect_right(self._dates, moment):]
 

@@ -45,14 +45,14 @@ class Walk:
 
 
 def walk_version(origin: PeriodFacts, timeline: Timeline, ctx: Context, *,
-                 later_origin: tuple[int, int] | None, time_bar: date | None) -> Walk:
+                 later_origin: Period | None, time_bar: date | None) -> Walk:
     """Walk one version from its origin period (given as its :class:`PeriodFacts`).
 
-    ``later_origin`` is the key (``Period._key``) of the earliest origin period of a later
-    version of the same BoE (``None`` when there is none); ``timeline`` holds only the
-    version's valid actions dated on or before T. ``time_bar`` is the section 16(4) deadline
-    L when the version is to be barred (``T`` on or after L with a Pending in force on L),
-    else ``None``. Periods are compared by their keys, which order like the periods.
+    ``later_origin`` is the earliest origin period of a later version of the same BoE
+    (``None`` when there is none); ``timeline`` holds only the version's valid actions dated
+    on or before T. ``time_bar`` is the section 16(4) deadline L when the version is to be
+    barred (``T`` on or after L with a Pending in force on L), else ``None``. The loop
+    compares the periods' keys (``Period._key``), which order like the periods.
     """
     current = ctx.current_key
     if origin.key > current:
@@ -64,7 +64,7 @@ def walk_version(origin: PeriodFacts, timeline: Timeline, ctx: Context, *,
     carried = False
     while facts.key <= current:
         period = facts.period
-        if carried and later_origin is not None and later_origin <= facts.key:
+        if carried and later_origin is not None and later_origin <= facts.period:
             history.append(facts.steps[Status.SUPERSEDED])
             previous_close = ctx.close(_previous(history))
             return Walk(Status.SUPERSEDED, period, history, superseded_at=previous_close)
@@ -83,7 +83,7 @@ def walk_version(origin: PeriodFacts, timeline: Timeline, ctx: Context, *,
             history.append(facts.steps[Status.REJECTED])
             return Walk(Status.REJECTED, period, history)
         if action is ActionCode.NO_ACTION:
-            generated = facts.g
+            generated = facts.gstr2b_date
             if ctx.as_of >= generated:
                 history.append(facts.steps[Status.DEEMED_ACCEPTED])
                 return Walk(Status.DEEMED_ACCEPTED, period, history)

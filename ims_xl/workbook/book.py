@@ -6,13 +6,14 @@ four classes implement it:
 * :class:`~ims_xl.workbook.stream_book.StreamBook`: a file on disk, rewriting only what
   changes (the command line);
 * :class:`~ims_xl.workbook.openpyxl_book.OpenpyxlBook`: a file on disk through openpyxl
-  (``IMS_XL_WRITER=openpyxl``, and StreamBook's fallback);
+  (the tests, ``IMS_XL_WRITER=openpyxl``, and StreamBook's fallback);
 * :class:`~ims_xl.workbook.xlwings_book.XlwingsBook`: the live workbook in Excel (the ribbon);
-* :class:`~ims_xl.lite.workbook.LiteBook`: the live workbook in xlwings Lite.
+* :class:`~ims_xl.lite.book.LiteBook`: the same in xlwings Lite.
 
-:class:`~ims_xl.workbook.fast_book.FastBook` reads only (summary, export).
-:func:`~ims_xl.workbook.opening.open_book` picks the file writer; this module imports none of
-them, so they can all import it.
+The read-only :class:`~ims_xl.workbook.fast_book.FastBook` serves the commands that change
+nothing (summary, export), and :class:`~ims_xl.workbook.ops.TrialRun` keeps a recompute's
+writes to itself (Validate). :func:`~ims_xl.workbook.opening.open_book` picks the file
+writer; this module imports none of them, so they can all import it.
 """
 
 from __future__ import annotations

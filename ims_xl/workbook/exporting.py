@@ -11,7 +11,7 @@ from ..match import match_boes
 from ..models import Action, ActionCode, Message, Severity
 from ..periods import Period
 from ..problems import InputError
-from . import rows as R
+from . import rows
 from .book import Book
 from .fast_book import FastBook
 from .ops import evaluate_book, log_typed_actions
@@ -83,9 +83,9 @@ def _actions_to_export(state: WorkbookState, period: Period) -> exports.ActionsT
     log = list(state.log)
     # logging fills in the rows (a blank Action Date...): copies, so the book's rows and
     # log stay as they are (ColumnRows makes a new dict for each row anyway)
-    rows = state.boe_rows if isinstance(state.boe_rows, ColumnRows) else \
+    row_copies = state.boe_rows if isinstance(state.boe_rows, ColumnRows) else \
         [dict(r) for r in state.boe_rows]
-    typed = log_typed_actions(_KeepTyped(), rows, state.keys, log,  # type: ignore[arg-type]
+    typed = log_typed_actions(_KeepTyped(), row_copies, state.keys, log,  # type: ignore[arg-type]
                               as_of=state.as_of, now=datetime.now().replace(microsecond=0))
     actions, _ = actions_from_log(state, log)
     chosen = exports.actions_to_export(state.versions, actions, state.settings, state.as_of,
@@ -95,7 +95,7 @@ def _actions_to_export(state: WorkbookState, period: Period) -> exports.ActionsT
     shown = {v.id for v in chosen.records}
     for i in typed.unreadable_dates:
         version = state.versions[i]
-        raw = R.text(state.boe_rows[i].get("Action"))
+        raw = rows.text(state.boe_rows[i].get("Action"))
         code = parse_action(raw)
         if version.id in shown and code is not ActionCode.NO_ACTION:
             chosen.left_out.append(exports.LeftOut(

@@ -29,7 +29,7 @@ from ..identifiers.boe_number import same_boe
 from ..io.records import gstin_text
 from ..models import BoeVersion, Severity
 from ..problems import InputError, Problem
-from . import rows as R
+from . import rows
 from .book import Book
 from .layout import ACTION_LOG, BOE, BOE_LIST, BOOKS
 from .ops import log_typed_actions, messages_text
@@ -130,71 +130,88 @@ def load_data(book: Book, *, gstr2b: Sequence[str | Path] = (),
     """Load every file given (each option takes one file or several) into the workbook."""
     report = LoadReport()
     now = now or datetime.now().replace(microsecond=0)
-    incoming: list[BoeVersion] = []
-    periods_loaded: set[str] = set()
-    sources: list[str] = []
-    portal_files: list[Gstr2bFile] = []
     # Read every file first: a file that cannot be read stops everything, nothing half-loaded.
+    got = _read_files(report, gstr2b=gstr2b, gstr2b_excel=gstr2b_excel, boe_list=boe_list,
+                      books=books, actions=actions, mapping=mapping)
+    if got.portal_files:
+        _one_gstin(book, got.portal_files, report)
+
+    book.progress("Merging")
+    boe_rows = book.read_table(BOE)
+    if got.incoming:
+        _merge(boe_rows, got.incoming, got.periods_loaded, ", ".join(got.sources), report)
+        book.write_table(BOE, boe_rows)
+    if got.book_lines is not None:
+        book.write_table(BOOKS, [rows.row_from_book(b) for b in got.book_lines])
+        report.books = len(got.book_lines)
+    if got.list_rows is not None:
+        book.write_table(BOE_LIST, [rows.row_from_version(v) for v in got.list_rows])
+        report.boe_list = len(got.list_rows)
+    if got.action_rows is not None:
+        log = book.read_table(ACTION_LOG)
+        unreadable = _log_typed_first(book, boe_rows, log, now, report)
+        _apply_actions(boe_rows, log, got.action_rows, now, report, unreadable)
+        book.write_table(BOE, boe_rows)
+        book.write_table(ACTION_LOG, log)
+    book.save()
+    return report
+
+
+@dataclass
+class _FilesRead:
+    """What the files given to :func:`load_data` hold (None: no file of that kind given)."""
+
+    incoming: list[BoeVersion] = field(default_factory=list)   # the portal's records
+    periods_loaded: set[str] = field(default_factory=set)      # complete statements' periods
+    sources: list[str] = field(default_factory=list)           # the portal files' names
+    portal_files: list[Gstr2bFile] = field(default_factory=list)
+    book_lines: list | None = None
+    list_rows: list[BoeVersion] | None = None
+    action_rows: list | None = None
+
+
+def _read_files(report: LoadReport, *, gstr2b, gstr2b_excel, boe_list, books, actions,
+                mapping) -> _FilesRead:
+    """Every file read, its problems added to ``report``; the first file that cannot be read
+    at all stops the load (InputError) before anything is changed."""
+    got = _FilesRead()
     if gstr2b:
-        got = loaders.load_gstr2b_json(_paths(gstr2b))
-        _stop_on_file_errors(got.problems)
-        report.problems += got.problems
-        incoming += got.records
-        portal_files += got.files
+        portal = loaders.load_gstr2b_json(_paths(gstr2b))
+        _stop_on_file_errors(portal.problems)
+        report.problems += portal.problems
+        got.incoming += portal.records
+        got.portal_files += portal.files
         # only a complete statement (GSTR-2A) shows a BoE has gone: since IMS a GSTR-2B
         # leaves out the BoEs kept pending
-        periods_loaded |= {str(f.period) for f in got.files if f.period and f.complete}
-        sources += [p.name for p in _paths(gstr2b)]
+        got.periods_loaded |= {str(f.period) for f in portal.files if f.period and f.complete}
+        got.sources += [p.name for p in _paths(gstr2b)]
     for option, given in (("--gstr2b-excel", gstr2b_excel), ("--books", books),
                           ("--boe-list", boe_list), ("--actions", actions)):
         for path in _paths(given):
             _not_an_ims_workbook(path, option)
     for path in _paths(gstr2b_excel):
-        got = loaders.load_gstr2b_excel(path)
-        _stop_on_file_errors(got.problems)
-        report.problems += got.problems
-        incoming += got.records
-        portal_files += got.files
-        sources.append(path.name)
-    book_lines = list_rows = action_rows = None
+        portal = loaders.load_gstr2b_excel(path)
+        _stop_on_file_errors(portal.problems)
+        report.problems += portal.problems
+        got.incoming += portal.records
+        got.portal_files += portal.files
+        got.sources.append(path.name)
     for path in _paths(books):
         got_books = loaders.load_books(path, mapping=Path(mapping) if mapping else None)
         _stop_on_file_errors(got_books.problems)
         report.problems += got_books.problems
-        book_lines = (book_lines or []) + got_books.lines
+        got.book_lines = (got.book_lines or []) + got_books.lines
     for path in _paths(boe_list):
         got_list = loaders.load_boe_list(path)
         _stop_on_file_errors(got_list.problems)
         report.problems += got_list.problems
-        list_rows = (list_rows or []) + got_list.records
+        got.list_rows = (got.list_rows or []) + got_list.records
     for path in _paths(actions):
         got_actions = loaders.load_actions(path)
         _stop_on_file_errors(got_actions.problems)
         report.problems += got_actions.problems
-        action_rows = (action_rows or []) + got_actions.rows
-
-    if portal_files:
-        _one_gstin(book, portal_files, report)
-
-    book.progress("Merging")
-    boe_rows = book.read_table(BOE)
-    if incoming:
-        _merge(boe_rows, incoming, periods_loaded, ", ".join(sources), report)
-        book.write_table(BOE, boe_rows)
-    if book_lines is not None:
-        book.write_table(BOOKS, [R.row_from_book(b) for b in book_lines])
-        report.books = len(book_lines)
-    if list_rows is not None:
-        book.write_table(BOE_LIST, [R.row_from_version(v) for v in list_rows])
-        report.boe_list = len(list_rows)
-    if action_rows is not None:
-        log = book.read_table(ACTION_LOG)
-        unreadable = _log_typed_first(book, boe_rows, log, now, report)
-        _apply_actions(boe_rows, log, action_rows, now, report, unreadable)
-        book.write_table(BOE, boe_rows)
-        book.write_table(ACTION_LOG, log)
-    book.save()
-    return report
+        got.action_rows = (got.action_rows or []) + got_actions.rows
+    return got
 
 
 def _one_gstin(book: Book, files: list[Gstr2bFile], report: LoadReport) -> None:
@@ -237,7 +254,7 @@ def _log_typed_first(book: Book, boe_rows: list[Row], log: list[Row], now: datet
     the rows whose typed Action Date is not a date (their action could not be logged)."""
     names = book.read_names(["IMS_AS_OF"])
     try:
-        as_of = R.as_date(names.get("IMS_AS_OF")) or now.date()
+        as_of = rows.as_date(names.get("IMS_AS_OF")) or now.date()
     except ValueError:  # recompute reports a bad Settings date; a blank date takes today
         as_of = now.date()
     keys = read_versions(boe_rows, BOE.sheet)[1]
@@ -246,19 +263,19 @@ def _log_typed_first(book: Book, boe_rows: list[Row], log: list[Row], now: datet
     report.problems += typed.problems
     for i, found in typed.row_problems.items():  # shown on the row now, not only at recompute
         line = messages_text([], found)
-        shown = R.text(boe_rows[i].get("Messages"))
+        shown = rows.text(boe_rows[i].get("Messages"))
         if line not in shown:
             boe_rows[i]["Messages"] = f"{line}\n{shown}" if shown else line
     return typed.unreadable_dates
 
 
-def _keyed(rows: list[Row]) -> dict[tuple[str, int], int]:
+def _keyed(boe_rows: list[Row]) -> dict[tuple[str, int], int]:
     """(version key, occurrence) -> row index: a repeated version keeps its own row."""
     seen: dict[str, int] = defaultdict(int)
     out = {}
-    for i, row in enumerate(rows):
-        v = R.version_from_row(row, vid=str(i), sheet=BOE.sheet, line=i + 2, problems=[])
-        key = R.version_key(v)
+    for i, row in enumerate(boe_rows):
+        v = rows.version_from_row(row, vid=str(i), sheet=BOE.sheet, line=i + 2, problems=[])
+        key = rows.version_key(v)
         seen[key] += 1
         out[(key, seen[key])] = i
     return out
@@ -273,10 +290,10 @@ def _merge(boe_rows: list[Row], incoming: list[BoeVersion], periods_loaded: set[
     # is one row, with the later file's data.
     counts: dict[tuple[str, str], int] = defaultdict(int)
     for v in incoming:
-        key = R.version_key(v)
+        key = rows.version_key(v)
         counts[(v.source, key)] += 1
         occurrence = counts[(v.source, key)]
-        fresh = R.row_from_version(v)
+        fresh = rows.row_from_version(v)
         at = existing.get((key, occurrence))
         if at is None:
             boe_rows.append(fresh)
@@ -286,15 +303,15 @@ def _merge(boe_rows: list[Row], incoming: list[BoeVersion], periods_loaded: set[
             report.added += 1
         else:
             row = boe_rows[at]
-            changed = any(R.text(row.get(c)) != R.text(fresh[c]) for c in PORTAL_COLUMNS)
+            changed = any(rows.text(row.get(c)) != rows.text(fresh[c]) for c in PORTAL_COLUMNS)
             for column in PORTAL_COLUMNS:  # the accountant's columns are left as they are
                 row[column] = fresh[column]
             seen_now.add(at)
             report.updated += changed
     for i, row in enumerate(boe_rows):
-        if i in seen_now or R.text(row.get("Period")) not in periods_loaded:
+        if i in seen_now or rows.text(row.get("Period")) not in periods_loaded:
             continue
-        source = R.text(row.get("Source"))
+        source = rows.text(row.get("Source"))
         if source.startswith(("gstr2a", "gstr2b", "scenario")) and VANISHED_MARK not in source:
             row["Source"] = f"{source} | {VANISHED_MARK} ({source_names})"
             report.vanished += 1
@@ -309,13 +326,13 @@ def _apply_actions(boe_rows: list[Row], log: list[Row], action_rows, now: dateti
     unreadable_dates = unreadable_dates or {}
     versions: dict[tuple, list[tuple]] = defaultdict(list)
     for i, row in enumerate(boe_rows):
-        v = R.version_from_row(row, vid=str(i), sheet=BOE.sheet, line=i + 2, problems=[])
+        v = rows.version_from_row(row, vid=str(i), sheet=BOE.sheet, line=i + 2, problems=[])
         ident = (v.port_code.upper(), v.key.boe_number, v.boe_date)
         versions[ident].append(((v.amendment, v.ref_date or datetime.min.date(), i), i,
-                                R.version_key(v), v.ref_date))
+                                rows.version_key(v), v.ref_date))
     for chain in versions.values():
         chain.sort()
-    last_logged = {R.text(e.get("BoE Identity")): R.text(e.get("New Action")) for e in log}
+    last_logged = {rows.text(e.get("BoE Identity")): rows.text(e.get("New Action")) for e in log}
     for a in sorted(action_rows, key=lambda a: a.date):  # each row ends with its latest
         chain = versions.get((a.port_code.strip().upper(), same_boe(a.boe_number), a.boe_date))
         if not chain:

@@ -87,10 +87,19 @@ def _section(value: Any) -> Section:
 
 def version_from_row(row: Row, *, vid: str, sheet: str, line: int,
                      problems: list[Problem]) -> BoeVersion:
-    """One BoE sheet row as a version; unreadable cells become problems, never exceptions."""
+    """One BoE sheet row as a version; unreadable cells become problems, never exceptions.
+
+    The one reader of a row: a row of plain cells (nearly all) is read by
+    :func:`plain_version`, any other cell by cell here, each problem named; both end in
+    :func:`_version`, which says once which cell fills which field."""
     fast = plain_version(row, vid)
     if fast is not None:
         return fast
+    return _careful_version(row, vid, sheet, line, problems)
+
+
+def _careful_version(row: Row, vid: str, sheet: str, line: int,
+                     problems: list[Problem]) -> BoeVersion:
     def bad(column: str, value: Any, message: str, fix: str) -> None:
         problems.append(Problem(sheet, message, fix, row=line, column=column, value=text(value)))
 
@@ -103,9 +112,9 @@ def version_from_row(row: Row, *, vid: str, sheet: str, line: int,
             return None
 
     raw_section = text(row.get("Section")).upper()
-    if raw_section not in ("IMPG", "IMPGSEZ", "IMPGA", "IMPGSEZA"):
+    if raw_section not in _SECTIONS:
         bad("Section", row.get("Section"), "unknown section", "Use IMPG or IMPGSEZ.")
-    amendment = yes_no(row.get("Amendment")) or raw_section in ("IMPGA", "IMPGSEZA")
+    amendment = yes_no(row.get("Amendment")) or _SECTIONS.get(raw_section, (None, False))[1]
     number_raw = row.get("BoE No")
     try:
         number = boe_number_id.compact(number_raw)
@@ -117,29 +126,38 @@ def version_from_row(row: Row, *, vid: str, sheet: str, line: int,
             period = Period.parse(text(row.get("Period")))
         except ValueError as exc:
             bad("Period", row.get("Period"), str(exc), "Write the period as MMYYYY.")
-    amounts: dict[str, Decimal] = {}
+    amounts: list[Decimal] = []
     amount_problems = []
     for column, field in (("Taxable Value", "taxable_value"), ("IGST", "igst"), ("Cess", "cess")):
         amount, problem = to_decimal_or_zero(row.get(column))
-        amounts[field] = amount
+        amounts.append(amount)
         if problem:
             amount_problems.append((field, text(row.get(column))))
-    return BoeVersion(
-        id=vid, section=_section(raw_section), amendment=amendment,
-        port_code=text(row.get("Port Code")), boe_number=number,
-        boe_date=day("BoE Date"), ref_date=day("Reference Date"), period=period,
-        supplier_gstin=text(row.get("Supplier GSTIN")),
-        supplier_name=text(row.get("Supplier Name")),
-        importer_gstin=text(row.get("Importer GSTIN")), source=text(row.get("Source")),
-        amount_problems=tuple(amount_problems), **amounts)
+    return _version(vid, _section(raw_section), amendment, text(row.get("Port Code")), number,
+                    day("BoE Date"), day("Reference Date"), period, *amounts,
+                    text(row.get("Supplier GSTIN")), text(row.get("Supplier Name")),
+                    text(row.get("Importer GSTIN")), text(row.get("Source")),
+                    tuple(amount_problems))
+
+
+def _version(vid: str, section: Section, amendment: bool, port: str, number: str,
+             boe_date: date | None, ref_date: date | None, period: Period | None,
+             taxable: Decimal, igst: Decimal, cess: Decimal, supplier: str, name: str,
+             importer: str, source: str, amount_problems: tuple = ()) -> BoeVersion:
+    """The version a BoE row holds, its cells read (in PLAIN_COLUMNS order)."""
+    return BoeVersion(id=vid, section=section, amendment=amendment, port_code=port,
+                      boe_number=number, boe_date=boe_date, ref_date=ref_date, period=period,
+                      taxable_value=taxable, igst=igst, cess=cess, supplier_gstin=supplier,
+                      supplier_name=name, importer_gstin=importer, source=source,
+                      amount_problems=amount_problems)
 
 
 # The fast path of reading a row. A 50,000-row table spent half its time turning cells into
 # BoeVersions, so rows whose cells all have the plain types Excel gives for a tidy BoE sheet
 # (a known section word, Yes/No, text, a BoE number of digits, numbers or Decimals for
 # amounts, datetimes or blanks for dates, MMYYYY text) are read directly; every other row
-# takes the full path below, which names each problem. A property test checks that both
-# paths give equal versions wherever the fast one answers.
+# takes the careful path (_careful_version), which names each problem. A property test
+# checks that both paths give equal versions wherever the fast one answers.
 _SECTIONS = {"IMPG": (Section.IMPG, False), "IMPGA": (Section.IMPG, True),
              "IMPGSEZ": (Section.IMPGSEZ, False), "IMPGSEZA": (Section.IMPGSEZ, True)}
 _YES_NO = {None: False, "No": False, "Yes": True, "": False}
@@ -237,11 +255,9 @@ def plain_version_values(vid: str, raw_section: Any, raw_amendment: Any, port: A
             or name is None or importer is None):
         return None
     section_family, amended = section
-    return BoeVersion(id=vid, section=section_family, amendment=amendment or amended,
-                      port_code=port, boe_number=number, boe_date=boe_date,
-                      ref_date=ref_date, period=period, taxable_value=taxable, igst=igst,
-                      cess=cess, supplier_gstin=supplier, supplier_name=name,
-                      importer_gstin=importer, source=_plain_text(raw_source) or "")
+    return _version(vid, section_family, amendment or amended, port, number, boe_date,
+                    ref_date, period, taxable, igst, cess, supplier, name, importer,
+                    _plain_text(raw_source) or "")
 
 
 def row_from_version(v: BoeVersion) -> Row:
@@ -298,81 +314,108 @@ def settings_from_names(values: dict[str, Any], filed: list[Row], generated: lis
     workbook lacks (one made before rules 2.0 has no IMS start and no AnnualReturns) gives
     the default of rules 2.0."""
     problems: list[Problem] = []
-
-    def choice(name: str, enum, default):
-        raw = text(values.get(name)).lower()
-        if not raw:
-            return default
-        try:
-            return enum(raw)
-        except ValueError:
-            label = next((s.label for s in SETTINGS_NAMES if s.name == name), name)
-            problems.append(Problem(sheet, f"{label}: {raw!r} is not a choice",
-                                    "Choose one from the dropdown: "
-                                    + ", ".join(e.value for e in enum) + ".",
-                                    column=name, value=raw))
-            return default
-
-    gstin = text(values.get("IMS_GSTIN")) or None
-    if gstin:
-        problem = gstin_id.problem(gstin)
-        if problem:
-            problems.append(Problem(sheet, problem, "Correct the GSTIN in Settings.",
-                                    column="IMS_GSTIN", value=gstin))
-            gstin = None
-        else:
-            gstin = gstin_id.compact(gstin)
-    filing = choice("IMS_FILING", Filing, Filing.MONTHLY)
-    as_of = None
-    try:
-        as_of = as_date(values.get("IMS_AS_OF"))
-    except ValueError as exc:
-        problems.append(Problem(sheet, str(exc), "Type the date as DD-MM-YYYY or leave blank.",
-                                column="IMS_AS_OF", value=text(values.get("IMS_AS_OF"))))
-    days = 3
-    raw_days = values.get("IMS_CUTOFF_DAYS")
-    if text(raw_days):
-        try:
-            days = int(to_decimal(raw_days))
-            if days < 0:
-                raise ValueError
-        except (ValueError, ArithmeticError):
-            problems.append(Problem(sheet, "cutoff warning days must be a whole number",
-                                    "Type a number of days such as 3.",
-                                    column="IMS_CUTOFF_DAYS", value=text(raw_days)))
-            days = 3
-    tolerance = Decimal("1.00")
-    if text(values.get("IMS_TOLERANCE")):
-        try:
-            tolerance = to_decimal(values.get("IMS_TOLERANCE"))
-        except ValueError as exc:
-            problems.append(Problem(sheet, str(exc), "Type an amount in rupees such as 1.00.",
-                                    column="IMS_TOLERANCE", value=text(values.get("IMS_TOLERANCE"))))
-
-    def period_dates(rows: list[Row], column: str, table: str) -> dict[Period, date]:
-        out = {}
-        for i, row in enumerate(rows, start=1):
-            if not text(row.get("Period")) and not text(row.get(column)):
-                continue
-            try:
-                out[Period.parse(text(row.get("Period"))).for_filing(filing)] = as_date(row.get(column))
-            except (ValueError, TypeError) as exc:
-                problems.append(Problem(sheet, f"{table} row {i}: {exc}",
-                                        "Write the period as MMYYYY and a DD-MM-YYYY date.",
-                                        column=column, value=text(row.get(column))))
-        return {p: d for p, d in out.items() if d is not None}
-
+    # read in the order the Settings sheet shows them, so the problems come in that order
+    gstin = _gstin(values, sheet, problems)
+    filing = _choice(values, "IMS_FILING", Filing, Filing.MONTHLY, sheet, problems)
+    as_of = _as_of(values, sheet, problems)
+    days = _cutoff_days(values, sheet, problems)
+    tolerance = _tolerance(values, sheet, problems)
     defaults = Settings()  # rules 2.0: what a blank cell, or a name the workbook lacks, means
     settings = Settings(
         gstin=gstin, filing=filing,
-        reject_policy=choice("IMS_REJECT_POLICY", RejectPolicy, defaults.reject_policy),
-        pending_limit=choice("IMS_PENDING_LIMIT", PendingLimit, defaults.pending_limit),
+        reject_policy=_choice(values, "IMS_REJECT_POLICY", RejectPolicy,
+                              defaults.reject_policy, sheet, problems),
+        pending_limit=_choice(values, "IMS_PENDING_LIMIT", PendingLimit,
+                              defaults.pending_limit, sheet, problems),
         cutoff_warning_days=days,
-        filed_3b=period_dates(filed, "Filed on", "Filed3B"),
-        generated_2b=period_dates(generated, "Generated on", "Generated2B"),
+        filed_3b=_period_dates(filed, "Filed on", "Filed3B", filing, sheet, problems),
+        generated_2b=_period_dates(generated, "Generated on", "Generated2B", filing, sheet,
+                                   problems),
         ims_start=_ims_start(values.get("IMS_START"), defaults.ims_start, sheet, problems),
         annual_return_filed=_annual_returns(annual, sheet, problems))
     return settings, as_of, tolerance, problems
+
+
+def _choice(values: dict[str, Any], name: str, enum, default, sheet: str,
+            problems: list[Problem]):
+    """A dropdown setting; blank is the default, a word not in the list a problem."""
+    raw = text(values.get(name)).lower()
+    if not raw:
+        return default
+    try:
+        return enum(raw)
+    except ValueError:
+        label = next((s.label for s in SETTINGS_NAMES if s.name == name), name)
+        problems.append(Problem(sheet, f"{label}: {raw!r} is not a choice",
+                                "Choose one from the dropdown: "
+                                + ", ".join(e.value for e in enum) + ".",
+                                column=name, value=raw))
+        return default
+
+
+def _gstin(values: dict[str, Any], sheet: str, problems: list[Problem]) -> str | None:
+    gstin = text(values.get("IMS_GSTIN")) or None
+    if not gstin:
+        return None
+    problem = gstin_id.problem(gstin)
+    if problem:
+        problems.append(Problem(sheet, problem, "Correct the GSTIN in Settings.",
+                                column="IMS_GSTIN", value=gstin))
+        return None
+    return gstin_id.compact(gstin)
+
+
+def _as_of(values: dict[str, Any], sheet: str, problems: list[Problem]) -> date | None:
+    try:
+        return as_date(values.get("IMS_AS_OF"))
+    except ValueError as exc:
+        problems.append(Problem(sheet, str(exc), "Type the date as DD-MM-YYYY or leave blank.",
+                                column="IMS_AS_OF", value=text(values.get("IMS_AS_OF"))))
+        return None
+
+
+def _cutoff_days(values: dict[str, Any], sheet: str, problems: list[Problem]) -> int:
+    raw_days = values.get("IMS_CUTOFF_DAYS")
+    if not text(raw_days):
+        return 3
+    try:
+        days = int(to_decimal(raw_days))
+        if days < 0:
+            raise ValueError
+        return days
+    except (ValueError, ArithmeticError):
+        problems.append(Problem(sheet, "cutoff warning days must be a whole number",
+                                "Type a number of days such as 3.",
+                                column="IMS_CUTOFF_DAYS", value=text(raw_days)))
+        return 3
+
+
+def _tolerance(values: dict[str, Any], sheet: str, problems: list[Problem]) -> Decimal:
+    if not text(values.get("IMS_TOLERANCE")):
+        return Decimal("1.00")
+    try:
+        return to_decimal(values.get("IMS_TOLERANCE"))
+    except ValueError as exc:
+        problems.append(Problem(sheet, str(exc), "Type an amount in rupees such as 1.00.",
+                                column="IMS_TOLERANCE", value=text(values.get("IMS_TOLERANCE"))))
+        return Decimal("1.00")
+
+
+def _period_dates(rows: list[Row], column: str, table: str, filing: Filing, sheet: str,
+                  problems: list[Problem]) -> dict[Period, date]:
+    """A table of period -> date (Filed3B, Generated2B); a month is read as its quarter for
+    a quarterly filer."""
+    out = {}
+    for i, row in enumerate(rows, start=1):
+        if not text(row.get("Period")) and not text(row.get(column)):
+            continue
+        try:
+            out[Period.parse(text(row.get("Period"))).for_filing(filing)] = as_date(row.get(column))
+        except (ValueError, TypeError) as exc:
+            problems.append(Problem(sheet, f"{table} row {i}: {exc}",
+                                    "Write the period as MMYYYY and a DD-MM-YYYY date.",
+                                    column=column, value=text(row.get(column))))
+    return {p: d for p, d in out.items() if d is not None}
 
 
 def _ims_start(value: Any, default: Period, sheet: str, problems: list[Problem]) -> Period:

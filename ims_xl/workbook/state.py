@@ -13,7 +13,7 @@ from ..actions import parse_action
 from ..gcpause import without_gc
 from ..models import Action, ActionCode, BoeVersion, BookLine, RejectPolicy, Settings, Severity
 from ..problems import Problem
-from . import rows as R
+from . import rows
 from .book import Book, TableMissing
 from .layout import (ACTION_LOG, ANNUAL_RETURNS, BOE, BOE_LIST, BOOKS, FILED_3B, GENERATED_2B,
                      SETTINGS_NAMES, TableSpec)
@@ -90,25 +90,25 @@ class ColumnRows(Sequence[Row]):
         return [self.values[index[n]] for n in names]
 
 
-def read_versions(rows: Sequence[Row], sheet: str) -> tuple[list[BoeVersion], list[str],
+def read_versions(table: Sequence[Row], sheet: str) -> tuple[list[BoeVersion], list[str],
                                                             dict[int, list[Problem]]]:
     versions, keys, problems = [], [], {}
     day_text: dict = {}   # a year of BoEs has a few hundred dates: format each once
-    if isinstance(rows, ColumnRows):
-        plain = R.plain_version_values
-        cells = zip(*rows.columns(R.PLAIN_COLUMNS))
+    if isinstance(table, ColumnRows):
+        plain = rows.plain_version_values
+        cells = zip(*table.columns(rows.PLAIN_COLUMNS))
     else:
         plain, cells = None, None
-    for i in range(len(rows)):
+    for i in range(len(table)):
         v = plain(str(i), *next(cells)) if plain is not None else None
         if v is None:  # the careful path, with a problem for each unreadable cell
             found: list[Problem] = []
-            v = R.version_from_row(rows[i], vid=str(i), sheet=sheet, line=i + 2,
+            v = rows.version_from_row(table[i], vid=str(i), sheet=sheet, line=i + 2,
                                    problems=found)
             if found:
                 problems[i] = found
         versions.append(v)
-        keys.append(R.version_key(v, day_text))
+        keys.append(rows.version_key(v, day_text))
     ids = version_ids(keys)
     for v, vid in zip(versions, ids):
         # The id comes from the version's own key, known only once it is built; setting it
@@ -137,7 +137,7 @@ def read_state(book: Book, *, as_of: date | None = None, today: date | None = No
     if boe_columns is not None and read_columns is not None:
         # the read-only commands: versions straight from the columns, no dict per row
         boe_rows = ColumnRows(*read_columns(BOE, list(dict.fromkeys(
-            [*R.PLAIN_COLUMNS, *boe_columns]))))
+            [*rows.PLAIN_COLUMNS, *boe_columns]))))
         versions, keys, row_problems = read_versions(boe_rows, BOE.sheet)
     else:
         boe_rows = _read_table(book, BOE, boe_columns)
@@ -146,7 +146,7 @@ def read_state(book: Book, *, as_of: date | None = None, today: date | None = No
                           problems=problems, row_problems=row_problems)
     if with_books:
         sink: list[Problem] = []
-        state.books = [R.book_from_row(r, sheet=BOOKS.sheet, line=i + 2, problems=sink)
+        state.books = [rows.book_from_row(r, sheet=BOOKS.sheet, line=i + 2, problems=sink)
                        for i, r in enumerate(book.read_table(BOOKS))]
         lst_rows = book.read_table(BOE_LIST)
         state.boe_list = read_versions(lst_rows, BOE_LIST.sheet)[0]
@@ -159,7 +159,7 @@ def read_settings(book: Book) -> tuple[Settings, date | None, Decimal, list[Prob
     rules 2.0 lacks the IMS start name and the AnnualReturns table: both take the defaults
     (``rows.settings_from_names``), and its reject policy is questioned (see below)."""
     names = book.read_names([setting.name for setting in SETTINGS_NAMES])
-    settings, as_of, tolerance, problems = R.settings_from_names(
+    settings, as_of, tolerance, problems = rows.settings_from_names(
         names, book.read_table(FILED_3B), book.read_table(GENERATED_2B),
         read_optional_table(book, ANNUAL_RETURNS))
     if "IMS_START" not in names and settings.reject_policy is RejectPolicy.WARN:
@@ -225,17 +225,17 @@ def actions_from_log(state: WorkbookState, log: list[Row] | None = None) -> tupl
     latest: dict[str, int] = {}
     for seq, entry in enumerate(entries):
         cell = entry.get("BoE Identity")
-        latest[cell.strip() if cell.__class__ is str else R.text(cell)] = seq
+        latest[cell.strip() if cell.__class__ is str else rows.text(cell)] = seq
     policy = state.settings.reject_policy
     actions, problems = [], []
     # A log has a few distinct action words and dates: each is read once (keyed by type too,
     # as True == 1 == 1.0).
     codes: dict[str, Any] = {}
     days: dict[tuple[type, Any], date | None] = {}
-    text = R.text
+    text = rows.text
     for seq, entry in enumerate(entries):
         cell = entry.get("BoE Identity")
-        key = cell.strip() if cell.__class__ is str else text(cell)   # R.text, inlined
+        key = cell.strip() if cell.__class__ is str else text(cell)   # rows.text, inlined
         vid = first_id.get(key)
         if vid is None:
             continue  # the version is no longer in the BoE sheet: its history stays in the log
@@ -246,22 +246,22 @@ def actions_from_log(state: WorkbookState, log: list[Row] | None = None) -> tupl
         when = days.get(day_key, False)
         if when is False:
             try:
-                when = days[day_key] = R.as_date(cell)
+                when = days[day_key] = rows.as_date(cell)
             except ValueError:
                 when = None
         if when is None:
             problems.append(Problem(ACTION_LOG.sheet, "an Action Log entry has no valid "
                                     "Action Date: it is ignored", "Correct the date in the log.",
                                     row=seq + 2, column="Action Date",
-                                    value=R.text(entry.get("Action Date"))))
+                                    value=rows.text(entry.get("Action Date"))))
             continue
         code = codes.get(raw, False)
         if code is False:
             code = codes[raw] = parse_action(raw)
         if latest[key] != seq and (code is None or code is ActionCode.REJECT) and \
-                refused_for_itself(code, R.text(entry.get("Remark")), policy):
+                refused_for_itself(code, rows.text(entry.get("Remark")), policy):
             continue  # a mistake since replaced: it changed nothing and says nothing now
         actions.append(Action(record_id=vid, code=code, date=when,
-                              remark=R.text(entry.get("Remark")), raw=raw,
-                              source=R.text(entry.get("Source")), seq=seq))
+                              remark=rows.text(entry.get("Remark")), raw=raw,
+                              source=rows.text(entry.get("Source")), seq=seq))
     return actions, problems
