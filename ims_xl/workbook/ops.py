@@ -23,6 +23,7 @@ from ..rules import evaluate
 from . import formulas
 from . import rows as R
 from .book import Book
+from .nothing_more import nothing_more_cells
 from .layout import (ACTION_LOG, BOE, FETCH, HISTORY, PERIOD_LIST_NAME, PERIOD_NAME,
                      PERIODS_3B, RECONCILIATION, Formula)
 from .state import WorkbookState, actions_from_log, read_state, refused_for_itself
@@ -273,6 +274,7 @@ def recompute(book: Book, *, as_of: date | None = None, today: date | None = Non
     by_version = results_by_version(matches)
 
     book.progress("Writing results")
+    nothing_more = nothing_more_cells(state, evaluation)
     history: list[Row] = []
     for i, (row, version, result) in enumerate(zip(state.boe_rows, state.versions,
                                                    evaluation.records)):
@@ -287,6 +289,7 @@ def recompute(book: Book, *, as_of: date | None = None, today: date | None = Non
         row["2B Period"] = str(period) if period else ""
         row["ITC IGST"] = result.itc.igst if result.itc else None
         row["ITC Cess"] = result.itc.cess if result.itc else None
+        row.update(nothing_more[i])
         text = messages_text(result.messages, state.row_problems.get(i, []))
         row["Messages"] = text
         if text.startswith("ERROR"):
