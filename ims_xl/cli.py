@@ -174,8 +174,7 @@ def _print_problems(problems, limit: int = 30) -> None:
 @command("summary")
 def _summary(args: argparse.Namespace) -> int:
     from .json_out import dumps, nothing_more_to_json, period_to_json
-    from .workbook.nothing_more import period_if_nothing_more
-    from .workbook.ops import period_figures
+    from .workbook.nothing_more import summary_figures
     from .workbook.fast_book import FastBook
     from .gcpause import gc_paused
     from .workbook.state import LOG_COLUMNS, VERSION_COLUMNS, read_state, sheets_read
@@ -187,12 +186,11 @@ def _summary(args: argparse.Namespace) -> int:
         book = FastBook(args.workbook, sheets=sheets_read(with_books=False))
         state = read_state(book, as_of=args.as_of, with_books=False,
                            boe_columns=VERSION_COLUMNS, log_columns=LOG_COLUMNS)
-        evaluation, figures = period_figures(state, args.period)
-        if figures is None:
-            raise InputError(f"{args.workbook}: period {args.period} is not in the workbook on "
-                             f"{state.as_of:%d-%m-%Y} (periods run from the earliest BoE to "
-                             "the as-of date)")
-        nothing_more = period_if_nothing_more(state, evaluation, figures.period)
+        figures, nothing_more = summary_figures(state, args.period)
+    if figures is None:
+        raise InputError(f"{args.workbook}: period {args.period} is not in the workbook on "
+                         f"{state.as_of:%d-%m-%Y} (periods run from the earliest BoE to the "
+                         "as-of date)")
     if args.json:
         print(dumps({**period_to_json(figures),
                      "if_nothing_more": nothing_more_to_json(nothing_more)}))

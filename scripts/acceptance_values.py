@@ -400,7 +400,7 @@ def section_3(book: LiveWorkbook) -> Iterator[Value]:
 
     # Ctrl+S, an unsaved change, then Restore
     book.ctrl_s()
-    book.fake.wb[L.BOE.sheet]["Z2"] = "not saved"
+    book.fake.wb[L.BOE.sheet].cell(2, len(L.BOE.columns) + 2).value = "not saved"
     message, ui = book.press("restore", texts=["1"], confirms=[True])
     prompt = ui.prompts[0][0].splitlines()
     yield "3 restore prompt", prompt[0]
@@ -412,7 +412,7 @@ def section_3(book: LiveWorkbook) -> Iterator[Value]:
     reopened = LiveWorkbook(book.path, book.folder)
     back = reopened.boe_row(row)
     assert not back["Action"] and back["Status"] == "Open"
-    assert reopened.fake.wb[L.BOE.sheet]["Z2"].value is None
+    assert reopened.fake.wb[L.BOE.sheet].cell(2, len(L.BOE.columns) + 2).value is None
     assert reopened.fake.wb["Settings"][cell].value == "block"
     kept = [p for p in (book.folder / "ims-xl backups").iterdir() if p.suffix == ".xlsx"]
     yield "3 the backups", f"ims-xl backups` holds {len(kept)} files"

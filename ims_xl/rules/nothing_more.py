@@ -21,11 +21,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..gst_calendar import gstr2b_date
-from ..models import Action, BoeVersion, Evaluation, Heads, PeriodFigures, Settings
+from ..models import (GSTR2B_SECTIONS, Action, BoeVersion, Bucket, Evaluation, Heads,
+                      PeriodFigures, SectionTotals, Settings, Status)
 from ..periods import Period
 from .engine import evaluate
 
-__all__ = ["NothingMore", "if_nothing_more", "credit_if_nothing_more", "is_open"]
+__all__ = ["NothingMore", "if_nothing_more", "credit_if_nothing_more", "is_open", "in_play"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,8 +66,10 @@ def if_nothing_more(records: list[BoeVersion], actions: list[Action], settings: 
     generated = gstr2b_date(period, settings)
     if not is_open(period, settings, as_of):
         return NothingMore(period, False, generated, as_of, current)
-    later = evaluate(records, actions_taken(actions, as_of), settings, generated)
-    return NothingMore(period, True, generated, generated, later.periods[period])
+    live = in_play(records, now, _open_periods(now, settings, as_of))
+    later = _evaluate_on(generated, records, live, actions, settings, as_of)
+    return NothingMore(period, True, generated, generated,
+                       later.periods.get(period) or _nothing_in(period))
 
 
 def credit_if_nothing_more(records: list[BoeVersion], actions: list[Action],
@@ -82,14 +85,61 @@ def credit_if_nothing_more(records: list[BoeVersion], actions: list[Action],
     period: the workbook's GSTR-3B sheet sums them with SUMIFS.
     """
     out: list[tuple[Period, Heads] | None] = [None] * len(records)
-    open_periods = {p for p in now.periods if is_open(p, settings, as_of)}
+    open_periods = _open_periods(now, settings, as_of)
     for i, result in enumerate(now.records):
         if result.itc is not None and result.itc_period not in open_periods:
             out[i] = (result.itc_period, result.itc)
-    taken = actions_taken(actions, as_of)
+    live = in_play(records, now, open_periods)
     for period in sorted(open_periods):
-        later = evaluate(records, taken, settings, gstr2b_date(period, settings))
-        for i, result in enumerate(later.records):
+        later = _evaluate_on(gstr2b_date(period, settings), records, live, actions, settings,
+                             as_of)
+        for i, result in zip(live, later.records):
             if result.itc is not None and result.itc_period == period:
                 out[i] = (period, result.itc)
     return out
+
+
+def _open_periods(now: Evaluation, settings: Settings, as_of: date) -> set[Period]:
+    return {p for p in now.periods if is_open(p, settings, as_of)}
+
+
+# A walk that ended in one of these stays so with no further action (its period's action is
+# read at T or at the period's close, and no action after T counts).
+_SETTLED = frozenset({Status.ACCEPTED, Status.DEEMED_ACCEPTED, Status.REJECTED,
+                      Status.SUPERSEDED, Status.TIME_BARRED, Status.DUPLICATE,
+                      Status.OTHER_GSTIN})
+
+
+def in_play(records: list[BoeVersion], now: Evaluation, open_periods: set[Period]) -> list[int]:
+    """The versions (indices, input order) of every BoE that can still count in an open
+    period: one of its versions is open or pending, or accepted or rejected in an open period.
+
+    Only these need the evaluation as of ``G(P)``: every other BoE is settled in a period whose
+    GSTR-2B is generated, so it adds nothing to an open period's figures. A BoE is kept whole
+    (all its versions) so that differentials, duplicates and supersession are as the engine
+    finds them. Ten thousand BoEs in a year leave a few hundred in play.
+    """
+    live = {records[i].key for i, result in enumerate(now.records)
+            if result.status not in _SETTLED
+            or (result.itc_period or result.rejected_period) in open_periods}
+    # BoeVersion.key (the identity) normalises the BoE number: a cheap look at the date and
+    # port first leaves it to be built for a few versions only
+    near = {(key.boe_date, key.port_code) for key in live}
+    return [i for i, v in enumerate(records)
+            if (v.boe_date, v.port_code.strip().upper()) in near and v.key in live]
+
+
+def _evaluate_on(day: date, records: list[BoeVersion], live: list[int], actions: list[Action],
+                 settings: Settings, as_of: date) -> Evaluation:
+    """The rules as of ``day`` over the versions in play, with only the actions taken by
+    ``as_of``."""
+    ids = {records[i].id for i in live}
+    return evaluate([records[i] for i in live],
+                    [a for a in actions_taken(actions, as_of) if a.record_id in ids],
+                    settings, day)
+
+
+def _nothing_in(period: Period) -> PeriodFigures:
+    """The figures of a period in which no BoE is in play: all zero."""
+    return PeriodFigures(period, "open", {s: SectionTotals() for s in GSTR2B_SECTIONS},
+                         Heads(), Bucket(), Bucket())

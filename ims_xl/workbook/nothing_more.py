@@ -4,13 +4,14 @@ by the GSTR-3B sheet's formulas) and the period figures ``ims-xl summary`` print
 
 from __future__ import annotations
 
-from ..models import Evaluation
+from ..models import Evaluation, PeriodFigures
 from ..periods import Period
+from ..rules import evaluate
 from ..rules.nothing_more import NothingMore, credit_if_nothing_more, if_nothing_more
 from .layout import NOTHING_MORE_COLUMNS
 from .state import WorkbookState, actions_from_log
 
-__all__ = ["nothing_more_cells", "period_if_nothing_more"]
+__all__ = ["nothing_more_cells", "summary_figures"]
 
 
 def nothing_more_cells(state: WorkbookState, now: Evaluation) -> list[dict]:
@@ -29,9 +30,15 @@ def nothing_more_cells(state: WorkbookState, now: Evaluation) -> list[dict]:
     return out
 
 
-def period_if_nothing_more(state: WorkbookState, now: Evaluation,
-                           period: Period) -> NothingMore | None:
-    """``period``'s figures on its GSTR-2B day if nothing more is done."""
+def summary_figures(state: WorkbookState, period: Period
+                    ) -> tuple[PeriodFigures | None, NothingMore | None]:
+    """``period``'s figures as they stand and on its GSTR-2B day if nothing more is done
+    (both ``None`` when the period is not in the workbook), from one reading of the log."""
     actions, _ = actions_from_log(state)
-    return if_nothing_more(state.versions, actions, state.settings, state.as_of,
-                           period.for_filing(state.settings.filing), now)
+    now = evaluate(state.versions, actions, state.settings, state.as_of)
+    period = period.for_filing(state.settings.filing)
+    figures = now.periods.get(period)
+    if figures is None:
+        return None, None
+    return figures, if_nothing_more(state.versions, actions, state.settings, state.as_of,
+                                    period, now)
