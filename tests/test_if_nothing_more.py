@@ -211,3 +211,50 @@ def test_gstr3b_block_in_libreoffice_equals_summary_json(october, libreoffice, t
     assert ws["B4"].value == f"As they stand on {as_of:%d-%m-%Y}"
     # the figures as they stand, beside: 80,000 before the 14th, 1,10,000 after
     assert ws["B6"].value == (80000 if as_of.day == 10 else 110000)
+
+
+# --- the rules module: the BoEs left out of the walk as of G(P) change nothing ----------------
+
+from hypothesis import given  # noqa: E402
+
+from test_rules_properties import COMMON, scenarios  # noqa: E402
+
+
+_ZERO = ({k: (0, 0, 0, 0) for k in ("IMPG", "IMPGA", "IMPGSEZ", "IMPGSEZA")}, (0, 0),
+         (0, 0, 0), (0, 0, 0))
+
+
+def _figures(f):
+    return ({k: (v.count, v.taxable_value, v.igst, v.cess) for k, v in f.gstr2b.items()},
+            (f.net.igst, f.net.cess), (f.pending.count, f.pending.igst, f.pending.cess),
+            (f.rejected.count, f.rejected.igst, f.rejected.cess))
+
+
+@COMMON
+@given(scenarios())
+def test_only_the_boes_in_play_are_walked_again_and_nothing_changes(sc):
+    """For every period, if_nothing_more equals the whole evaluation as of G(P) with the
+    actions taken by T (or, for a closed period, the figures as they stand), and the
+    per-version credits (the workbook's hidden columns) sum to its N(P)."""
+    from ims_xl.gst_calendar import gstr2b_date
+    from ims_xl.models import ZERO
+    from ims_xl.rules import evaluate
+    from ims_xl.rules.nothing_more import credit_if_nothing_more, if_nothing_more
+
+    records, actions, settings, as_of = sc
+    now = evaluate(records, actions, settings, as_of)
+    credits = credit_if_nothing_more(records, actions, settings, as_of, now)
+    for period, current in now.periods.items():
+        nm = if_nothing_more(records, actions, settings, as_of, period, now)
+        g = gstr2b_date(period, settings)
+        assert nm.period_open == (as_of < g)
+        if nm.period_open:
+            whole = evaluate(records, [a for a in actions if a.date <= as_of], settings, g)
+            # (a period before every version's origin is not among the periods: all zero)
+            expected = whole.periods.get(period)
+            assert _figures(nm.figures) == (_figures(expected) if expected else _ZERO)
+        else:
+            assert _figures(nm.figures) == _figures(current)
+        igst = sum((c[1].igst for c in credits if c and c[0] == period), ZERO)
+        cess = sum((c[1].cess for c in credits if c and c[0] == period), ZERO)
+        assert (igst, cess) == (nm.figures.net.igst, nm.figures.net.cess)
