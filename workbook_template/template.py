@@ -533,6 +533,7 @@ def _if_nothing_more_block(wb: Workbook, ws) -> None:
                 'stays pending",": nothing more is deemed accepted; the figures as they stand"))')
     ws["G3"].font = S.LABEL_FONT
     ws["G3"].alignment = S.WRAP
+    ws.row_dimensions[4].height = 30   # the heading takes three lines in G3:K4
     for j, label in enumerate(("Integrated Tax", "Cess"), start=7):
         cell = ws.cell(5, j, label)
         cell.font = S.HEADER_FONT
