@@ -169,8 +169,8 @@ def _print_problems(problems, limit: int = 30) -> None:
 
 @command("summary")
 def _summary(args: argparse.Namespace) -> int:
-    from .json_out import dumps, period_to_json
-    from .workbook.ops import evaluate_period
+    from .json_out import dumps, nothing_more_to_json, period_to_json
+    from .workbook.nothing_more import summary_figures
     from .workbook.fast_book import FastBook
     from .gcpause import gc_paused
     from .workbook.state import LOG_COLUMNS, VERSION_COLUMNS, read_state, sheets_read
@@ -182,16 +182,33 @@ def _summary(args: argparse.Namespace) -> int:
         book = FastBook(args.workbook, sheets=sheets_read(with_books=False))
         state = read_state(book, as_of=args.as_of, with_books=False,
                            boe_columns=VERSION_COLUMNS, log_columns=LOG_COLUMNS)
-        _, figures = evaluate_period(state, args.period)
+        figures, nothing_more = summary_figures(state, args.period)
     if figures is None:
         raise InputError(f"{args.workbook}: period {args.period} is not in the workbook on "
                          f"{state.as_of:%d-%m-%Y} (periods run from the earliest BoE to the "
                          "as-of date)")
     if args.json:
-        print(dumps(period_to_json(figures)))
+        print(dumps({**period_to_json(figures),
+                     "if_nothing_more": nothing_more_to_json(nothing_more)}))
     else:
         print(_summary_text(figures, state.as_of))
+        print(_nothing_more_text(nothing_more))
     return 0
+
+
+def _nothing_more_text(nm) -> str:
+    """Table 4 on the GSTR-2B day if nothing more is done, beside Table 4 as it stands."""
+    from .money import format_inr as inr
+    if not nm.period_open:
+        return (f"GSTR-2B of {nm.period} was generated on {nm.gstr2b_date:%d-%m-%Y}: nothing "
+                "more is deemed accepted; the figures above are the ones it holds.")
+    a, b, p = nm.figures.table_4a1, nm.figures.table_4b2, nm.figures.pending
+    return "\n".join([
+        f"If nothing more is done by {nm.gstr2b_date:%d-%m-%Y} (GSTR-2B day: every BoE "
+        "without an action is deemed accepted; Keep Pending stays pending):",
+        f"  GSTR-3B 4(A)(1): IGST {inr(a.igst)}, cess {inr(a.cess)}",
+        f"  GSTR-3B 4(B)(2): IGST {inr(b.igst)}, cess {inr(b.cess)}",
+        f"  Still pending: {p.count} (IGST {inr(p.igst)}, cess {inr(p.cess)})"])
 
 
 def _summary_text(f, as_of) -> str:
@@ -365,7 +382,7 @@ def _summary_parser(sub) -> None:
     p.add_argument("workbook")
     p.add_argument("--period", type=_period_arg, required=True, help="the period: 112025, Nov-2025, November 2025, 11-2025 or 2025-11")
     p.add_argument("--as-of", type=_date_arg)
-    p.add_argument("--json", action="store_true", help="JSON (the shape of a period in rules.md 7)")
+    p.add_argument("--json", action="store_true", help="JSON (the shape of a period in rules.md 7, and if_nothing_more)")
 
 
 def _export_parser(sub) -> None:

@@ -15,7 +15,7 @@ from .models import GSTR2B_SECTIONS, Evaluation
 from .money import round2
 from .periods import Period
 
-__all__ = ["dumps", "period_to_json", "result_to_json"]
+__all__ = ["dumps", "period_to_json", "result_to_json", "nothing_more_to_json"]
 
 
 def _money(value: Decimal) -> Decimal:
@@ -55,6 +55,17 @@ def period_to_json(f) -> dict[str, Any]:
         "pending": {"count": f.pending.count, **_heads(f.pending)},
         "rejected": {"count": f.rejected.count, **_heads(f.rejected)},
     }
+
+
+def nothing_more_to_json(nm) -> dict[str, Any]:
+    """``summary --json``'s ``if_nothing_more``: a period's figures on its GSTR-2B day if
+    nothing more is done (:class:`ims_xl.rules.nothing_more.NothingMore`). ``period_open``:
+    GSTR-2B is not generated yet on the as-of date; ``as_of``: the day the figures hold on
+    (the GSTR-2B day while open, else the as-of date: the figures as they stand)."""
+    figures = period_to_json(nm.figures)
+    del figures["state"]  # the GSTR-3B filing state on that day: period_open is what counts
+    return {"period_open": nm.period_open, "gstr2b_date": nm.gstr2b_date, "as_of": nm.as_of,
+            **figures}
 
 
 def dumps(data: Any, indent: int | None = 2) -> str:

@@ -189,6 +189,15 @@ def gstr3b_sheet(f: dict[str, Any]) -> str:
             f"{inr(a['igst'] - b['igst'])}")
 
 
+def gstr3b_if_nothing_more(f: dict[str, Any]) -> str:
+    """The GSTR-3B sheet's block beside Table 4 (G3:H9), as ``summary --json`` computes it."""
+    nm = f["if_nothing_more"]
+    a, b = nm["gstr3b"]["4A1"], nm["gstr3b"]["4B2"]
+    day = "-".join(reversed(nm["gstr2b_date"].split("-")))
+    return (f"If nothing more is done by {day}: 4(A)(1) IGST {inr(a['igst'])}, Cess "
+            f"{inr(a['cess'])}; 4(B)(2) IGST {inr(b['igst'])}, Cess {inr(b['cess'])}")
+
+
 def all_periods_row(period: str, f: dict[str, Any]) -> str:
     a, b, p, r = f["gstr3b"]["4A1"], f["gstr3b"]["4B2"], f["pending"], f["rejected"]
     return (f"{period}: 4A1 {inr(a['igst'])} / {inr(a['cess'])}, 4B2 {inr(b['igst'])} / "
@@ -257,7 +266,8 @@ def section_2_and_3(folder: Path, demo: Path) -> Iterator[Value]:
     by_period = {p: figures(recomputed, p) for p in ("102025", "112025", "122025")}
     yield "2.3 GSTR-3B sheet", gstr3b_sheet(by_period["112025"])
     sheet = book.fake.wb["GSTR-3B"]
-    yield "2.3 GSTR-3B note beside 4(B)(2)", f"F7: `{sheet['F7'].value}`"
+    yield "2.3 GSTR-3B if nothing more", gstr3b_if_nothing_more(by_period["112025"])
+    yield "2.3 GSTR-3B note under 4(B)(2)", f"A8: `{sheet['A8'].value}`"
     yield "2.3 GSTR-3B note on 4(B)(2)", sheet["A10"].value.split(":")[0]
     n, moved = next((n, r) for n, r in enumerate(rows, start=2)
                     if "GSTIN_MOVED" in str(r.get("Messages")))
@@ -400,7 +410,7 @@ def section_3(book: LiveWorkbook) -> Iterator[Value]:
 
     # Ctrl+S, an unsaved change, then Restore
     book.ctrl_s()
-    book.fake.wb[L.BOE.sheet]["Z2"] = "not saved"
+    book.fake.wb[L.BOE.sheet].cell(2, len(L.BOE.columns) + 2).value = "not saved"
     message, ui = book.press("restore", texts=["1"], confirms=[True])
     prompt = ui.prompts[0][0].splitlines()
     yield "3 restore prompt", prompt[0]
@@ -412,7 +422,7 @@ def section_3(book: LiveWorkbook) -> Iterator[Value]:
     reopened = LiveWorkbook(book.path, book.folder)
     back = reopened.boe_row(row)
     assert not back["Action"] and back["Status"] == "Open"
-    assert reopened.fake.wb[L.BOE.sheet]["Z2"].value is None
+    assert reopened.fake.wb[L.BOE.sheet].cell(2, len(L.BOE.columns) + 2).value is None
     assert reopened.fake.wb["Settings"][cell].value == "block"
     kept = [p for p in (book.folder / "ims-xl backups").iterdir() if p.suffix == ".xlsx"]
     yield "3 the backups", f"ims-xl backups` holds {len(kept)} files"

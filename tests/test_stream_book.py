@@ -24,6 +24,10 @@ from ims_xl.workbook.opening import open_book
 from ims_xl.demo import (DEMO_AS_OF, DEMO_GSTIN, DEMO_NOW, demo_data_dir,
                                   demo_portal_files)
 from ims_xl.workbook.layout import ACTION_LOG, BOE, BOOKS, HISTORY
+from openpyxl.utils import get_column_letter
+
+BOE_LAST = get_column_letter(len(BOE.columns))       # the BoE table's last column
+BESIDE = get_column_letter(len(BOE.columns) + 2)     # a column beside it
 from ims_xl.workbook.loading import load_data
 from ims_xl.workbook.openpyxl_book import OpenpyxlBook
 from ims_xl.workbook.ops import fetch, recompute
@@ -126,7 +130,7 @@ def test_parts_it_does_not_change_are_byte_identical(both, tmp_path):
         boe_xml = new.read(parts["BoE"]).decode()
         assert "<f>" not in boe_xml and 't="s"' not in boe_xml
         # the dimension covers exactly the rows written
-        last = int(re.search(r'<dimension ref="A1:X(\d+)"', boe_xml).group(1))
+        last = int(re.search(rf'<dimension ref="A1:{BOE_LAST}(\d+)"', boe_xml).group(1))
         assert last == len(table_rows(b, "BoE")) + 1
         assert re.findall(r'<row r="(\d+)"', boe_xml)[-1] == str(last)
 
@@ -140,7 +144,7 @@ def test_what_the_accountant_did_to_the_sheets_survives(both, tmp_path):
     yellow = PatternFill("solid", fgColor="FFFFFF00")
     ws["L3"].fill = yellow                       # a supplier name coloured
     ws["P4"] = '=CONCATENATE("see ","file")'     # a formula typed as a remark
-    ws["Z5"] = "ask the CHA"                     # a note beside the table
+    ws[f"{BESIDE}5"] = "ask the CHA"             # a note beside the table
     ws["A200"] = "notes below the table"
     ws.row_dimensions[6].height = 40
     wb.save(path)
@@ -152,7 +156,7 @@ def test_what_the_accountant_did_to_the_sheets_survives(both, tmp_path):
     assert ws["L3"].fill.fgColor.rgb == "FFFFFF00"
     assert ws["L4"].fill.fgColor.rgb != "FFFFFF00"   # the colour did not spread
     assert ws["P4"].value == '=CONCATENATE("see ","file")' and ws["P4"].data_type == "f"
-    assert ws["Z5"].value == "ask the CHA"
+    assert ws[f"{BESIDE}5"].value == "ask the CHA"
     assert ws["A200"].value == "notes below the table"
     assert ws.row_dimensions[6].height == 40
     assert ws["S3"].value in ("Accepted", "Deemed accepted", "Pending", "Rejected",
@@ -400,12 +404,13 @@ def test_a_column_the_accountant_added_to_the_table_keeps_its_values(both, tmp_p
     wb = load_workbook(path)
     ws = wb["BoE"]
     table = ws.tables["BoE"]
-    last = int(table.ref.split(":")[1][1:])
-    table.ref = f"A1:Y{last}"
+    last = ws.max_row
+    added = get_column_letter(len(BOE.columns) + 1)   # right of the table's last column
+    table.ref = f"A1:{added}{last}"
     table.autoFilter.ref = table.ref
-    table.tableColumns.append(TableColumn(id=25, name="My Note"))
-    ws["Y1"] = "My Note"
-    ws["Y3"] = "called the CHA"
+    table.tableColumns.append(TableColumn(id=len(BOE.columns) + 1, name="My Note"))
+    ws[f"{added}1"] = "My Note"
+    ws[f"{added}3"] = "called the CHA"
     wb.save(path)
     book = StreamBook(path, quiet=True)
     recompute(book, now=DEMO_NOW)
@@ -413,7 +418,7 @@ def test_a_column_the_accountant_added_to_the_table_keeps_its_values(both, tmp_p
     rows = table_rows(path, "BoE")
     assert rows[1]["My Note"] == "called the CHA"
     assert [r["Status"] for r in rows] == [r["Status"] for r in table_rows(b, "BoE")]
-    assert load_workbook(path)["BoE"].tables["BoE"].ref == f"A1:Y{last}"
+    assert load_workbook(path)["BoE"].tables["BoE"].ref == f"A1:{added}{last}"
 
 
 def test_each_kind_of_value_as_cell_xml():

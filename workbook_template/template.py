@@ -22,7 +22,8 @@ from ims_xl.atomic import atomic_path
 from ims_xl.models import GSTR2B_SECTIONS, Status
 from ims_xl.workbook import formulas as F
 from ims_xl.workbook.layout import (ACCOUNTANT_COLUMNS, ANNUAL_RETURNS, BOE, DATE, FETCH,
-                                    FILED_3B, GENERATED_2B, LISTS_SHEET, MONEY, PERIOD_LIST_NAME,
+                                    FILED_3B, GENERATED_2B, LISTS_SHEET, MONEY,
+                                    NOTHING_MORE_COLUMNS, PERIOD_LIST_NAME,
                                     PERIOD_NAME, PERIODS_3B, SETTINGS_FIRST_ROW, SETTINGS_NAMES,
                                     SETTINGS_RANGE, SETTINGS_RANGE_NAME, SHEETS, TABLES,
                                     TEMPLATE_VERSION, TEXT, TableSpec)
@@ -83,6 +84,7 @@ def new_workbook(gstin: str | None = None, filing: str = "monthly") -> Workbook:
         if spec.sheet != "Settings" and spec.name != "Periods3B":
             _table(wb[spec.sheet], spec)
     _boe_sheet(wb["BoE"])
+    _hide_nothing_more_columns(wb["BoE"])
     _fetch_sheet(wb["Fetch BoE"])
     _gstr2b(wb)
     _gstr3b(wb)
@@ -480,8 +482,9 @@ def _gstr3b(wb: Workbook) -> None:
     _header_row(ws, 5, ("Table", "Integrated Tax", "Central Tax", "State/UT Tax", "Cess"))
     ws["A6"] = "4(A)(1) Import of goods"
     ws["A7"] = "4(B)(2) ITC reversed: others"
-    ws["F7"] = "(re-assessments that lower credit; BoEs moved to another GSTIN)"
-    ws["F7"].font = S.NOTE_FONT
+    # under its label, not beside it: the "If nothing more is done" block is beside
+    ws["A8"] = "(re-assessments that lower credit; BoEs moved to another GSTIN)"
+    ws["A8"].font = S.NOTE_FONT
     ws.merge_cells("A10:E11")
     ws["A10"] = REVERSAL_NOTE
     ws["A10"].font = S.NOTE_FONT
@@ -503,6 +506,7 @@ def _gstr3b(wb: Workbook) -> None:
     for name, ref in (("IMS_3B_4A1_IGST", "B6"), ("IMS_3B_4A1_CESS", "E6"),
                       ("IMS_3B_4B2_IGST", "B7"), ("IMS_3B_4B2_CESS", "E7")):
         _name(wb, name, f"'GSTR-3B'!${ref[0]}${ref[1:]}")
+    _if_nothing_more_block(wb, ws)
     ws["A12"] = "All periods"
     ws["A12"].font = S.TITLE_FONT
     ws["A13"] = "One row per period, refreshed by Recompute; the figures are live formulas."
@@ -510,6 +514,48 @@ def _gstr3b(wb: Workbook) -> None:
     _table(ws, PERIODS_3B)
     ws.column_dimensions["A"].width = 46  # the Table 4 labels, wider than the Period column
     ws.row_dimensions[14].height = 30
+
+
+def _if_nothing_more_block(wb: Workbook, ws) -> None:
+    """Beside Table 4 as it stands: Table 4 on the period's GSTR-2B day if nothing more is
+    done (issue 14, item 7), summed from the BoE table's hidden "if nothing more" columns that
+    Recompute writes (the rules evaluated as of G(P), with no action but those taken). For a
+    period whose GSTR-2B is generated, the same figures as they stand, and the heading says so.
+    """
+    P = PERIOD_NAME
+    g = F.gstr2b_date(P)
+    to_come = F.gstr2b_still_to_come(P)
+    ws["B4"] = f'=IF({P}="","","As they stand on "&{F.day_month_year(F.as_of_date())})'
+    ws["B4"].font = S.LABEL_FONT
+    ws.merge_cells("G3:K4")
+    ws["G3"] = (f'=IF({P}="","",IF({to_come},"If nothing more is done by ",'
+                f'"GSTR-2B generated on ")&{F.day_month_year(g)}&IF({to_come},'
+                '" (GSTR-2B day): every BoE without an action is deemed accepted; Keep Pending '
+                'stays pending",": nothing more is deemed accepted; the figures as they stand"))')
+    ws["G3"].font = S.LABEL_FONT
+    ws["G3"].alignment = S.WRAP
+    ws.row_dimensions[4].height = 30   # the heading takes three lines in G3:K4
+    for j, label in enumerate(("Integrated Tax", "Cess"), start=7):
+        cell = ws.cell(5, j, label)
+        cell.font = S.HEADER_FONT
+        cell.fill = S.HEADER_FILL
+        cell.alignment = S.WRAP
+    for col, head in (("G", "IGST"), ("H", "Cess")):
+        _money_cell(ws, f"{col}9", F.net_if_nothing_more(head, P))
+        _money_cell(ws, f"{col}6", f"MAX(0,{col}9)")
+        _money_cell(ws, f"{col}7", f"MAX(0,-{col}9)")
+    for name, ref in (("IMS_3B_IF_NOTHING_MORE_4A1_IGST", "G6"),
+                      ("IMS_3B_IF_NOTHING_MORE_4A1_CESS", "H6"),
+                      ("IMS_3B_IF_NOTHING_MORE_4B2_IGST", "G7"),
+                      ("IMS_3B_IF_NOTHING_MORE_4B2_CESS", "H7")):
+        _name(wb, name, f"'GSTR-3B'!${ref[0]}${ref[1:]}")
+
+
+def _hide_nothing_more_columns(ws) -> None:
+    """The BoE table's "if nothing more" columns are for the GSTR-3B sheet's formulas, not
+    for reading: hidden (they stay in the table, so SUMIFS finds them by name)."""
+    for header in NOTHING_MORE_COLUMNS:
+        ws.column_dimensions[_col(BOE, header)].hidden = True
 
 
 REVERSAL_NOTE = (

@@ -10,6 +10,7 @@ Where to find each rule:
 - checks on identifiers, dates and amounts: :mod:`.checks`
 - the calendar (``G``, ``D``, ``F``, ``C``, ``S``, section 16(4)): :mod:`ims_xl.gst_calendar`
 - message codes and their sentences: :mod:`ims_xl.messages`
+- the figures if nothing more is done (the same evaluation, as of ``G(P)``): :mod:`.nothing_more`
 
 It implements rules.md version :data:`ims_xl.models.RULES_VERSION` (2.0). Nothing here
 imports xlwings or openpyxl.

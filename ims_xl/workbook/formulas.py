@@ -13,10 +13,11 @@ is taken out of GSTR-2B (:func:`gstr2b_taxable_value`).
 
 from __future__ import annotations
 
-from .layout import CREDITED_STATUSES
+from .layout import CREDITED_STATUSES, NOTHING_MORE_COLUMNS
 
 __all__ = ["credited", "section_criteria", "rejected", "pending", "net", "gstr2b_date",
-           "gstr2b_taxable_value", "moved"]
+           "gstr2b_taxable_value", "moved", "net_if_nothing_more", "as_of_date",
+           "gstr2b_still_to_come", "day_month_year"]
 
 MOVED_CODE = "GSTIN_MOVED"   # the rules' message on a version customs moved to another GSTIN
 SECTION_CRITERIA = {
@@ -108,3 +109,31 @@ def period_row(row: int) -> list[str]:
         pending("SUMIFS", "Cess", P), rejected("COUNTIFS", None, P),
         rejected("SUMIFS", "IGST", P), rejected("SUMIFS", "Cess", P),
     ]
+
+
+# --- If nothing more is done (issue 14, item 7) ---------------------------------------------
+
+def net_if_nothing_more(head: str, period: str) -> str:
+    """N(P) on its GSTR-2B day if nothing more is done, per head ("IGST" or "Cess"): the sum of
+    the hidden columns Recompute writes from :func:`ims_xl.rules.nothing_more.credit_if_nothing_more`
+    (a closed period's versions keep their credit as it stands, so there it equals :func:`net`).
+    No status criterion: the column is blank for a version that gives no credit."""
+    period_column, igst_column, cess_column = NOTHING_MORE_COLUMNS
+    value_column = igst_column if head == "IGST" else cess_column
+    return f"SUMIFS(BoE[{value_column}],BoE[{period_column}],{period})"
+
+
+def as_of_date() -> str:
+    """The as-of date T: the setting, else today (as Recompute reads it)."""
+    return 'IF(IMS_AS_OF="",TODAY(),IMS_AS_OF)'
+
+
+def gstr2b_still_to_come(period: str) -> str:
+    """TRUE while GSTR-2B of ``period`` is not generated on the as-of date (``T < G(P)``:
+    on ``G(P)`` itself the BoEs without action are deemed accepted)."""
+    return f"{as_of_date()}<{gstr2b_date(period)}"
+
+
+def day_month_year(day: str) -> str:
+    """A date as DD-MM-YYYY text whatever the locale (TEXT's date codes are the locale's)."""
+    return (f'TEXT(DAY({day}),"00")&"-"&TEXT(MONTH({day}),"00")&"-"&YEAR({day})')

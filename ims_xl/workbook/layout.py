@@ -66,7 +66,16 @@ BOE = TableSpec("BoE", "BoE", _cols(
     ("Status", "text", True, 15), ("2B Period", "text", True, 10),
     ("ITC IGST", "money", True, 14), ("ITC Cess", "money", True, 12),
     ("Messages", "text", True, 60), ("Source", "text", True, 28),
+    # hidden: what the GSTR-3B sheet's "If nothing more is done" block sums (issue 14, item 7)
+    ("2B Period if nothing more", "text", True, 12),
+    ("ITC IGST if nothing more", "money", True, 14),
+    ("ITC Cess if nothing more", "money", True, 12),
 ))
+# BoE columns added after template 2 was first issued: a workbook made before them lacks
+# them, and is read and written without them (its GSTR-3B sheet has no block that sums them).
+NOTHING_MORE_COLUMNS = ("2B Period if nothing more", "ITC IGST if nothing more",
+                        "ITC Cess if nothing more")
+OPTIONAL_COLUMNS = {"BoE": NOTHING_MORE_COLUMNS}
 # The input columns of a BoE row that hold the accountant's decisions: never overwritten.
 ACCOUNTANT_COLUMNS = ("Action", "Action Date", "Remark")
 COMPUTED_COLUMNS = tuple(c.header for c in BOE.columns if c.computed)

@@ -23,6 +23,7 @@ from ..rules import evaluate
 from . import formulas
 from . import rows
 from .book import Book
+from .nothing_more import nothing_more_cells
 from .layout import (ACTION_LOG, BOE, FETCH, HISTORY, PERIOD_LIST_NAME, PERIOD_NAME,
                      PERIODS_3B, RECONCILIATION, Formula, TableSpec)
 from .state import WorkbookState, actions_from_log, read_state, refused_for_itself
@@ -330,6 +331,7 @@ def _write_boe_results(state: WorkbookState, evaluation: Evaluation,
                        by_version: dict[str, MatchResult], report: RecomputeReport) -> list[Row]:
     """The computed columns of every BoE row (Match, Suggested Action, Status, 2B Period,
     ITC, Messages), counted into ``report``; returns the History sheet's rows."""
+    nothing_more = nothing_more_cells(state, evaluation)
     history: list[Row] = []
     for i, (row, version, result) in enumerate(zip(state.boe_rows, state.versions,
                                                    evaluation.records)):
@@ -344,6 +346,7 @@ def _write_boe_results(state: WorkbookState, evaluation: Evaluation,
         row["2B Period"] = str(period) if period else ""
         row["ITC IGST"] = result.itc.igst if result.itc else None
         row["ITC Cess"] = result.itc.cess if result.itc else None
+        row.update(nothing_more[i])
         text = messages_text(result.messages, state.row_problems.get(i, []))
         row["Messages"] = text
         if text.startswith("ERROR"):
