@@ -275,14 +275,15 @@ def _doctor(args: argparse.Namespace) -> int:
 def _demo(args: argparse.Namespace) -> int:
     from .demo import DEMO_AS_OF, run_demo
     from .workbook.fast_book import FastBook
-    from .workbook.ops import evaluate_period
+    from .workbook.nothing_more import summary_figures
     from .workbook.state import read_state
 
     out, period = run_demo(args.out, replace=args.force)
     state = read_state(FastBook(out), with_books=False)
-    _, figures = evaluate_period(state, period)
+    figures, nothing_more = summary_figures(state, period)
     print()
     print(_summary_text(figures, DEMO_AS_OF))
+    print(_nothing_more_text(nothing_more))
     print(f"\nOpen {out.resolve()} in Excel or LibreOffice: start on the 'Start' sheet.")
     return 0
 

@@ -529,14 +529,6 @@ def fetch(book: Book, *, today: date | None = None) -> FetchReport:
     return report
 
 
-def evaluate_period(state: WorkbookState, period: Period):
-    """The workbook evaluated, and the figures of ``period`` (a quarterly filer's month is
-    read as its quarter); None when the period is not in the evaluation."""
-    evaluation, _ = evaluate_book(state)
-    period = period.for_filing(state.settings.filing)
-    return evaluation, evaluation.periods.get(period)
-
-
 class TrialRun:
     """A Book that reads through to the workbook and keeps every write to itself: a
     recompute through it finds what a real one would (the ribbon's Validate) and changes
