@@ -12,6 +12,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Font
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -21,7 +22,8 @@ from ims_xl.actions import ACTION_CHOICES
 from ims_xl.atomic import atomic_path
 from ims_xl.models import GSTR2B_SECTIONS, Status
 from ims_xl.workbook import formulas as F
-from ims_xl.workbook.layout import (ACCOUNTANT_COLUMNS, ANNUAL_RETURNS, BOE, DATE, FETCH,
+from ims_xl.workbook.layout import (ACCOUNTANT_COLUMNS, ACTIONS_SINCE_RECOMPUTE_NAME,
+                                    ANNUAL_RETURNS, BOE, DATE, FETCH,
                                     FILED_3B, GENERATED_2B, LISTS_SHEET, MONEY, PERIOD_LIST_NAME,
                                     PERIOD_NAME, PERIODS_3B, SETTINGS_FIRST_ROW, SETTINGS_NAMES,
                                     SETTINGS_RANGE, SETTINGS_RANGE_NAME, SHEETS, TABLES,
@@ -86,6 +88,8 @@ def new_workbook(gstin: str | None = None, filing: str = "monthly") -> Workbook:
     _gstr2b(wb)
     _gstr3b(wb)
     _start(wb)
+    _hide_recompute_twins(wb["BoE"])
+    _stale_notices(wb)
     wb.active = 0
     return wb
 
@@ -556,3 +560,38 @@ def _start(wb: Workbook) -> None:
             ws.row_dimensions[i].height = height
         if i == 4:
             cell.font = S.LABEL_FONT
+
+
+# --- stale figures (issue 14, item 6) --------------------------------------------------------
+# Where the count of actions typed since the last Recompute lives (its defined name points
+# here) and where each sheet says what it means: at the top, above the figures.
+STALE_COUNT_LABEL = ("Start", "A9")
+STALE_COUNT_CELL = ("Start", "B9")
+STALE_SENTENCES = (("Start", "A3"), ("GSTR-2B", "A4"), ("GSTR-3B", "A4"))
+STALE_FONT = Font(bold=True, color="9C0006")
+
+
+def _hide_recompute_twins(ws) -> None:
+    """The BoE table's hidden columns: what the accountant's columns held at the last
+    Recompute, read only by the count below (Recompute writes them)."""
+    for col in BOE.columns:
+        if col.hidden:
+            ws.column_dimensions[_col(BOE, col.header)].hidden = True
+
+
+def _stale_notices(wb: Workbook) -> None:
+    """The count of actions typed since the last Recompute (a native formula, so Excel and
+    LibreOffice show it without Python), its defined name, and the sentence that says what
+    to do, at the top of the Start, GSTR-2B and GSTR-3B sheets: red while actions wait."""
+    sheet, ref = STALE_COUNT_LABEL
+    wb[sheet][ref] = "Actions typed since the last Recompute"
+    wb[sheet][ref].font = S.LABEL_FONT
+    sheet, ref = STALE_COUNT_CELL
+    _count_cell(wb[sheet], ref, F.actions_since_recompute())
+    _name(wb, ACTIONS_SINCE_RECOMPUTE_NAME, f"{sheet}!${ref[0]}${ref[1:]}")
+    for sheet, ref in STALE_SENTENCES:
+        ws = wb[sheet]
+        ws[ref] = "=" + F.actions_since_recompute_sentence()
+        ws[ref].font = S.NOTE_FONT
+        ws.conditional_formatting.add(ref, FormulaRule(
+            formula=[f"{ACTIONS_SINCE_RECOMPUTE_NAME}>0"], font=STALE_FONT, fill=S.ERROR_FILL))

@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 __all__ = ["Column", "TableSpec", "TABLES", "BOE", "BOOKS", "BOE_LIST", "RECONCILIATION",
            "FETCH", "ACTION_LOG", "HISTORY", "FILED_3B", "GENERATED_2B", "ANNUAL_RETURNS",
            "Setting", "SETTINGS_NAMES", "SETTINGS_RANGE_NAME", "SETTINGS_RANGE", "SHEETS",
-           "TEMPLATE_VERSION"]
+           "TEMPLATE_VERSION", "AT_RECOMPUTE", "ACTIONS_SINCE_RECOMPUTE_NAME"]
 
 TEMPLATE_VERSION = "2"   # 2: the Settings sheet of rules 2.0
 
@@ -31,6 +31,8 @@ class Column:
     kind: str = "text"          # text, money, date, int, bool
     computed: bool = False      # written by Recompute: greyed and locked
     width: float = 14
+    hidden: bool = False        # a hidden column the template hides (formulas read it)
+    optional: bool = False      # workbooks made before the column existed lack it
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,8 @@ class TableSpec:
 
 
 def _cols(*specs) -> tuple[Column, ...]:
-    return tuple(Column(*s) if isinstance(s, tuple) else Column(s) for s in specs)
+    return tuple(s if isinstance(s, Column) else Column(*s) if isinstance(s, tuple)
+                 else Column(s) for s in specs)
 
 
 BOE = TableSpec("BoE", "BoE", _cols(
@@ -66,9 +69,21 @@ BOE = TableSpec("BoE", "BoE", _cols(
     ("Status", "text", True, 15), ("2B Period", "text", True, 10),
     ("ITC IGST", "money", True, 14), ("ITC Cess", "money", True, 12),
     ("Messages", "text", True, 60), ("Source", "text", True, 28),
+    # What Action, Action Date and Remark held at the last Recompute (hidden; see below)
+    Column("Action at Recompute", "text", True, 14, hidden=True, optional=True),
+    Column("Action Date at Recompute", "date", True, 12, hidden=True, optional=True),
+    Column("Remark at Recompute", "text", True, 14, hidden=True, optional=True),
 ))
 # The input columns of a BoE row that hold the accountant's decisions: never overwritten.
 ACCOUNTANT_COLUMNS = ("Action", "Action Date", "Remark")
+# Recompute copies each accountant's column into its hidden twin, value for value: a native
+# formula (IMS_ACTIONS_SINCE_RECOMPUTE) counts the rows where a twin differs, so the workbook
+# shows, without Python, how many actions its figures do not include yet. Being table
+# columns, the twins move with their row when the accountant sorts or filters. Workbooks made
+# by template 2 lack them (``optional``): they are read and written without them, and have
+# no count.
+AT_RECOMPUTE = {header: f"{header} at Recompute" for header in ACCOUNTANT_COLUMNS}
+ACTIONS_SINCE_RECOMPUTE_NAME = "IMS_ACTIONS_SINCE_RECOMPUTE"
 COMPUTED_COLUMNS = tuple(c.header for c in BOE.columns if c.computed)
 
 BOOKS = TableSpec("Books", "Books", _cols(

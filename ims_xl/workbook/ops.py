@@ -23,8 +23,8 @@ from ..rules import evaluate
 from . import formulas
 from . import rows as R
 from .book import Book
-from .layout import (ACTION_LOG, BOE, FETCH, HISTORY, PERIOD_LIST_NAME, PERIOD_NAME,
-                     PERIODS_3B, RECONCILIATION, Formula)
+from .layout import (ACTION_LOG, AT_RECOMPUTE, BOE, FETCH, HISTORY, PERIOD_LIST_NAME,
+                     PERIOD_NAME, PERIODS_3B, RECONCILIATION, Formula)
 from .state import WorkbookState, actions_from_log, read_state, refused_for_itself
 
 __all__ = ["RecomputeReport", "recompute", "evaluate_book", "messages_text", "FetchReport",
@@ -298,6 +298,7 @@ def recompute(book: Book, *, as_of: date | None = None, today: date | None = Non
             history.append({"BoE Identity": state.keys[i], "Section": version.gstr2b_section,
                             "Period": str(step.period), "Status": step.status.label,
                             "IGST": igst, "Cess": cess})
+    remember_actions_at_recompute(state.boe_rows)
     book.write_table(BOE, state.boe_rows)
     book.write_table(ACTION_LOG, state.log)
     book.write_table(HISTORY, history)
@@ -320,6 +321,16 @@ def recompute(book: Book, *, as_of: date | None = None, today: date | None = Non
     book.progress("Saving")
     book.save()
     return report
+
+
+def remember_actions_at_recompute(boe_rows: Sequence[Row]) -> None:
+    """Copy each row's Action, Action Date and Remark, as this recompute leaves them, into
+    their hidden twins: the workbook's own formula (IMS_ACTIONS_SINCE_RECOMPUTE) then counts
+    the rows typed since. The same value goes into both cells, so every writer writes them
+    alike and the count is 0 after the save. A workbook without the twins ignores them."""
+    for row in boe_rows:
+        for header, twin in AT_RECOMPUTE.items():
+            row[twin] = row.get(header)
 
 
 def left_ims(result, evaluation: Evaluation) -> bool:
