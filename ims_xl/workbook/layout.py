@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 __all__ = ["Column", "TableSpec", "TABLES", "BOE", "BOOKS", "BOE_LIST", "RECONCILIATION",
            "FETCH", "ACTION_LOG", "HISTORY", "FILED_3B", "GENERATED_2B", "ANNUAL_RETURNS",
            "Setting", "SETTINGS_NAMES", "SETTINGS_RANGE_NAME", "SETTINGS_RANGE", "SHEETS",
-           "TEMPLATE_VERSION", "AT_RECOMPUTE", "ACTIONS_SINCE_RECOMPUTE_NAME"]
+           "TEMPLATE_VERSION", "AT_RECOMPUTE", "ACTIONS_SINCE_RECOMPUTE_NAME", "FORMULA_SHEETS"]
 
 TEMPLATE_VERSION = "2"   # 2: the Settings sheet of rules 2.0
 
@@ -213,6 +213,11 @@ LISTS_SHEET = "_lists"
 
 SHEETS = ("Start", "Settings", "BoE", "Books", "BoE List", "Reconciliation", "Fetch BoE",
           "Action Log", "History", "GSTR-2B", "GSTR-3B")
+# The sheets whose native formulas show the figures (and the count of actions typed since the
+# last Recompute). A writer that keeps their cells drops the results cached in them: Excel
+# recalculates on opening (fullCalcOnLoad), but LibreOffice shows the results a file it saved
+# carries, which a recompute has made stale.
+FORMULA_SHEETS = ("Start", "GSTR-2B", "GSTR-3B")
 
 
 @dataclass(frozen=True)
