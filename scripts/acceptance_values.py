@@ -400,7 +400,7 @@ def section_3(book: LiveWorkbook) -> Iterator[Value]:
 
     # Ctrl+S, an unsaved change, then Restore
     book.ctrl_s()
-    book.fake.wb[L.BOE.sheet]["Z2"] = "not saved"
+    book.fake.wb[L.BOE.sheet]["AC2"] = "not saved"
     message, ui = book.press("restore", texts=["1"], confirms=[True])
     prompt = ui.prompts[0][0].splitlines()
     yield "3 restore prompt", prompt[0]
@@ -412,7 +412,7 @@ def section_3(book: LiveWorkbook) -> Iterator[Value]:
     reopened = LiveWorkbook(book.path, book.folder)
     back = reopened.boe_row(row)
     assert not back["Action"] and back["Status"] == "Open"
-    assert reopened.fake.wb[L.BOE.sheet]["Z2"].value is None
+    assert reopened.fake.wb[L.BOE.sheet]["AC2"].value is None
     assert reopened.fake.wb["Settings"][cell].value == "block"
     kept = [p for p in (book.folder / "ims-xl backups").iterdir() if p.suffix == ".xlsx"]
     yield "3 the backups", f"ims-xl backups` holds {len(kept)} files"
@@ -632,7 +632,7 @@ def section_7(folder: Path, demo: Path) -> Iterator[Value]:
     ws = wb[L.BOE.sheet]
     ws.cell(5, L.BOE.index("Remark") + 1, "chk ok")
     ws.cell(5, L.BOE.index("Action") + 1, "Accept")
-    ws["Z4"] = "ask the CHA"
+    ws["AC4"] = "ask the CHA"
     wb.save(path)
     cli("recompute", str(path))
     last = openpyxl.load_workbook(path)[L.ACTION_LOG.sheet]

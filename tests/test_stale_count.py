@@ -291,3 +291,12 @@ def test_a_template_2_workbook_loads_and_recomputes_without_the_twins(tmp_path, 
     assert all(t not in rows[0] for t in TWINS)
     assert sum(1 for r in rows if r["Status"] == "Accepted") > 0
     assert cli_ok("summary", book, "--period", "102025").stdout
+
+
+def test_the_readme_and_the_excel_checklist_quote_the_sentences():
+    root = HERE.parent
+    checklist = " ".join((root / "docs" / "excel-acceptance.md").read_text("utf-8").split())
+    assert ALL_CLEAR in checklist
+    assert ("1 action typed since the last Recompute: press Recompute 2B/3B (or run ims-xl "
+            "recompute WB). Until then the figures leave them out.") in checklist
+    assert NAME in (root / "README.md").read_text("utf-8")

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 from openpyxl.styles import PatternFill
+from openpyxl.utils import get_column_letter
 
 from conftest import GSTIN
 from ims_xl.problems import InputError
@@ -126,7 +127,8 @@ def test_parts_it_does_not_change_are_byte_identical(both, tmp_path):
         boe_xml = new.read(parts["BoE"]).decode()
         assert "<f>" not in boe_xml and 't="s"' not in boe_xml
         # the dimension covers exactly the rows written
-        last = int(re.search(r'<dimension ref="A1:X(\d+)"', boe_xml).group(1))
+        last_col = get_column_letter(len(BOE.columns))
+        last = int(re.search(rf'<dimension ref="A1:{last_col}(\d+)"', boe_xml).group(1))
         assert last == len(table_rows(b, "BoE")) + 1
         assert re.findall(r'<row r="(\d+)"', boe_xml)[-1] == str(last)
 
@@ -401,11 +403,12 @@ def test_a_column_the_accountant_added_to_the_table_keeps_its_values(both, tmp_p
     ws = wb["BoE"]
     table = ws.tables["BoE"]
     last = int(table.ref.split(":")[1][1:])
-    table.ref = f"A1:Y{last}"
+    mine = get_column_letter(len(BOE.columns) + 1)
+    table.ref = f"A1:{mine}{last}"
     table.autoFilter.ref = table.ref
-    table.tableColumns.append(TableColumn(id=25, name="My Note"))
-    ws["Y1"] = "My Note"
-    ws["Y3"] = "called the CHA"
+    table.tableColumns.append(TableColumn(id=len(BOE.columns) + 1, name="My Note"))
+    ws[f"{mine}1"] = "My Note"
+    ws[f"{mine}3"] = "called the CHA"
     wb.save(path)
     book = StreamBook(path, quiet=True)
     recompute(book, now=DEMO_NOW)
@@ -413,7 +416,7 @@ def test_a_column_the_accountant_added_to_the_table_keeps_its_values(both, tmp_p
     rows = table_rows(path, "BoE")
     assert rows[1]["My Note"] == "called the CHA"
     assert [r["Status"] for r in rows] == [r["Status"] for r in table_rows(b, "BoE")]
-    assert load_workbook(path)["BoE"].tables["BoE"].ref == f"A1:Y{last}"
+    assert load_workbook(path)["BoE"].tables["BoE"].ref == f"A1:{mine}{last}"
 
 
 def test_each_kind_of_value_as_cell_xml():

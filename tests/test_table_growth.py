@@ -43,7 +43,11 @@ DATA = demo_data_dir()
 OCTOBER = DATA / "gstr2a_102025.json"   # every October BoE (16)
 NOVEMBER = DATA / "gstr2a_112025.json"
 RED_BOLD = Font(bold=True, color="FFC00000")
-BOE_LAST_COL = get_column_letter(len(L.BOE.columns))   # X
+BOE_LAST_COL = get_column_letter(len(L.BOE.columns))   # AA
+BESIDE = len(L.BOE.columns) + 2                          # a column right of the table: AC
+# a merged range across the table's right edge (the last column and the next three)
+EDGE_FROM, EDGE_TO = get_column_letter(len(L.BOE.columns) - 1), get_column_letter(
+    len(L.BOE.columns) + 2)
 
 
 @pytest.fixture(params=[None, "openpyxl"], ids=["stream", "openpyxl"])
@@ -58,7 +62,7 @@ def writer(request, monkeypatch) -> str | None:
 
 @pytest.fixture(scope="module")
 def october_master(tmp_path_factory) -> Path:
-    """A new workbook with October's GSTR-2B loaded (16 BoEs: the table is A1:X17)."""
+    """A new workbook with October's GSTR-2B loaded (16 BoEs: the table is A1:AA17)."""
     path = tmp_path_factory.mktemp("october") / "october.xlsx"
     assert run_cli("template", str(path), "--gstin", DEMO_GSTIN).returncode == 0
     proc = run_cli("load", str(path), "--gstr2b", str(OCTOBER))
@@ -91,14 +95,14 @@ def edit(path: Path, change) -> None:
 
 def type_notes(path: Path, first: int) -> None:
     """Notes under the BoE table: text in bold red, a number, a merged range inside the
-    table's columns, and a note beside the table (column Z, outside its columns)."""
+    table's columns, and a note beside the table (column AC, outside its columns)."""
     def change(wb):
         ws = wb["BoE"]
         ws.cell(first, 1, "Ask the CHA about these").font = RED_BOLD
         ws.cell(first + 1, 2, 12345)
         ws.cell(first + 2, 1, "merged note")
         ws.merge_cells(start_row=first + 2, start_column=1, end_row=first + 3, end_column=3)
-        ws.cell(first, 26, "beside the table")
+        ws.cell(first, BESIDE, "beside the table")
     edit(path, change)
 
 
@@ -125,7 +129,7 @@ def test_notes_below_the_boe_table_move_down_by_what_a_load_adds(october, writer
     assert ws.cell(21 + by, 2).value == 12345
     assert ws.cell(22 + by, 1).value == "merged note"
     assert {str(m) for m in ws.merged_cells.ranges} == {f"A{22 + by}:C{23 + by}"}
-    assert ws.cell(20, 26).value == "beside the table"  # outside the table's columns: stays
+    assert ws.cell(20, BESIDE).value == "beside the table"  # outside the table's columns: stays
     for r in range(18, new_last + 1):  # the notes' old rows are the table's now
         assert ws.cell(r, 1).value in ("IMPG", "IMPGSEZ"), r
     assert len(table_rows(october, "BoE")) == 39
@@ -135,8 +139,8 @@ def test_a_merged_range_across_the_table_edge_stops_the_load_and_changes_nothing
         october, writer):
     def change(wb):
         ws = wb["BoE"]
-        ws["W20"] = "merged across the edge"
-        ws.merge_cells("W20:Z21")
+        ws[f"{EDGE_FROM}20"] = "merged across the edge"
+        ws.merge_cells(f"{EDGE_FROM}20:{EDGE_TO}21")
     edit(october, change)
     before = october.read_bytes()
 
@@ -144,8 +148,9 @@ def test_a_merged_range_across_the_table_edge_stops_the_load_and_changes_nothing
 
     assert proc.returncode == 2, proc.stderr
     assert "Traceback" not in proc.stderr
-    assert "BoE!W20:Z21" in proc.stderr and "merged" in proc.stderr
-    assert "BoE!W20:X21" in proc.stderr  # the cells below the table that would move
+    assert f"BoE!{EDGE_FROM}20:{EDGE_TO}21" in proc.stderr and "merged" in proc.stderr
+    # the cells below the table that would move
+    assert f"BoE!{EDGE_FROM}20:{BOE_LAST_COL}21" in proc.stderr
     assert "Nothing was changed" in proc.stderr and "another sheet" in proc.stderr
     assert october.read_bytes() == before
 
@@ -407,27 +412,27 @@ def test_ribbon_load_moves_the_notes_down_as_excel_inserts_table_rows(october):
     assert ws["A43"].value == "Ask the CHA about these" and ws["A43"].font.b
     assert ws["B44"].value == 12345
     assert {str(m) for m in ws.merged_cells.ranges} == {"A45:C46"}
-    assert ws["Z20"].value == "beside the table"
+    assert ws.cell(20, BESIDE).value == "beside the table"
     assert len(book.read_table(L.BOE)) == 39
 
 
 def test_ribbon_refuses_merged_cells_across_the_edge_before_excel_moves_anything(october):
     def change(wb):
-        wb["BoE"]["W20"] = "merged across the edge"
-        wb["BoE"].merge_cells("W20:Z21")
+        wb["BoE"][f"{EDGE_FROM}20"] = "merged across the edge"
+        wb["BoE"].merge_cells(f"{EDGE_FROM}20:{EDGE_TO}21")
     edit(october, change)
     book, fake = xl(october)
     rows = book.read_table(L.BOE) + [dict(r, **{"BoE No": f"9{i}"}) for i, r in
                                      enumerate(book.read_table(L.BOE))]
     fake.app.calls.clear()
 
-    with pytest.raises(InputError, match=r"BoE!W20:Z21 are merged cells"):
+    with pytest.raises(InputError, match=rf"BoE!{EDGE_FROM}20:{EDGE_TO}21 are merged cells"):
         book.write_table(L.BOE, rows)
 
     assert fake.app.calls["insert"] == 0 and fake.app.calls["write"] == 0
     assert fake.wb["BoE"].tables["BoE"].ref == f"A1:{BOE_LAST_COL}17"
     with pytest.raises(ExcelRefused):  # what Excel would have said without the check
-        fake.sheets["BoE"].range((17, 1), (20, 24)).insert(shift="down")
+        fake.sheets["BoE"].range((17, 1), (20, len(L.BOE.columns))).insert(shift="down")
 
 
 def test_ribbon_reads_around_the_total_row_and_keeps_it_last(october):

@@ -405,18 +405,19 @@ def _sheet_data(xml: bytes, part: str) -> tuple[int, int]:
     return open_end, close
 
 
-CACHED_RESULT_RE = re.compile(rb"<v>.*?</v>|<v/>", re.S)
+CACHED_RESULT_RE = re.compile(rb"<v>[^<]+</v>")
 CELL_TYPE_RE = re.compile(rb'\st="[^"]*"')
 
 
 def _without_cached_results(xml: bytes, part: str) -> bytes:
     """The sheet with its formula cells' cached results (and result types) dropped, every
-    other byte as it was: LibreOffice then calculates them on opening, as Excel does."""
+    other byte as it was: LibreOffice then calculates them on opening, as Excel does. A
+    sheet without cached results (as openpyxl writes them) comes back byte for byte."""
     start, close = _sheet_data(xml, part)
 
     def drop(m: re.Match) -> bytes:
         cell = m.group(0)
-        if b"<f" not in cell:
+        if b"<f" not in cell or CACHED_RESULT_RE.search(cell) is None:
             return cell
         head = cell.index(b">")
         return CELL_TYPE_RE.sub(b"", cell[:head]) + CACHED_RESULT_RE.sub(b"", cell[head:])
