@@ -15,7 +15,8 @@ BOE_HEADERS = ["Section", "Amendment", "Port Code", "BoE No", "BoE Date", "Refer
                "Period", "Taxable Value", "IGST", "Cess", "Supplier GSTIN", "Supplier Name",
                "Importer GSTIN", "Action", "Action Date", "Remark", "Match",
                "Suggested Action", "Status", "2B Period", "ITC IGST", "ITC Cess", "Messages",
-               "Source"]
+               "Source", "Action at Recompute", "Action Date at Recompute",
+               "Remark at Recompute"]
 
 
 @pytest.fixture(scope="module")

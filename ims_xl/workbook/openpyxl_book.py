@@ -23,7 +23,7 @@ from .book import check_columns, table_missing
 from .cell_text import cell_value as _cell_value
 from .growth import (Move, Reference, check_move, formula_references, plan_growth, sheet_ref,
                      sqref_bounds)
-from .layout import DATE, LISTS_SHEET, Formula, TableSpec
+from .layout import AT_RECOMPUTE, BOE, DATE, LISTS_SHEET, Formula, TableSpec
 
 __all__ = ["OpenpyxlBook", "TerminalTalk"]
 
@@ -44,6 +44,12 @@ def open_workbook(path: Path):
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise InputError(f"{path.name}: cannot be opened as an Excel workbook ({exc}). "
                          "Open it in Excel and save it again as .xlsx.") from None
+
+
+def _is_formula(cell, value: Any) -> bool:
+    """Whether ``cell`` holds the accountant's formula ``value`` (as openpyxl reads it)."""
+    return cell is not None and cell.data_type == "f" and isinstance(value, str) \
+        and cell.value == value
 
 
 class TerminalTalk:
@@ -166,6 +172,8 @@ class OpenpyxlBook(TerminalTalk):
         styles = self._column_styles(spec)
         from copy import copy
         cells = ws._cells
+        twins = {headers[t]: headers[h] for h, t in AT_RECOMPUTE.items()
+                 if spec is BOE and t in headers and h in headers}
         for i, row in enumerate(self._rows_with_progress(rows, spec), start=min_row + 1):
             for header, c in headers.items():
                 value = _cell_value(row.get(header))
@@ -176,7 +184,11 @@ class OpenpyxlBook(TerminalTalk):
                 shown_as = cell.number_format
                 # A recompute rewrites a 100,000-row table: touch only what changed, and
                 # style only cells that have no style yet (a user's formatting stays).
-                if isinstance(value, Formula):
+                if c in twins and _is_formula(cells.get((i, twins[c])), value):
+                    # openpyxl reads the accountant's formula, not what it shows: its twin
+                    # (layout.AT_RECOMPUTE) is the same formula, so it shows the same
+                    cell.value = value
+                elif isinstance(value, Formula):
                     text = "=" + value.text
                     if cell.value != text or cell.data_type != "f":
                         cell.value = text
