@@ -15,7 +15,7 @@ __all__ = ["Column", "TableSpec", "TABLES", "BOE", "BOOKS", "BOE_LIST", "RECONCI
            "Setting", "SETTINGS_NAMES", "SETTINGS_RANGE_NAME", "SETTINGS_RANGE", "SHEETS",
            "TEMPLATE_VERSION", "AT_RECOMPUTE", "ACTIONS_SINCE_RECOMPUTE_NAME", "FORMULA_SHEETS"]
 
-TEMPLATE_VERSION = "2"   # 2: the Settings sheet of rules 2.0
+TEMPLATE_VERSION = "3"   # 2: the Settings sheet of rules 2.0; 3: the BoE table's hidden twins
 
 # Number formats. Money: the Indian grouping the accountant asked for (on an en-IN system
 # Excel groups it as lakhs and crores). Dates: DD-MM-YYYY. Text: '@' keeps BoE numbers whole.
