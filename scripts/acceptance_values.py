@@ -642,7 +642,7 @@ def section_7(folder: Path, demo: Path) -> Iterator[Value]:
     ws = wb[L.BOE.sheet]
     ws.cell(5, L.BOE.index("Remark") + 1, "chk ok")
     ws.cell(5, L.BOE.index("Action") + 1, "Accept")
-    ws["Z4"] = "ask the CHA"
+    ws["AC4"] = "ask the CHA"
     wb.save(path)
     cli("recompute", str(path))
     last = openpyxl.load_workbook(path)[L.ACTION_LOG.sheet]

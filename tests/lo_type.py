@@ -7,6 +7,8 @@ Run with the system Python that has Python-UNO (``python3-uno``), not the projec
 ``EDITS_JSON`` is a list of ``{"sheet": "BoE", "cell": "N2", "input": "Accept"}``: ``input`` is
 entered as typed into the cell (Calc decides whether it is a number, a date or text, as it does
 for typing), ``text`` is entered as text whatever it looks like, and ``clear`` empties the cell.
+``{"sheet": "BoE", "sort": "A1:AA41", "column": 3, "descending": true}`` sorts that range (its
+first row a header) on its column number ``column`` (0 = the first), as Data > Sort does.
 The workbook is saved in place as xlsx (Calc's "Excel 2007-365" filter), as Ctrl+S keeps it.
 """
 
@@ -45,6 +47,22 @@ def _connect(pipe: str, proc: subprocess.Popen, timeout: float = 90):
             time.sleep(0.5)
 
 
+def _sort(cells, column: int, descending: bool) -> None:
+    """Data > Sort on one column, the range's first row a header (every column of the
+    range moves with its row, hidden ones included)."""
+    from com.sun.star.table import TableSortField  # type: ignore[import-not-found]
+    field = TableSortField()
+    field.Field = column
+    field.IsAscending = not descending
+    descriptor = cells.createSortDescriptor()
+    for prop in descriptor:
+        if prop.Name == "SortFields":
+            prop.Value = uno.Any("[]com.sun.star.table.TableSortField", (field,))
+        elif prop.Name == "ContainsHeader":
+            prop.Value = True
+    uno.invoke(cells, "sort", (descriptor,))
+
+
 def main(soffice: str, workbook: str, edits_json: str) -> int:
     global uno
     import uno  # the system python3-uno (it also makes com.sun.star importable)
@@ -62,6 +80,10 @@ def main(soffice: str, workbook: str, edits_json: str) -> int:
             url = uno.systemPathToFileUrl(os.path.abspath(workbook))
             doc = desktop.loadComponentFromURL(url, "_blank", 0, (_prop("Hidden", True),))
             for edit in edits:
+                if "sort" in edit:
+                    _sort(doc.Sheets.getByName(edit["sheet"]).getCellRangeByName(edit["sort"]),
+                          edit["column"], edit.get("descending", False))
+                    continue
                 cell = doc.Sheets.getByName(edit["sheet"]).getCellRangeByName(edit["cell"])
                 if "input" in edit:
                     cell.setFormula(edit["input"])   # as typed: Calc reads numbers and dates

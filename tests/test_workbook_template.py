@@ -16,7 +16,8 @@ BOE_HEADERS = ["Section", "Amendment", "Port Code", "BoE No", "BoE Date", "Refer
                "Importer GSTIN", "Action", "Action Date", "Remark", "Match",
                "Suggested Action", "Status", "2B Period", "ITC IGST", "ITC Cess", "Messages",
                "Source", "2B Period if nothing more", "ITC IGST if nothing more",
-               "ITC Cess if nothing more"]
+               "ITC Cess if nothing more", "Action at Recompute", "Action Date at Recompute",
+               "Remark at Recompute"]
 
 
 @pytest.fixture(scope="module")
@@ -37,10 +38,10 @@ def test_sheets_and_tables(template):
         assert tables[spec.name] == spec.sheet
     ws = wb["BoE"]
     assert [c.value for c in ws[1]] == BOE_HEADERS  # exactly these headers, in this order
-    assert ws.tables["BoE"].ref == "A1:AA2"
-    # the "if nothing more" columns are for the GSTR-3B sheet's formulas: hidden
-    assert [ws.column_dimensions[c].hidden for c in ("X", "Y", "Z", "AA")] == [
-        False, True, True, True]
+    assert ws.tables["BoE"].ref == "A1:AD2"
+    # the last six are written by Recompute and read only by formulas: hidden
+    assert [ws.column_dimensions[c].hidden for c in ("X", "Y", "Z", "AA", "AB", "AC", "AD")] == [
+        False, True, True, True, True, True, True]
     assert wb["Fetch BoE"].tables["FetchBoE"]
     fetch_headers = [c.value for c in wb["Fetch BoE"][1]][:6]
     assert fetch_headers == ["Port Code", "BoE No", "BoE Date", "Reference Date", "Status",

@@ -12,6 +12,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Font
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -21,9 +22,9 @@ from ims_xl.actions import ACTION_CHOICES
 from ims_xl.atomic import atomic_path
 from ims_xl.models import GSTR2B_SECTIONS, Status
 from ims_xl.workbook import formulas as F
-from ims_xl.workbook.layout import (ACCOUNTANT_COLUMNS, ANNUAL_RETURNS, BOE, DATE, FETCH,
-                                    FILED_3B, GENERATED_2B, LISTS_SHEET, MONEY,
-                                    NOTHING_MORE_COLUMNS, PERIOD_LIST_NAME,
+from ims_xl.workbook.layout import (ACCOUNTANT_COLUMNS, ACTIONS_SINCE_RECOMPUTE_NAME,
+                                    ANNUAL_RETURNS, BOE, DATE, FETCH, FILED_3B, GENERATED_2B,
+                                    LISTS_SHEET, MONEY, PERIOD_LIST_NAME,
                                     PERIOD_NAME, PERIODS_3B, SETTINGS_FIRST_ROW, SETTINGS_NAMES,
                                     SETTINGS_RANGE, SETTINGS_RANGE_NAME, SHEETS, TABLES,
                                     TEMPLATE_VERSION, TEXT, TableSpec)
@@ -84,13 +85,14 @@ def new_workbook(gstin: str | None = None, filing: str = "monthly") -> Workbook:
         if spec.sheet != "Settings" and spec.name != "Periods3B":
             _table(wb[spec.sheet], spec)
     _boe_sheet(wb["BoE"])
-    _hide_nothing_more_columns(wb["BoE"])
     _fetch_sheet(wb["Fetch BoE"])
     _gstr2b(wb)
     _gstr3b(wb)
     _start(wb)
     _print_setup(wb)
     _fetch_note_shows(wb["Fetch BoE"])
+    _hide_columns(wb["BoE"])
+    _stale_notices(wb)
     wb.active = 0
     return wb
 
@@ -551,13 +553,6 @@ def _if_nothing_more_block(wb: Workbook, ws) -> None:
         _name(wb, name, f"'GSTR-3B'!${ref[0]}${ref[1:]}")
 
 
-def _hide_nothing_more_columns(ws) -> None:
-    """The BoE table's "if nothing more" columns are for the GSTR-3B sheet's formulas, not
-    for reading: hidden (they stay in the table, so SUMIFS finds them by name)."""
-    for header in NOTHING_MORE_COLUMNS:
-        ws.column_dimensions[_col(BOE, header)].hidden = True
-
-
 REVERSAL_NOTE = (
     "4(B)(2) is import credit reversed for good: a customs re-assessment that lowers a BoE's "
     "IGST or cess (the amendment's difference), and a BoE customs moved to another GSTIN (a GSTIN "
@@ -640,3 +635,39 @@ def _fetch_note_shows(ws) -> None:
     rows = 2 + max(0, math.ceil((height - first) / LINE_HEIGHT))
     if rows > 1:
         ws.merge_cells(f"H1:H{rows}")
+
+
+# --- stale figures (issue 14, item 6) --------------------------------------------------------
+# Where the count of actions typed since the last Recompute lives (its defined name points
+# here) and where each sheet says what it means: at the top, above the figures.
+STALE_COUNT_LABEL = ("Start", "A9")
+STALE_COUNT_CELL = ("Start", "B9")
+STALE_SENTENCES = (("Start", "A3"), ("GSTR-2B", "A4"), ("GSTR-3B", "A4"))
+STALE_FONT = Font(bold=True, color="9C0006")
+
+
+def _hide_columns(ws) -> None:
+    """The BoE table's hidden columns, written by Recompute and read only by formulas: what the
+    accountant's columns held at the last Recompute (the count below) and the credit if
+    nothing more is done (the GSTR-3B block)."""
+    for col in BOE.columns:
+        if col.hidden:
+            ws.column_dimensions[_col(BOE, col.header)].hidden = True
+
+
+def _stale_notices(wb: Workbook) -> None:
+    """The count of actions typed since the last Recompute (a native formula, so Excel and
+    LibreOffice show it without Python), its defined name, and the sentence that says what
+    to do, at the top of the Start, GSTR-2B and GSTR-3B sheets: red while actions wait."""
+    sheet, ref = STALE_COUNT_LABEL
+    wb[sheet][ref] = "Actions typed since the last Recompute"
+    wb[sheet][ref].font = S.LABEL_FONT
+    sheet, ref = STALE_COUNT_CELL
+    _count_cell(wb[sheet], ref, F.actions_since_recompute())
+    _name(wb, ACTIONS_SINCE_RECOMPUTE_NAME, f"{sheet}!${ref[0]}${ref[1:]}")
+    for sheet, ref in STALE_SENTENCES:
+        ws = wb[sheet]
+        ws[ref] = "=" + F.actions_since_recompute_sentence()
+        ws[ref].font = S.NOTE_FONT
+        ws.conditional_formatting.add(ref, FormulaRule(
+            formula=[f"{ACTIONS_SINCE_RECOMPUTE_NAME}>0"], font=STALE_FONT, fill=S.ERROR_FILL))

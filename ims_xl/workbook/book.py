@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 from ..problems import InputError
-from .layout import OPTIONAL_COLUMNS, TableSpec
+from .layout import TableSpec
 
 Row = dict[str, Any]
 
@@ -43,9 +43,9 @@ def table_missing(label: str, spec: TableSpec, remedy: str = CLI_REMEDY) -> Inpu
 
 
 def check_columns(label: str, spec: TableSpec, present, remedy: str = CLI_REMEDY) -> None:
-    """Refuse a table that lacks one of our columns, naming each missing header."""
-    optional = OPTIONAL_COLUMNS.get(spec.name, ())
-    missing = [h for h in spec.headers if h not in present and h not in optional]
+    """Refuse a table that lacks one of our columns, naming each missing header. An optional
+    column (one that workbooks made before it existed lack) may be missing."""
+    missing = [c.header for c in spec.columns if c.header not in present and not c.optional]
     if missing:
         raise InputError(
             f"{label}: table {spec.name!r} lacks the column(s) "

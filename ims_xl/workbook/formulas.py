@@ -13,11 +13,13 @@ is taken out of GSTR-2B (:func:`gstr2b_taxable_value`).
 
 from __future__ import annotations
 
-from .layout import CREDITED_STATUSES, NOTHING_MORE_COLUMNS
+from .layout import (ACTIONS_SINCE_RECOMPUTE_NAME, AT_RECOMPUTE, CREDITED_STATUSES,
+                     NOTHING_MORE_COLUMNS)
 
 __all__ = ["credited", "section_criteria", "rejected", "pending", "net", "gstr2b_date",
            "gstr2b_taxable_value", "moved", "net_if_nothing_more", "as_of_date",
-           "gstr2b_still_to_come", "day_month_year"]
+           "gstr2b_still_to_come", "day_month_year", "actions_since_recompute",
+           "actions_since_recompute_sentence"]
 
 MOVED_CODE = "GSTIN_MOVED"   # the rules' message on a version customs moved to another GSTIN
 SECTION_CRITERIA = {
@@ -137,3 +139,30 @@ def gstr2b_still_to_come(period: str) -> str:
 def day_month_year(day: str) -> str:
     """A date as DD-MM-YYYY text whatever the locale (TEXT's date codes are the locale's)."""
     return (f'TEXT(DAY({day}),"00")&"-"&TEXT(MONTH({day}),"00")&"-"&YEAR({day})')
+
+
+# --- Actions typed since the last Recompute (issue 14, item 6) -----------------------------
+
+def actions_since_recompute() -> str:
+    """How many BoE rows hold an Action, Action Date or Remark other than the one the last
+    Recompute saw (its hidden twin column, written by Recompute: see layout.AT_RECOMPUTE).
+
+    One pass over the table (100,000 rows: no lookup per row), and it holds when the
+    accountant sorts or filters, because each twin is in the same row. Both sides become text
+    the same way (``&""``, so a date is its serial number on both, whatever the locale; TEXT
+    would need format codes that change with the language), then EXACT compares them, case
+    included; a blank against a blank is no change. ``&""`` is needed: LibreOffice's EXACT
+    over ranges calls two equal date cells different. No IF inside SUMPRODUCT: Excel 2016
+    would need it entered as an array formula."""
+    same = "*".join(f'EXACT(BoE[{header}]&"",BoE[{twin}]&"")'
+                    for header, twin in AT_RECOMPUTE.items())
+    return f"SUMPRODUCT(1-{same})"
+
+
+def actions_since_recompute_sentence(count: str = ACTIONS_SINCE_RECOMPUTE_NAME) -> str:
+    """The sentence the Start, GSTR-2B and GSTR-3B sheets show for ``count``: what to do
+    when actions were typed since the last Recompute, and that none were after it."""
+    return (f'IF({count}=0,"0 actions typed since the last Recompute: every action typed is '
+            f'in the figures.",{count}&IF({count}=1," action"," actions")&" typed since the '
+            'last Recompute: press Recompute 2B/3B (or run ims-xl recompute WB). Until then '
+            'the figures leave them out.")')

@@ -13,9 +13,9 @@ from typing import Any, NamedTuple
 __all__ = ["Column", "TableSpec", "TABLES", "BOE", "BOOKS", "BOE_LIST", "RECONCILIATION",
            "FETCH", "ACTION_LOG", "HISTORY", "FILED_3B", "GENERATED_2B", "ANNUAL_RETURNS",
            "Setting", "SETTINGS_NAMES", "SETTINGS_RANGE_NAME", "SETTINGS_RANGE", "SHEETS",
-           "TEMPLATE_VERSION"]
+           "TEMPLATE_VERSION", "AT_RECOMPUTE", "ACTIONS_SINCE_RECOMPUTE_NAME", "FORMULA_SHEETS"]
 
-TEMPLATE_VERSION = "2"   # 2: the Settings sheet of rules 2.0
+TEMPLATE_VERSION = "3"   # 2: the Settings sheet of rules 2.0; 3: the BoE table's hidden twins
 
 # Number formats. Money: the Indian grouping the accountant asked for (on an en-IN system
 # Excel groups it as lakhs and crores). Dates: DD-MM-YYYY. Text: '@' keeps BoE numbers whole.
@@ -31,6 +31,8 @@ class Column:
     kind: str = "text"          # text, money, date, int, bool
     computed: bool = False      # written by Recompute: greyed and locked
     width: float = 14
+    hidden: bool = False        # a hidden column the template hides (formulas read it)
+    optional: bool = False      # workbooks made before the column existed lack it
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,8 @@ class TableSpec:
 
 
 def _cols(*specs) -> tuple[Column, ...]:
-    return tuple(Column(*s) if isinstance(s, tuple) else Column(s) for s in specs)
+    return tuple(s if isinstance(s, Column) else Column(*s) if isinstance(s, tuple)
+                 else Column(s) for s in specs)
 
 
 BOE = TableSpec("BoE", "BoE", _cols(
@@ -67,17 +70,28 @@ BOE = TableSpec("BoE", "BoE", _cols(
     ("ITC IGST", "money", True, 14), ("ITC Cess", "money", True, 12),
     ("Messages", "text", True, 60), ("Source", "text", True, 28),
     # hidden: what the GSTR-3B sheet's "If nothing more is done" block sums (issue 14, item 7)
-    ("2B Period if nothing more", "text", True, 12),
-    ("ITC IGST if nothing more", "money", True, 14),
-    ("ITC Cess if nothing more", "money", True, 12),
+    Column("2B Period if nothing more", "text", True, 12, hidden=True, optional=True),
+    Column("ITC IGST if nothing more", "money", True, 14, hidden=True, optional=True),
+    Column("ITC Cess if nothing more", "money", True, 12, hidden=True, optional=True),
+    # What Action, Action Date and Remark held at the last Recompute (hidden; see below)
+    Column("Action at Recompute", "text", True, 14, hidden=True, optional=True),
+    Column("Action Date at Recompute", "date", True, 12, hidden=True, optional=True),
+    Column("Remark at Recompute", "text", True, 14, hidden=True, optional=True),
 ))
-# BoE columns added after template 2 was first issued: a workbook made before them lacks
-# them, and is read and written without them (its GSTR-3B sheet has no block that sums them).
+# BoE columns added after template 2 (``optional``): a workbook made before them lacks them,
+# and is read and written without them (its GSTR-3B sheet has no block that sums them).
 NOTHING_MORE_COLUMNS = ("2B Period if nothing more", "ITC IGST if nothing more",
                         "ITC Cess if nothing more")
-OPTIONAL_COLUMNS = {"BoE": NOTHING_MORE_COLUMNS}
 # The input columns of a BoE row that hold the accountant's decisions: never overwritten.
 ACCOUNTANT_COLUMNS = ("Action", "Action Date", "Remark")
+# Recompute copies each accountant's column into its hidden twin, value for value: a native
+# formula (IMS_ACTIONS_SINCE_RECOMPUTE) counts the rows where a twin differs, so the workbook
+# shows, without Python, how many actions its figures do not include yet. Being table
+# columns, the twins move with their row when the accountant sorts or filters. Workbooks made
+# by template 2 lack them (``optional``): they are read and written without them, and have
+# no count.
+AT_RECOMPUTE = {header: f"{header} at Recompute" for header in ACCOUNTANT_COLUMNS}
+ACTIONS_SINCE_RECOMPUTE_NAME = "IMS_ACTIONS_SINCE_RECOMPUTE"
 COMPUTED_COLUMNS = tuple(c.header for c in BOE.columns if c.computed)
 
 BOOKS = TableSpec("Books", "Books", _cols(
@@ -207,6 +221,11 @@ LISTS_SHEET = "_lists"
 
 SHEETS = ("Start", "Settings", "BoE", "Books", "BoE List", "Reconciliation", "Fetch BoE",
           "Action Log", "History", "GSTR-2B", "GSTR-3B")
+# The sheets whose native formulas show the figures (and the count of actions typed since the
+# last Recompute). A writer that keeps their cells drops the results cached in them: Excel
+# recalculates on opening (fullCalcOnLoad), but LibreOffice shows the results a file it saved
+# carries, which a recompute has made stale.
+FORMULA_SHEETS = ("Start", "GSTR-2B", "GSTR-3B")
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from .book import check_columns, table_missing
 from .cell_text import cell_value as _cell_value
 from .growth import (Move, Reference, check_move, formula_references, plan_growth, sheet_ref,
                      sqref_bounds)
-from .layout import DATE, LISTS_SHEET, Formula, TableSpec
+from .layout import AT_RECOMPUTE, BOE, DATE, LISTS_SHEET, Formula, TableSpec
 from .print_setup import is_wrapped_height, wrapped_row_height, wrapping_columns
 from .styles import apply_body_style
 from .terminal import TerminalTalk
@@ -47,6 +47,12 @@ def open_workbook(path: Path):
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise InputError(f"{path.name}: cannot be opened as an Excel workbook ({exc}). "
                          "Open it in Excel and save it again as .xlsx.") from None
+
+
+def _is_formula(cell, value: Any) -> bool:
+    """Whether ``cell`` holds the accountant's formula ``value`` (as openpyxl reads it)."""
+    return cell is not None and cell.data_type == "f" and isinstance(value, str) \
+        and cell.value == value
 
 
 class OpenpyxlBook(TerminalTalk):
@@ -148,6 +154,8 @@ class OpenpyxlBook(TerminalTalk):
         from copy import copy
         cells = ws._cells
         wrapping = _wrapping(spec, ws, headers)
+        twins = {headers[t]: headers[h] for h, t in AT_RECOMPUTE.items()
+                 if spec is BOE and t in headers and h in headers}
         for i, row in enumerate(self._rows_with_progress(rows, spec), start=min_row + 1):
             if wrapping:
                 _size_row(ws, i, row, wrapping)
@@ -160,7 +168,11 @@ class OpenpyxlBook(TerminalTalk):
                 shown_as = cell.number_format
                 # A recompute rewrites a 100,000-row table: touch only what changed, and
                 # style only cells that have no style yet (a user's formatting stays).
-                if isinstance(value, Formula):
+                if c in twins and _is_formula(cells.get((i, twins[c])), value):
+                    # openpyxl reads the accountant's formula, not what it shows: its twin
+                    # (layout.AT_RECOMPUTE) is the same formula, so it shows the same
+                    cell.value = value
+                elif isinstance(value, Formula):
                     text = "=" + value.text
                     if cell.value != text or cell.data_type != "f":
                         cell.value = text

@@ -23,9 +23,9 @@ from ..rules import evaluate
 from . import formulas
 from . import rows
 from .book import Book
+from .layout import (ACTION_LOG, AT_RECOMPUTE, BOE, FETCH, HISTORY, PERIOD_LIST_NAME,
+                     PERIOD_NAME, PERIODS_3B, RECONCILIATION, Formula, TableSpec)
 from .nothing_more import nothing_more_cells
-from .layout import (ACTION_LOG, BOE, FETCH, HISTORY, PERIOD_LIST_NAME, PERIOD_NAME,
-                     PERIODS_3B, RECONCILIATION, Formula, TableSpec)
 from .state import WorkbookState, actions_from_log, read_state, refused_for_itself
 
 __all__ = ["RecomputeReport", "recompute", "evaluate_book", "messages_text", "FetchReport",
@@ -316,6 +316,7 @@ def recompute(book: Book, *, as_of: date | None = None, today: date | None = Non
 
     book.progress("Writing results")
     history = _write_boe_results(state, evaluation, results_by_version(matches), report)
+    remember_actions_at_recompute(state.boe_rows)
     book.write_table(BOE, state.boe_rows)
     book.write_table(ACTION_LOG, state.log)
     book.write_table(HISTORY, history)
@@ -378,6 +379,16 @@ def _write_periods(book: Book, state: WorkbookState, evaluation: Evaluation,
         book.write_name(PERIOD_NAME, str(chosen))
         current = str(chosen)
     report.review_period = current
+
+
+def remember_actions_at_recompute(boe_rows: Sequence[Row]) -> None:
+    """Copy each row's Action, Action Date and Remark, as this recompute leaves them, into
+    their hidden twins: the workbook's own formula (IMS_ACTIONS_SINCE_RECOMPUTE) then counts
+    the rows typed since. The same value goes into both cells, so every writer writes them
+    alike and the count is 0 after the save. A workbook without the twins ignores them."""
+    for row in boe_rows:
+        for header, twin in AT_RECOMPUTE.items():
+            row[twin] = row.get(header)
 
 
 def left_ims(result, evaluation: Evaluation) -> bool:

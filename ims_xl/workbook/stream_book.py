@@ -17,7 +17,9 @@ every part of the file as it is except:
 - the table parts' ``ref`` and the sheets' ``dimension``;
 - ``workbook.xml``: the ``IMS_PERIODS`` name, and ``fullCalcOnLoad`` so Excel recalculates the
   GSTR-2B and 3B sheets on opening; ``calcChain.xml`` is dropped (Excel rebuilds it; a stale
-  one makes Excel "repair" the file).
+  one makes Excel "repair" the file);
+- on the Start, GSTR-2B and GSTR-3B sheets (``layout.FORMULA_SHEETS``), the results cached in
+  formula cells, which LibreOffice would show unrecalculated in a file it saved.
 
 Text is written as inline strings: data text can never become a formula. Where a file is
 built in a way this writer does not handle (cells without references, a sheet without
@@ -51,7 +53,7 @@ from .package import NS, relationships, sheet_parts, table_parts, total_rows
 from .growth import (Move, Reference, check_move, formula_references, plan_growth, sheet_ref,
                      sqref_bounds)
 from .layout import DATE as DATE_FORMAT
-from .layout import LISTS_SHEET, TABLES, Formula, TableSpec
+from .layout import FORMULA_SHEETS, LISTS_SHEET, TABLES, Formula, TableSpec
 from .print_setup import row_height_attrs, wrapped_row_height, wrapping_columns
 from .cell_text import EXCEL_TEXT_LIMIT, ILLEGAL_CHARACTERS_RE, cell_value
 from .terminal import TerminalTalk
@@ -221,11 +223,14 @@ class StreamBook(TerminalTalk, FastBook):
     def _plan_moves(self, zf: zipfile.ZipFile, part: str, edit: _SheetEdit) -> None:
         """The cells below each growing table of this sheet that must move down (read
         from the end of the sheet data: at most the rows below the tables)."""
-        xml = edit.xml = zf.read(part)
+        sheet = _sheet_of(self._sheet_parts, part)
+        xml = zf.read(part)
+        if sheet in FORMULA_SHEETS:  # the cells that move down carry no stale result either
+            xml = _without_cached_results(xml, part)
+        edit.xml = xml
         start, close = _sheet_data(xml, part)
         tail = xml[close:]
         merged = [range_boundaries(m.decode()) for m in MERGE_RE.findall(tail)]
-        sheet = _sheet_of(self._sheet_parts, part)
         others = [(t.name, t.bounds) for t in self._table_parts.values() if t.sheet == sheet]
         for table, rows in edit.tables:
             min_col, _r, max_col, old_last = table.bounds
@@ -298,6 +303,8 @@ class StreamBook(TerminalTalk, FastBook):
             table_refs: dict[str, str] = {}
             # the parts of the tables written: their ref is known once their sheet is written
             written_tables = {self._table_parts[n].part: n for n in self._written}
+            figure_parts = {self._sheet_parts[s] for s in FORMULA_SHEETS
+                            if s in self._sheet_parts}
             styles_part = "xl/styles.xml" if "xl/styles.xml" in zin.namelist() else None
             self._date_styles = DateStyles(zin.read(styles_part) if styles_part else None)
             with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=ZIP_LEVEL) as zout:
@@ -305,18 +312,23 @@ class StreamBook(TerminalTalk, FastBook):
                     name = info.filename
                     if name in calc_chains:
                         continue
+                    figures = name in figure_parts
                     if name in edits:
                         self.progress(f"Writing {_sheet_of(self._sheet_parts, name)}")
                         writer = _SheetWriter(self, name, edits[name], epoch)
                         xml = edits[name].xml
+                        xml = zin.read(name) if xml is None else xml
                         with zout.open(_info_like(info), "w", force_zip64=True) as out:
-                            writer.write(zin.read(name) if xml is None else xml, out)
+                            writer.write(_without_cached_results(xml, name) if figures else xml,
+                                         out)
                         table_refs.update(writer.new_refs)
                         continue
                     if name in written_tables or name == styles_part:
                         continue  # written after the sheets: their new ref, new date styles
                     if name == "xl/workbook.xml":
                         data = self._workbook_xml(workbook_xml)
+                    elif figures:
+                        data = _without_cached_results(zin.read(name), name)
                     elif name == "xl/_rels/workbook.xml.rels" and calc_chains:
                         data = _drop_relationships(zin.read(name), CALC_CHAIN_TYPE)
                     elif name == "[Content_Types].xml" and calc_chains:
@@ -393,6 +405,26 @@ def _sheet_data(xml: bytes, part: str) -> tuple[int, int]:
     if close < 0:
         raise Unstreamable(f"{part}: <sheetData> is not closed")
     return open_end, close
+
+
+CACHED_RESULT_RE = re.compile(rb"<v>[^<]+</v>")
+CELL_TYPE_RE = re.compile(rb'\st="[^"]*"')
+
+
+def _without_cached_results(xml: bytes, part: str) -> bytes:
+    """The sheet with its formula cells' cached results (and result types) dropped, every
+    other byte as it was: LibreOffice then calculates them on opening, as Excel does. A
+    sheet without cached results (as openpyxl writes them) comes back byte for byte."""
+    start, close = _sheet_data(xml, part)
+
+    def drop(m: re.Match) -> bytes:
+        cell = m.group(0)
+        if b"<f" not in cell or CACHED_RESULT_RE.search(cell) is None:
+            return cell
+        head = cell.index(b">")
+        return CELL_TYPE_RE.sub(b"", cell[:head]) + CACHED_RESULT_RE.sub(b"", cell[head:])
+
+    return xml[:start] + CELL_RE.sub(drop, xml[start:close]) + xml[close:]
 
 
 def _cells_below(xml: bytes, start: int, end: int, old_last: int, min_col: int, max_col: int,
