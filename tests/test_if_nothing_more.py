@@ -208,7 +208,7 @@ def test_gstr3b_block_in_libreoffice_equals_summary_json(october, libreoffice, t
         assert cell(f"IMS_3B_IF_NOTHING_MORE_{table}_CESS") == cess
     assert cell("IMS_3B_IF_NOTHING_MORE_4A1_IGST") == Decimal("110000.00")
     assert ws["G3"].value.startswith(heading)
-    assert ws["B4"].value == f"As they stand on {as_of:%d-%m-%Y}"
+    assert ws["C3"].value == f"As they stand on {as_of:%d-%m-%Y}"
     # the figures as they stand, beside: 80,000 before the 14th, 1,10,000 after
     assert ws["B6"].value == (80000 if as_of.day == 10 else 110000)
 

@@ -527,8 +527,9 @@ def _if_nothing_more_block(wb: Workbook, ws) -> None:
     P = PERIOD_NAME
     g = F.gstr2b_date(P)
     to_come = F.gstr2b_still_to_come(P)
-    ws["B4"] = f'=IF({P}="","","As they stand on "&{F.day_month_year(F.as_of_date())})'
-    ws["B4"].font = S.LABEL_FONT
+    # row 3, beside the period: row 4 is the stale-figures sentence, which needs the width
+    ws["C3"] = f'=IF({P}="","","As they stand on "&{F.day_month_year(F.as_of_date())})'
+    ws["C3"].font = S.LABEL_FONT
     ws.merge_cells("G3:K4")
     ws["G3"] = (f'=IF({P}="","",IF({to_come},"If nothing more is done by ",'
                 f'"GSTR-2B generated on ")&{F.day_month_year(g)}&IF({to_come},'
