@@ -20,7 +20,7 @@ from openpyxl.utils import get_column_letter
 
 from conftest import GSTIN
 from ims_xl.problems import InputError
-from ims_xl.workbook import stream_book as SB
+from ims_xl.workbook import sheet_xml
 from ims_xl.workbook.opening import open_book
 from ims_xl.demo import (DEMO_AS_OF, DEMO_GSTIN, DEMO_NOW, demo_data_dir,
                                   demo_portal_files)
@@ -269,7 +269,7 @@ def test_a_failed_save_leaves_the_workbook_as_it_was(both, tmp_path, monkeypatch
     def broken(self, xml, out):
         out.write(xml[:1000])
         raise OSError("disk full")
-    monkeypatch.setattr(SB._SheetWriter, "write", broken)
+    monkeypatch.setattr(sheet_xml.SheetWriter, "write", broken)
     book.write_table(BOE, rows)
     with pytest.raises(OSError):
         book.save()
@@ -436,7 +436,7 @@ def test_each_kind_of_value_as_cell_xml():
 
     from ims_xl.workbook.layout import Formula
     from openpyxl.utils.datetime import WINDOWS_EPOCH
-    cell = SB._cell_xml
+    cell = sheet_xml.cell_xml
     assert cell("A1", Decimal("1234.50"), 3, WINDOWS_EPOCH) == '<c r="A1" s="3"><v>1234.50</v></c>'
     assert cell("A1", Decimal("1E+2"), 0, WINDOWS_EPOCH) == '<c r="A1"><v>100</v></c>'
     assert cell("A1", 7, 0, WINDOWS_EPOCH) == '<c r="A1"><v>7</v></c>'
