@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePath, PureWindowsPath
 
 from workbook_template.addin import windows as W
-from workbook_template.addin.build import ADDIN_FILENAME, CONF_SETTINGS, XLWINGS_VERSION
+from workbook_template.addin.names import ADDIN_FILENAME, CONF_SETTINGS, XLWINGS_VERSION
 from workbook_template.addin.install import _platform, startup_dir
 from workbook_template.addin.status import AddinStatus, addin_status
 

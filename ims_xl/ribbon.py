@@ -61,7 +61,7 @@ __all__ = ["dispatch", "HANDLERS", "BUTTON_HELP", "LOAD_KINDS", "UDF_MODULES", "
            "RibbonUI", "ExcelUI", "export_from_book", "log_path"]
 
 TITLE = "ims_xl"
-#: The add-in's ``UDF Modules`` setting (workbook_template/addin/build.py CONF_SETTINGS).
+#: The add-in's ``UDF Modules`` setting (workbook_template/addin/names.py CONF_SETTINGS).
 UDF_MODULES = "udfs.boe_functions"
 #: File names under which the add-in may be loaded (build_addin writes both).
 ADDIN_FILES = ("ims_xl.xlam", "ims_xl.xlsm")

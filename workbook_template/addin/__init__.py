@@ -20,6 +20,8 @@ from pathlib import Path
 
 from defusedxml import ElementTree as _ET
 
+from .names import ADDIN_DIR, CUSTOMUI_PATH
+
 __all__ = [
     "ADDIN_DIR",
     "CUSTOMUI_PATH",
@@ -31,8 +33,6 @@ __all__ = [
     "install_addin",
 ]
 
-ADDIN_DIR = Path(__file__).resolve().parent
-CUSTOMUI_PATH = ADDIN_DIR / "customUI.xml"
 CUSTOMUI_NS = "http://schemas.microsoft.com/office/2006/01/customui"
 #: The one VBA sub every ribbon button calls (defined in vba/IMSRibbon.bas).
 RIBBON_CALLBACK = "IMS_OnAction"

@@ -18,12 +18,9 @@ Steps (see docs/addin-build.md):
 
 from __future__ import annotations
 
-import argparse
 import io
 import os
 import re
-import sys
-import time
 import zipfile
 from collections.abc import Iterable
 from datetime import datetime, timezone
@@ -36,8 +33,9 @@ from defusedxml import ElementTree as SafeET
 
 from ims_xl.atomic import write_bytes_atomic
 
-from . import ADDIN_DIR, CUSTOMUI_PATH
 from .function_help import FUNCTION_HELP_MODULE, function_help_module
+from .names import (ADDIN_DIR, ADDIN_FILENAME, CONF_SETTINGS, CONF_SHEET, CUSTOMUI_PATH,
+                    PROJECT_NAME, XLWINGS_VERSION)
 from .udf_module import UDF_MODULE_NAME, UdfModule, generate_udf_module
 from .vbaproject import BaseProject, VBAModule, VBAProjectError, build_vba_project, read_base_project
 
@@ -55,23 +53,6 @@ __all__ = [
     "udf_module",
 ]
 
-#: xlwings version the vendored VBA (vba/xlwings.bas) comes from. Its VBA loads
-#: ``xlwings64-<version>.dll``, so the Python package on the user's machine must be this version.
-XLWINGS_VERSION = "0.37.8"
-#: ``PROJECT_NAME`` in vba/xlwings.bas: names the config sheet, the user config file
-#: (``%USERPROFILE%\.ims_xl\ims_xl.conf``) and the directory config file (``ims_xl.conf``).
-PROJECT_NAME = "ims_xl"
-#: xlwings' custom-add-in VBA reads ``wb.Sheets(PROJECT_NAME & ".conf")``. (The quickstart's
-#: ``_myaddin.conf`` is the *inactive* form: xlwings' docs say to drop the underscore to activate it.)
-CONF_SHEET = f"{PROJECT_NAME}.conf"
-#: Keys the xlwings VBA reads with GetConfig (case-insensitive). Only keys we mean to fix for every
-#: user go here: a key present on the sheet, even empty, hides the user's own config file value.
-#: ``ADD_WORKBOOK_TO_PYTHONPATH`` is one of those on purpose: upstream puts the active workbook's
-#: folder first on ``sys.path``, so a stray ``ims_xl.py`` beside a downloaded file would be imported
-#: (the sheet wins over the user's config file, so nobody can turn it back on by accident).
-CONF_SETTINGS: dict[str, str] = {"UDF Modules": "udfs.boe_functions",
-                                 "ADD_WORKBOOK_TO_PYTHONPATH": "false"}
-ADDIN_FILENAME = "ims_xl.xlam"
 VBA_PROJECT_NAME = "ims_xl"
 SHEET_CODENAME = "Sheet1"
 WORKBOOK_CODENAME = "ThisWorkbook"
@@ -354,26 +335,3 @@ def build_addin(out_dir: Path) -> Path:
         os.chmod(path, 0o644)
     return xlam_path
 
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m workbook_template.addin")
-    sub = parser.add_subparsers(dest="command", required=True)
-    b = sub.add_parser("build", help="build ims_xl.xlam (and ims_xl.xlsm)")
-    b.add_argument("--out", type=Path, default=Path("dist"), help="output directory (default: dist)")
-    i = sub.add_parser("install", help="copy ims_xl.xlam into Excel's startup folder")
-    i.add_argument("xlam", type=Path, nargs="?", default=None)
-    args = parser.parse_args(argv)
-    if args.command == "build":
-        start = time.perf_counter()
-        path = build_addin(args.out)
-        print(f"built {path} and {path.with_suffix('.xlsm')} in {time.perf_counter() - start:.2f} s")
-    else:
-        from .addin_file import NotAnAddin
-        from .install import AddinInUse, ExcelNotAvailable, NotOurFile, install_addin
-
-        try:
-            print(install_addin(args.xlam))
-        except (ExcelNotAvailable, AddinInUse, NotOurFile, NotAnAddin, FileNotFoundError) as exc:
-            print(exc, file=sys.stderr)
-            return 2
-    return 0

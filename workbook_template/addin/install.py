@@ -36,7 +36,7 @@ from collections.abc import Callable
 
 from . import windows
 from .addin_file import NotAnAddin, read_addin
-from .build import ADDIN_FILENAME, PROJECT_NAME, XLWINGS_VERSION
+from .names import ADDIN_FILENAME, PROJECT_NAME, XLWINGS_VERSION
 
 __all__ = ["install_addin", "remove_addin", "installed_path", "startup_dir", "user_config_path",
            "read_config_file", "ExcelNotAvailable", "AddinInUse", "NotOurFile"]
