@@ -150,16 +150,8 @@ def _in(module: str, package: str) -> bool:
     return module == package or module.startswith(package + ".")
 
 
-PENDING = pytest.mark.xfail(reason="issue 15: workbook circle, pending", strict=False)
-
-# The packages that must have no circle through any of their modules. The ims_xl ones are
-# switched on (the mark removed) once the workbook circle is broken.
-PACKAGES = [
-    "workbook_template.addin",
-    "udfs",
-    pytest.param("ims_xl.workbook", marks=PENDING),
-    pytest.param("ims_xl", marks=PENDING),
-]
+# The packages that must have no circle through any of their modules.
+PACKAGES = ["workbook_template.addin", "udfs", "ims_xl.workbook", "ims_xl"]
 
 
 @pytest.mark.parametrize("package", PACKAGES)
@@ -202,3 +194,49 @@ def test_build_and_install_share_names_one_way():
     assert f"{addin}.install" not in graph[f"{addin}.build"]
     assert f"{addin}.names" in graph[f"{addin}.build"] & graph[f"{addin}.install"]
     assert graph[f"{addin}.names"] == set()
+
+
+# The surfaces (docs/architecture.md) that may import workbook_template (the command line
+# reaches it only through them) (the template and the add-in build sit above the layers they are built from).
+SURFACES = {"ims_xl.ribbon", "ims_xl.demo", "ims_xl.new_workbook",
+            "ims_xl.addin_cli", "ims_xl.addin_doctor"}
+# The rules and the domain: what every surface shares, so they import no surface, no workbook
+# code, no reader of files, and neither openpyxl nor xlwings.
+CORE = ("ims_xl.rules", "ims_xl.models", "ims_xl.identifiers", "ims_xl.gst_calendar",
+        "ims_xl.periods", "ims_xl.dates", "ims_xl.money", "ims_xl.actions", "ims_xl.messages",
+        "ims_xl.problems")
+ABOVE_CORE = ("ims_xl.workbook", "ims_xl.io", "ims_xl.match", "ims_xl.fetch", "ims_xl.exports",
+              "ims_xl.cli", "ims_xl.ribbon", "ims_xl.lite", "ims_xl.sheet_functions",
+              "ims_xl.engine_json", "workbook_template", "udfs")
+
+
+def test_only_the_surfaces_import_workbook_template():
+    graph = import_graph()
+    up = sorted((m, t) for m, targets in graph.items() for t in targets
+                if _in(m, "ims_xl") and _in(t, "workbook_template") and m not in SURFACES)
+    assert up == []
+    # and the list names real modules that do (a stale list would pass anything)
+    assert all(any(_in(t, "workbook_template") for t in graph[m]) for m in SURFACES)
+
+
+def _imported_names(node: ast.AST) -> list[str]:
+    if isinstance(node, ast.Import):
+        return [a.name for a in node.names]
+    if isinstance(node, ast.ImportFrom) and not node.level:
+        return [node.module or ""]
+    return []
+
+
+def test_the_rules_and_the_domain_import_nothing_above_them():
+    graph = import_graph()
+    core = [m for m in graph if any(_in(m, c) for c in CORE)]
+    assert len(core) >= 15
+    up = sorted((m, t) for m in core for t in graph[m] if any(_in(t, a) for a in ABOVE_CORE))
+    assert up == []
+    modules = all_modules()
+    foreign = sorted((m, name)
+                     for m in core
+                     for node in ast.walk(ast.parse(modules[m].read_text("utf-8")))
+                     for name in _imported_names(node)
+                     if name.split(".")[0] in ("openpyxl", "xlwings"))
+    assert foreign == []
