@@ -454,18 +454,87 @@ def test_hundred_thousand_boes_match_counts():
     assert counts[MatchStatus.VALUE_MISMATCH] == sum(1 for i in range(n) if i % 10 and i % 7 == 0)
 
 
-def test_taxable_note_is_the_same_however_the_note_is_reached():
-    import copy
+def test_taxable_note_is_a_plain_sentence_and_the_amounts_are_in_the_differences():
     import dataclasses
     r = one(match_boes([ims(taxable="100000")], [book(taxable="82000")]), MatchStatus.MATCHED)
-    text = ("IMS agrees with the books (IGST and cess within Rs 1.00). Accept. Taxable value "
-            "differs (IMS 1,00,000.00, books 82,000.00): normal for imports, as IGST is charged "
-            "on assessable value plus customs duty; it does not affect the match.")
-    assert copy.copy(r).note == text and dataclasses.replace(r).note == text
-    assert r.note == text and f"note={text!r}" in repr(r)
-    r.note += " More."
-    assert r.note == text + " More."
+    text = ("IMS agrees with the books (IGST and cess within Rs 1.00). Accept. The taxable value "
+            "differs from the books: normal for imports, as IGST is charged on assessable value "
+            "plus customs duty; it does not affect the match.")
+    assert r.note == text and dataclasses.replace(r).note == text and f"note={text!r}" in repr(r)
+    assert [str(d) for d in r.differences] == [
+        "Taxable value: IMS 1,00,000.00, books 82,000.00 (normal for imports: IGST is charged "
+        "on assessable value plus customs duty; not a mismatch)"]
     # a BoE list that lacks it: the taxable sentence stays before the BoE-list sentence
     r = one(match_boes([ims(taxable="100000", igst="17000")],
                        [book(taxable="82000")], []), MatchStatus.VALUE_MISMATCH)
-    assert r.note.index("Taxable value differs") < r.note.index("BoE list you loaded lacks")
+    assert r.note.index("taxable value differs") < r.note.index("BoE list you loaded lacks")
+
+
+# --- the steps, one at a time -------------------------------------------------------------------
+
+
+def test_ims_side_groups_versions_takes_the_latest_and_sets_duplicates_aside():
+    from ims_xl.match import ims_boes
+    original = ims("o", number="0012345")
+    amended = ims("a", number="12345", amendment=True, ref_date=date(2025, 11, 5), igst="19000")
+    repeat = ims("o2", number="12345")
+    other = ims("x", number="54321")
+    boes = ims_boes([amended, original, repeat, other])
+    assert [[v.id for v in b.versions] for b in boes] == [["a", "o"], ["x"]]
+    assert boes[0].latest.id == "a" and boes[0].match_key == ("INNSA1", "12345", date(2025, 10, 3))
+    assert [(d.id, first.id) for d, first in boes[0].duplicates] == [("o2", "o")]
+
+
+def test_books_side_groups_split_vouchers_and_leaves_out_another_gstin():
+    from ims_xl.match import books_by_key
+    groups = books_by_key([book(voucher="A"), book(number="02566282", voucher="B"),
+                           book(voucher="C", importer=OTHER)], GSTIN)
+    assert {k: [line.voucher for line in v] for k, v in groups.items()} == {
+        ("INNSA1", "2566282", date(2025, 10, 3)): ["A", "B"]}
+
+
+def test_boe_list_side_keeps_the_latest_version_of_each_boe():
+    from ims_xl.match import boe_list_by_key
+    listed = boe_list_by_key([ims("l1"), ims("l2", amendment=True, ref_date=date(2025, 11, 5)),
+                              ims("l3", importer=OTHER, number="7777777")], GSTIN)
+    assert {k: v.id for k, v in listed.items()} == {("INNSA1", "2566282", date(2025, 10, 3)): "l2"}
+
+
+def test_exact_pass_takes_the_book_key_and_probable_pass_only_what_is_left():
+    from ims_xl.match import books_by_key, exact_pass, ims_boes, probable_pass, _MatchTerms, _ImsStart
+    boes = ims_boes([ims("a"), ims("b", number="7654321")])
+    groups = books_by_key([book(), book(number="7654321", boe_date=date(2025, 10, 5))], "")
+    used: set = set()
+    exact_pass(boes, groups, used, D("1.00"))
+    assert used == {("INNSA1", "2566282", date(2025, 10, 3))}
+    assert boes[0].result.status is MatchStatus.MATCHED and boes[1].result is None
+    terms = _MatchTerms(tolerance=D("1.00"), own_gstin="", policy=RejectPolicy.BLOCK,
+                        probable_days=3, ims_start=_ImsStart(Settings()))
+    probable_pass(boes, groups, used, terms)
+    assert boes[1].result.status is MatchStatus.PROBABLE
+    assert boes[1].result.differences[0].as_tuple() == (
+        "boe_date", date(2025, 10, 3), date(2025, 10, 5))
+    assert len(used) == 2
+
+
+def test_exact_result_says_how_many_lines_were_summed():
+    from ims_xl.match import exact_result, ims_boes
+    boe = ims_boes([ims(igst="18000", taxable="100000")])[0]
+    r = exact_result(boe, [book(igst="9000", taxable="50000", voucher="A"),
+                           book(igst="9000", taxable="50000", voucher="B")], D("1.00"))
+    assert r.status is MatchStatus.MATCHED
+    assert r.note == ("IMS agrees with the books (IGST and cess within Rs 1.00), 2 book lines "
+                      "summed. Accept.")
+    assert r.books == (D("100000"), D("18000"), D("0"))
+
+
+def test_not_in_ims_lists_books_first_then_the_boe_list():
+    from ims_xl.match import books_by_key, not_in_ims
+    groups = books_by_key([book(number="1111111"), book(number="2222222")], "")
+    listed = {("INNSA1", "3333333", date(2025, 10, 3)): ims("l", number="3333333"),
+              ("INNSA1", "2222222", date(2025, 10, 3)): ims("m", number="2222222")}
+    got = not_in_ims(groups, set(), listed, set())
+    assert [(r.boe_number, r.sources) for r in got] == [
+        ("1111111", ("books",)), ("2222222", ("books", "boe_list")),
+        ("3333333", ("boe_list",))]
+    assert got[1].note.startswith("Not in IMS, but the books and the customs BoE list have it.")
