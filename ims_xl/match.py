@@ -100,12 +100,16 @@ class MatchStatus(StrEnum):
     NOT_IN_BOE_LIST = "not_in_boe_list"
     DUPLICATE_IN_BOOKS = "duplicate_in_books"
     DUPLICATE_IN_IMS = "duplicate_in_ims"
+    # one version of an amended BoE (see MatchResult.versions)
+    DIFFERENTIAL_MISSING = "differential_missing"   # the books lack what the amendment adds
+    SUPERSEDED = "superseded"                       # the books carry the BoE as amended
 
     @property
     def label(self) -> str:
         """The accountant's words: ``Not in books``, ``Value mismatch``..."""
         return {"not_in_ims": "Not in IMS", "not_in_boe_list": "Not in BoE list",
-                "duplicate_in_ims": "Duplicate in IMS"}.get(
+                "duplicate_in_ims": "Duplicate in IMS",
+                "superseded": "Superseded by amendment"}.get(
                     self.value, self.value.replace("_", " ").capitalize())
 
 
@@ -178,6 +182,9 @@ class MatchResult:
     other_gstin: str | None = None         # the importer GSTIN, when it is not the user's
     duplicate_of: str | None = None        # for duplicate_in_ims: the id kept
     moved_to: str | None = None            # a GSTIN amendment: the GSTIN customs moved it to
+    # An amended BoE whose books carry it version by version: the result of each earlier
+    # version (the latest version's is this result itself); empty otherwise.
+    versions: dict[str, MatchResult] = field(default_factory=dict)
 
     @property
     def match_key(self) -> MatchKey:
@@ -254,8 +261,9 @@ def _not_ours(importer_gstin: str | None, own: str) -> bool:
 
 
 def results_by_version(results: list[MatchResult]) -> dict[str, MatchResult]:
-    """Each IMS version id with the result that covers it."""
-    return {vid: r for r in results for vid in r.version_ids}
+    """Each IMS version id with its result: an earlier version of an amended BoE has its
+    own (:attr:`MatchResult.versions`), every other version its BoE's."""
+    return {vid: r.versions.get(vid, r) for r in results for vid in r.version_ids}
 
 
 _DEFAULTS = Settings()  # rules.md 2.0's defaults: reject policy block, IMS from 102025
@@ -579,6 +587,8 @@ def exact_pass(boes: list[_ImsBoe], book_groups: dict[MatchKey, list[BookLine]],
         if lines is not None:
             used.add(boe.match_key)
             boe.result = exact_result(boe, lines, tolerance)
+            if len(boe.versions) > 1:
+                match_versions(boe.result, boe, lines, tolerance)
 
 
 def exact_result(boe: _ImsBoe, lines: list[BookLine], tolerance: Decimal) -> MatchResult:
@@ -607,6 +617,154 @@ def exact_result(boe: _ImsBoe, lines: list[BookLine], tolerance: Decimal) -> Mat
         diffs.append(taxable)
         result.note += _TAXABLE_SENTENCE
     return result
+
+
+# --- an amended BoE, version by version -------------------------------------------------------
+#
+# The books carry an amended BoE in one of two ways: the original as first booked plus a
+# voucher for each amendment's differential (or none yet), or one line re-booked at the
+# amended value. Each version is matched for what it adds: the original against the book
+# line(s) of its amounts, each amendment's differential (its IGST and cess minus those of the
+# version it supersedes) against the lines left; a re-booked line matches the latest version,
+# and the earlier ones are superseded. Books of any other shape are compared on the latest
+# version alone, as a BoE without amendments is.
+
+
+def match_versions(result: MatchResult, boe: _ImsBoe, lines: list[BookLine],
+                   tolerance: Decimal) -> None:
+    """Give each version of an amended BoE its own match (``result.versions``), when the
+    books carry it version by version or re-booked; ``result`` stays the latest version's."""
+    chain = sorted(boe.versions, key=_version_order(boe.versions))
+    steps = booked_version_by_version(chain, lines, tolerance)
+    if steps is not None:
+        missing = [(v, added) for v, added, taken in steps[1:] if taken is None]
+        for v, added, taken in steps[:-1]:
+            result.versions[v.id] = _version_result(boe, v, added, taken, chain, tolerance)
+        if missing:
+            result.status = MatchStatus.DIFFERENTIAL_MISSING
+            result.note = _differential_missing_note(steps[0][2] or [], missing)
+        elif steps[-1][2] is not None:
+            result.note = _booked_with_differential_note(steps)
+    elif not _head_diffs(_amounts(chain[-1]), _sum(lines), tolerance, "books"):
+        for v in chain[:-1]:  # the books carry the BoE re-booked at its latest value
+            result.versions[v.id] = _superseded_result(boe, v, chain[-1], lines)
+
+
+def _version_order(versions: list[BoeVersion]):
+    """The order in which versions supersede each other: the original, then amendments by
+    reference date, then input order (as :func:`latest_version` takes the last)."""
+    position = {id(v): i for i, v in enumerate(versions)}
+    return lambda v: (v.amendment, v.ref_date or date.min, position[id(v)])
+
+
+# one version's step: the version, what it adds (the original: all of it), the lines
+# booked for it (None: none found; [] for an amendment that adds no IGST or cess)
+_Step = tuple[BoeVersion, Amounts, "list[BookLine] | None"]
+
+
+def booked_version_by_version(chain: list[BoeVersion], lines: list[BookLine],
+                              tolerance: Decimal) -> list[_Step] | None:
+    """Each version of ``chain`` (original first) with what it adds and the book lines that
+    carry it, taking lines in book order; ``None`` when the books do not carry the original
+    as first booked, or hold lines that no version explains."""
+    left = list(lines)
+    original = _amounts(chain[0])
+    taken = _take_lines(original, left, tolerance)
+    if taken is None:
+        return None
+    steps: list[_Step] = [(chain[0], original, taken)]
+    for before, v in zip(chain, chain[1:]):
+        added = _differential(v, before)
+        if not _head_diffs(added, Amounts(), tolerance, "books"):
+            steps.append((v, added, []))  # nothing to book: a GSTIN or taxable-only change
+        else:
+            steps.append((v, added, _take_lines(added, left, tolerance)))
+    return None if left else steps
+
+
+def _differential(version: BoeVersion, before: BoeVersion) -> Amounts:
+    return Amounts(taxable_value=version.taxable_value - before.taxable_value,
+                   igst=version.igst - before.igst, cess=version.cess - before.cess)
+
+
+def _take_lines(amounts: Amounts, left: list[BookLine],
+                tolerance: Decimal) -> list[BookLine] | None:
+    """The first line of ``left`` that carries ``amounts`` (IGST and cess within tolerance),
+    else all of ``left`` when together they do; taken out of ``left``. ``None``: neither."""
+    for i, line in enumerate(left):
+        if not _head_diffs(amounts, _sum([line]), tolerance, "books"):
+            return [left.pop(i)]
+    if left and not _head_diffs(amounts, _sum(left), tolerance, "books"):
+        taken = left[:]
+        left.clear()
+        return taken
+    return None
+
+
+def _version_result(boe: _ImsBoe, v: BoeVersion, added: Amounts, taken: list[BookLine] | None,
+                    chain: list[BoeVersion], tolerance: Decimal) -> MatchResult:
+    """An earlier version's own result: matched, or its differential missing."""
+    what = _what_it_adds(v, added)
+    if taken is None:
+        status = MatchStatus.DIFFERENTIAL_MISSING
+        note = (f"The books lack {what}. Book it (a voucher for the difference), then "
+                "Accept; until then Keep Pending.")
+    elif not taken:
+        status, note = MatchStatus.MATCHED, f"{_capital(what)}: nothing to book. Accept."
+    else:
+        status = MatchStatus.MATCHED
+        note = f"The books carry {what} in {_vouchers(taken)}. Accept."
+    return _one_version(boe, v, status, note, taken)
+
+
+def _superseded_result(boe: _ImsBoe, v: BoeVersion, latest: BoeVersion,
+                       lines: list[BookLine]) -> MatchResult:
+    books = _sum(lines)
+    note = (f"Superseded by the amendment of {_day(latest)}: the books carry the BoE as "
+            f"amended (IGST {format_inr(books.igst)}"
+            + (f", cess {format_inr(books.cess)}" if books.cess else "")
+            + f") in {_vouchers(lines)}, which includes this version. Accept.")
+    return _one_version(boe, v, MatchStatus.SUPERSEDED, note, lines)
+
+
+def _one_version(boe: _ImsBoe, v: BoeVersion, status: MatchStatus, note: str,
+                 lines: list[BookLine] | None) -> MatchResult:
+    return MatchResult(
+        status=status, port_code=boe.match_key[0], boe_number=_display_number(v.boe_number),
+        boe_date=v.boe_date, key=boe.key, version_ids=[v.id], latest_id=v.id,
+        ref_date=v.ref_date, ims=_amounts(v), books=_sum(lines) if lines else None,
+        book_rows=_rows(lines) if lines else [], note=note,
+        sources=("ims", "books") if lines else ("ims",))
+
+
+def _what_it_adds(v: BoeVersion, added: Amounts) -> str:
+    tax = f"IGST {format_inr(added.igst)}" + (f", cess {format_inr(added.cess)}"
+                                              if added.cess else "")
+    if not v.amendment:
+        return f"the original ({tax})"
+    return f"the differential of the amendment of {_day(v)} ({tax})"
+
+
+def _day(v: BoeVersion) -> str:
+    return format_date(v.ref_date) if v.ref_date else "(no reference date)"
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _differential_missing_note(original_lines: list[BookLine],
+                               missing: list[tuple[BoeVersion, Amounts]]) -> str:
+    lacks = " and ".join(_what_it_adds(v, added) for v, added in missing)
+    return (f"The books carry the original in {_vouchers(original_lines)} but lack {lacks}. "
+            "Accept the original; book the differential (a voucher for the difference), then "
+            "Accept the amendment; until then Keep Pending on it.")
+
+
+def _booked_with_differential_note(steps: list[_Step]) -> str:
+    parts = [f"{what} in {_vouchers(taken)}" if taken else f"{what}, nothing to book"
+             for what, taken in ((_what_it_adds(v, added), taken) for v, added, taken in steps)]
+    return f"IMS agrees with the books version by version: {'; '.join(parts)}. Accept."
 
 
 # --- pass 2: probable matches among the book keys left ---------------------------------------
@@ -855,6 +1013,25 @@ def _suggest(result: MatchResult, boe: _ImsBoe, own: str, ims_start: _ImsStart) 
         result.suggested_action = ActionCode.ACCEPT
     else:
         result.suggested_action = ActionCode.PENDING
+    if whose:  # another GSTIN's BoE, or a moved one: its GSTIN decides for every version
+        result.versions.clear()
+    _suggest_for_versions(result, boe, ims_start)
+
+
+def _suggest_for_versions(result: MatchResult, boe: _ImsBoe, ims_start: _ImsStart) -> None:
+    """Each earlier version's own suggestion: Accept what the books carry, Keep Pending what
+    they lack, none before IMS."""
+    for v in boe.versions:
+        version_result = result.versions.get(v.id)
+        if version_result is None:
+            continue
+        origin = ims_start.origin_before(v)
+        if origin is not None:
+            version_result.note = ims_start.note(origin, "", _books_check(version_result), False)
+        elif version_result.status is MatchStatus.DIFFERENTIAL_MISSING:
+            version_result.suggested_action = ActionCode.PENDING
+        else:
+            version_result.suggested_action = ActionCode.ACCEPT
 
 
 def _moved(boe: _ImsBoe, latest: BoeVersion, theirs: str, own: str) -> bool:
@@ -909,6 +1086,10 @@ def _books_check(result: MatchResult) -> str:
     if status is MatchStatus.NOT_IN_BOE_LIST:
         return ("IMS and the books agree, but the customs BoE list you loaded lacks it: check "
                 "it on ICEGATE.")
+    if status is MatchStatus.DIFFERENTIAL_MISSING:
+        return "The books lack the amendment's differential: book it."
+    if status is MatchStatus.SUPERSEDED:
+        return "The books carry the BoE as amended, which includes this version."
     return "It is not in the books: book it once the goods are received."
 
 

@@ -266,10 +266,114 @@ def test_amended_boe_compared_on_latest_version():
     assert r.latest_id == "a2"
     assert sorted(r.version_ids) == ["a1", "a2", "o"]
     assert set(results_by_version(results)) == {"o", "a1", "a2"}
-    # the books still carry the original amount: mismatch against the amendment
-    r = one(match_boes([original, amend1, amend2], [book(igst="10000")]),
-            MatchStatus.VALUE_MISMATCH)
+    # the books still carry the original amount only: each amendment's differential is missing
+    results = match_boes([original, amend1, amend2], [book(igst="10000")])
+    r = one(results, MatchStatus.DIFFERENTIAL_MISSING)
     assert r.differences[0].as_tuple() == ("igst", D("12000"), D("10000"))
+    by_version = results_by_version(results)
+    assert [by_version[v].status for v in ("o", "a1", "a2")] == [
+        MatchStatus.MATCHED, MatchStatus.DIFFERENTIAL_MISSING, MatchStatus.DIFFERENTIAL_MISSING]
+    assert "lack the differential of the amendment of 05-11-2025 (IGST 1,000.00) and the " \
+        "differential of the amendment of 02-12-2025 (IGST 1,000.00)" in r.note
+    # books of no version's shape: compared on the latest version, as before
+    r = one(match_boes([original, amend1, amend2], [book(igst="3000")]),
+            MatchStatus.VALUE_MISMATCH)
+    assert r.versions == {}
+
+
+# --- each version of an amended BoE matched for what it adds (issue 14, item 12) ----------------
+
+AMENDED_ON = date(2025, 11, 18)
+
+
+def _amended(importer_after=""):
+    original = ims("o", igst="3484585.61", taxable="19358808.94")
+    amendment = ims("a", amendment=True, ref_date=AMENDED_ON, igst="3486085.61",
+                    taxable="19367142.28", importer=importer_after)
+    return [original, amendment]
+
+
+def _by_version(books, importer_after="", **kw):
+    results = match_boes(_amended(importer_after), books, **kw)
+    assert len(results) == 1
+    by_version = results_by_version(results)
+    return by_version["o"], by_version["a"]
+
+
+def test_original_booked_and_no_differential_booking():
+    original, amendment = _by_version([book(igst="3484585.61", voucher="PI-7")])
+    assert (original.status, original.suggested_action) == (MatchStatus.MATCHED, ActionCode.ACCEPT)
+    assert original.note == "The books carry the original (IGST 34,84,585.61) in PI-7. Accept."
+    assert original.books.igst == D("3484585.61") and original.version_ids == ["o"]
+    assert amendment.status is MatchStatus.DIFFERENTIAL_MISSING
+    assert amendment.status.label == "Differential missing"
+    assert amendment.suggested_action is ActionCode.PENDING
+    assert amendment.note == (
+        "The books carry the original in PI-7 but lack the differential of the amendment of "
+        "18-11-2025 (IGST 1,500.00). Accept the original; book the differential (a voucher for "
+        "the difference), then Accept the amendment; until then Keep Pending on it.")
+    assert [d.as_tuple() for d in amendment.differences if d.breaks_match] == [
+        ("igst", D("3486085.61"), D("3484585.61"))]
+
+
+def test_original_booked_with_a_differential_voucher():
+    original, amendment = _by_version([book(igst="3484585.61", voucher="PI-7", row=2),
+                                       book(igst="1500.00", voucher="DN-3", row=9)])
+    assert original.status is MatchStatus.MATCHED and original.book_rows == [("books.xlsx", 2)]
+    assert amendment.status is MatchStatus.MATCHED
+    assert amendment.suggested_action is ActionCode.ACCEPT
+    assert amendment.note == (
+        "IMS agrees with the books version by version: the original (IGST 34,84,585.61) in "
+        "PI-7; the differential of the amendment of 18-11-2025 (IGST 1,500.00) in DN-3. Accept.")
+
+
+def test_one_line_rebooked_at_the_amended_total():
+    original, amendment = _by_version([book(igst="3486085.61", voucher="PI-8")])
+    assert amendment.status is MatchStatus.MATCHED
+    assert (original.status, original.suggested_action) == (MatchStatus.SUPERSEDED,
+                                                            ActionCode.ACCEPT)
+    assert original.status.label == "Superseded by amendment"
+    assert original.note == (
+        "Superseded by the amendment of 18-11-2025: the books carry the BoE as amended "
+        "(IGST 34,86,085.61) in PI-8, which includes this version. Accept.")
+
+
+def test_a_gstin_amendment_with_the_same_amounts_adds_nothing_to_book():
+    original = ims("o", igst="3484585.61", importer=GSTIN)
+    amendment = ims("a", amendment=True, ref_date=AMENDED_ON, igst="3484585.61",
+                    importer=GSTIN.lower())
+    results = match_boes([original, amendment], [book(igst="3484585.61", voucher="PI-7")],
+                         gstin=GSTIN)
+    by_version = results_by_version(results)
+    assert by_version["o"].status is MatchStatus.MATCHED
+    assert by_version["a"].status is MatchStatus.MATCHED
+    assert "the differential of the amendment of 18-11-2025 (IGST 0.00), nothing to book" \
+        in by_version["a"].note
+
+
+def test_a_boe_moved_to_another_gstin_is_one_result_for_every_version():
+    original, amendment = _by_version([book(igst="3484585.61")], importer_after=OTHER,
+                                      gstin=GSTIN)
+    assert original is amendment and amendment.moved_to == OTHER
+    assert amendment.suggested_action is ActionCode.ACCEPT
+
+
+def test_amounts_within_tolerance_count_as_booked_and_stay_decimal():
+    original, amendment = _by_version([book(igst="3484585.00"), book(igst="1500.99")])
+    assert original.status is amendment.status is MatchStatus.MATCHED
+    assert isinstance(original.books.igst, Decimal)
+
+
+def test_the_version_steps_directly():
+    from ims_xl.match import booked_version_by_version
+    original, amendment = _amended()
+    steps = booked_version_by_version([original, amendment], [book(igst="3484585.61")],
+                                      D("1.00"))
+    assert [(v.id, added.igst, taken is not None) for v, added, taken in steps] == [
+        ("o", D("3484585.61"), True), ("a", D("1500.00"), False)]
+    # a line no version explains: not the version-by-version shape
+    assert booked_version_by_version([original, amendment],
+                                     [book(igst="3484585.61"), book(igst="99")], D("1.00")) is None
 
 
 def test_ims_duplicate_under_the_default_policy_is_keep_pending_never_reject():
@@ -538,3 +642,24 @@ def test_not_in_ims_lists_books_first_then_the_boe_list():
         ("1111111", ("books",)), ("2222222", ("books", "boe_list")),
         ("3333333", ("boe_list",))]
     assert got[1].note.startswith("Not in IMS, but the books and the customs BoE list have it.")
+
+
+def test_the_demo_shows_each_version_of_the_amended_boe_as_the_books_carry_it(tmp_path):
+    """Through the command line: BoE 2566212 was re-assessed (+2,340.00 IGST); the demo's
+    books carry only the original, so the original is matched and the amendment's
+    differential is what the books lack."""
+    from conftest import cli_ok
+    from workbook_helpers import table_rows
+    cli_ok("demo", "--out", tmp_path)
+    path = tmp_path / "ims-xl-demo.xlsx"
+    rows = [r for r in table_rows(path, "BoE") if r["BoE No"] == "2566212"]
+    original = next(r for r in rows if r["Amendment"] == "No")
+    amendment = next(r for r in rows if r["Amendment"] == "Yes")
+    assert original["Match"] == "Matched"
+    assert (amendment["Match"], amendment["Suggested Action"]) == ("Differential missing",
+                                                                   "Keep Pending")
+    recon = next(r for r in table_rows(path, "Reconciliation") if r["BoE No"] == "2566212")
+    assert recon["Match"] == "Differential missing"
+    assert recon["Note"].startswith(
+        "The books carry the original in IMP/004 but lack the differential of the amendment "
+        "of 18-11-2025 (IGST 2,340.00).")
