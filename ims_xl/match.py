@@ -11,6 +11,13 @@ How the match works (all joins are dictionary look-ups, so it is linear in the i
   BoE, compared on its **latest** version (the amendment with the latest reference date, then
   the later in input order; the original when there is no amendment). The result lists every
   version id, so callers can show it against each version (:func:`results_by_version`).
+* **Amended BoE**: when the books carry it version by version, each version is matched for
+  what it adds: the original against the book line(s) of its own amounts, each amendment's
+  differential (its IGST and cess minus the version it supersedes) against the lines left.
+  A differential voucher matches; none gives ``differential_missing``; a differential of nil
+  (a GSTIN amendment, a taxable-value change) has nothing to book. One line re-booked at the
+  latest value matches the latest version and the earlier ones are ``superseded``. Each
+  earlier version then has its own result (:attr:`MatchResult.versions`).
   A version with the same identity, amendment flag and reference date as an earlier one is an
   IMS duplicate: it gets its own result, ``duplicate_in_ims``, suggesting Reject.
 * **Books side**: all book lines of one key are **summed** (split vouchers) before comparing.
@@ -33,7 +40,9 @@ Suggested actions tell the truth about what the rules (rules.md 2.0) will do wit
 
 * Accept when matched (and for ``duplicate_in_books``: the IMS record is right, the books need
   the repeated voucher reversed); Keep Pending when the books lack the BoE, values differ, the
-  match is only probable, or a loaded BoE list lacks it.
+  match is only probable, or a loaded BoE list lacks it. For an amended BoE: Accept on a
+  version the books carry (or that a re-booked line includes), Keep Pending on an amendment
+  whose differential the books lack.
 * **Another GSTIN** (the latest version names an importer GSTIN other than the settings
   GSTIN, and it is not a moved version): Keep Pending, under every reject policy. Such a BoE
   is not this GSTIN's credit (``GSTIN_OTHER``); a wrong importer is put right by a GSTIN
@@ -453,11 +462,11 @@ def _sum(lines: list[BookLine]) -> Amounts:
         taxable += line.taxable_value
         igst += line.igst
         cess += line.cess
-    return Amounts(taxable_value=taxable, igst=igst, cess=cess)
+    return Amounts(taxable, igst, cess)
 
 
 def _amounts(v: BoeVersion) -> Amounts:
-    return Amounts(taxable_value=v.taxable_value, igst=v.igst, cess=v.cess)
+    return Amounts(v.taxable_value, v.igst, v.cess)
 
 
 def _head_diffs(ims: Amounts, other: Amounts, tolerance: Decimal, against: str) -> list[Difference]:
@@ -1015,7 +1024,8 @@ def _suggest(result: MatchResult, boe: _ImsBoe, own: str, ims_start: _ImsStart) 
         result.suggested_action = ActionCode.PENDING
     if whose:  # another GSTIN's BoE, or a moved one: its GSTIN decides for every version
         result.versions.clear()
-    _suggest_for_versions(result, boe, ims_start)
+    if result.versions:
+        _suggest_for_versions(result, boe, ims_start)
 
 
 def _suggest_for_versions(result: MatchResult, boe: _ImsBoe, ims_start: _ImsStart) -> None:
