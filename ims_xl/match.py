@@ -11,6 +11,13 @@ How the match works (all joins are dictionary look-ups, so it is linear in the i
   BoE, compared on its **latest** version (the amendment with the latest reference date, then
   the later in input order; the original when there is no amendment). The result lists every
   version id, so callers can show it against each version (:func:`results_by_version`).
+* **Amended BoE**: when the books carry it version by version, each version is matched for
+  what it adds: the original against the book line(s) of its own amounts, each amendment's
+  differential (its IGST and cess minus the version it supersedes) against the lines left.
+  A differential voucher matches; none gives ``differential_missing``; a differential of nil
+  (a GSTIN amendment, a taxable-value change) has nothing to book. One line re-booked at the
+  latest value matches the latest version and the earlier ones are ``superseded``. Each
+  earlier version then has its own result (:attr:`MatchResult.versions`).
   A version with the same identity, amendment flag and reference date as an earlier one is an
   IMS duplicate: it gets its own result, ``duplicate_in_ims``, suggesting Reject.
 * **Books side**: all book lines of one key are **summed** (split vouchers) before comparing.
@@ -33,7 +40,9 @@ Suggested actions tell the truth about what the rules (rules.md 2.0) will do wit
 
 * Accept when matched (and for ``duplicate_in_books``: the IMS record is right, the books need
   the repeated voucher reversed); Keep Pending when the books lack the BoE, values differ, the
-  match is only probable, or a loaded BoE list lacks it.
+  match is only probable, or a loaded BoE list lacks it. For an amended BoE: Accept on a
+  version the books carry (or that a re-booked line includes), Keep Pending on an amendment
+  whose differential the books lack.
 * **Another GSTIN** (the latest version names an importer GSTIN other than the settings
   GSTIN, and it is not a moved version): Keep Pending, under every reject policy. Such a BoE
   is not this GSTIN's credit (``GSTIN_OTHER``); a wrong importer is put right by a GSTIN
@@ -64,6 +73,7 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from functools import lru_cache
+from typing import NamedTuple
 
 from stdnum.exceptions import ValidationError
 
@@ -99,26 +109,32 @@ class MatchStatus(StrEnum):
     NOT_IN_BOE_LIST = "not_in_boe_list"
     DUPLICATE_IN_BOOKS = "duplicate_in_books"
     DUPLICATE_IN_IMS = "duplicate_in_ims"
+    # one version of an amended BoE (see MatchResult.versions)
+    DIFFERENTIAL_MISSING = "differential_missing"   # the books lack what the amendment adds
+    SUPERSEDED = "superseded"                       # the books carry the BoE as amended
 
     @property
     def label(self) -> str:
         """The accountant's words: ``Not in books``, ``Value mismatch``..."""
         return {"not_in_ims": "Not in IMS", "not_in_boe_list": "Not in BoE list",
-                "duplicate_in_ims": "Duplicate in IMS"}.get(
+                "duplicate_in_ims": "Duplicate in IMS",
+                "superseded": "Superseded by amendment"}.get(
                     self.value, self.value.replace("_", " ").capitalize())
 
 
-@dataclass(frozen=True, slots=True)
-class Amounts:
-    """Taxable value, IGST and cess of one side (books: the sum of the BoE's lines)."""
+class Amounts(NamedTuple):
+    """Taxable value, IGST and cess of one side (books: the sum of the BoE's lines).
+
+    A named tuple, like :class:`Difference`: as immutable as a frozen dataclass, and made
+    in half the time (the match makes two per BoE).
+    """
 
     taxable_value: Decimal = ZERO
     igst: Decimal = ZERO
     cess: Decimal = ZERO
 
 
-@dataclass(frozen=True, slots=True)
-class Difference:
+class Difference(NamedTuple):
     """One difference: ``field`` with the IMS value and the other side's value.
 
     ``against`` is ``"books"`` or ``"boe_list"``. ``breaks_match`` is False for notes that never
@@ -170,42 +186,18 @@ class MatchResult:
     differences: list[Difference] = field(default_factory=list)
     book_rows: list[tuple[str, int | None]] = field(default_factory=list)
     suggested_action: ActionCode | None = None
-    note: str = ""                         # a property, see _get_note below
+    note: str = ""
     sources: tuple[str, ...] = ()          # where the BoE was found: "ims", "books", "boe_list"
     other_gstin: str | None = None         # the importer GSTIN, when it is not the user's
     duplicate_of: str | None = None        # for duplicate_in_ims: the id kept
     moved_to: str | None = None            # a GSTIN amendment: the GSTIN customs moved it to
-    # The note's text, and a taxable-value difference whose sentence is still to be added
-    # to it: that sentence (two format_inr) is written only when someone reads the note.
-    # Both are set by the ``note`` setter, which __init__ calls.
-    _note: str = field(init=False, repr=False, compare=False)
-    _taxable_tail: Difference | None = field(init=False, repr=False, compare=False)
+    # An amended BoE whose books carry it version by version: the result of each earlier
+    # version (the latest version's is this result itself); empty otherwise.
+    versions: dict[str, MatchResult] = field(default_factory=dict)
 
     @property
     def match_key(self) -> MatchKey:
-        return (self.port_code, _norm_number(self.boe_number), self.boe_date)
-
-
-def _get_note(self: MatchResult) -> str:
-    tail = self._taxable_tail
-    if tail is not None:
-        self._taxable_tail = None
-        self._note = (f"{self._note} Taxable value differs (IMS {format_inr(tail.ims)}, books "
-                      f"{format_inr(tail.other)}): normal for imports, as IGST is charged on "
-                      "assessable value plus customs duty; it does not affect the match.")
-    return self._note
-
-
-def _set_note(self: MatchResult, text: str) -> None:
-    self._note = text
-    self._taxable_tail = None
-
-
-# ``note`` stays a dataclass field (constructor, repr, ==, replace() all see it), but reads and
-# writes go through this property, which renders a pending taxable-value sentence on first
-# read. About 97% of BoEs carry one and most notes are never read (only the Reconciliation
-# sheet and the exports show them), so pass 1 of the match leaves it unrendered.
-MatchResult.note = property(_get_note, _set_note)  # type: ignore[assignment,method-assign]
+        return match_key(self.port_code, self.boe_number, self.boe_date)
 
 
 _FIELD_WORDS = {"igst": "IGST", "cess": "Cess", "taxable_value": "Taxable value",
@@ -228,35 +220,24 @@ def _show(value: object) -> str:
 
 
 def _norm_port(value: object) -> str:
-    if type(value) is str and value.isascii() and value.isalnum():  # the usual case, fast
-        return value.upper()
     try:
         return _port_code.compact(value)
     except (ValidationError, ValueError, TypeError):
         return str(value).strip().upper()
 
 
-def _norm_number(value: object) -> str:
-    if type(value) is str and value.isascii() and value.isdigit():  # the usual case, fast
-        return _boe_number.same_boe(value)
-    try:
-        return _boe_number.identity(value)
-    except (ValidationError, ValueError, TypeError):
-        try:
-            text = _boe_number.compact(value)
-        except (ValidationError, ValueError, TypeError):
-            text = str(value).strip()
-        return _boe_number.same_boe(text)
-
-
 def _display_number(value: object) -> str:
     """The number as the BoE shows it (leading zeros kept), for display and Fetch BoE."""
-    if type(value) is str and value.isascii() and value.isdigit():
-        return value
+    if type(value) is str and value.isdigit() and value.isascii():
+        return value  # digits only: compact() would give them back as they are
     try:
         return _boe_number.compact(value)
     except (ValidationError, ValueError, TypeError):
         return str(value).strip()
+
+
+def _norm_number(value: object) -> str:
+    return _boe_number.same_boe(_display_number(value))
 
 
 @lru_cache(maxsize=4096)  # a few GSTINs, repeated on every BoE
@@ -275,47 +256,164 @@ def match_key(port_code: object, boe_number: object, boe_date: date | None) -> M
     >>> match_key(' innsa1', '0012345', date(2025, 10, 3))
     ('INNSA1', '12345', datetime.date(2025, 10, 3))
     """
-    if type(port_code) is str and type(boe_number) is str and port_code.isascii() and \
-            port_code.isalnum() and boe_number.isascii() and boe_number.isdigit():
-        # the usual case, as _norm_port and _norm_number take it, without their calls
+    if type(port_code) is str and type(boe_number) is str and port_code.isalnum() and \
+            boe_number.isdigit() and port_code.isascii() and boe_number.isascii():
+        # The usual case, as the loaders give it: the identifier modules' clean-up would
+        # leave this text as it is. The match's one fast path (a third of its time).
         return (port_code.upper(), _boe_number.same_boe(boe_number), boe_date)
     return (_norm_port(port_code), _norm_number(boe_number), boe_date)
 
 
+def _not_ours(importer_gstin: str | None, own: str) -> bool:
+    """A line or row naming another importer GSTIN than the user's (when the user's is known)."""
+    return bool(own and importer_gstin and _norm_gstin(importer_gstin) != own)
+
+
 def results_by_version(results: list[MatchResult]) -> dict[str, MatchResult]:
-    """Each IMS version id with the result that covers it."""
-    return {vid: r for r in results for vid in r.version_ids}
+    """Each IMS version id with its result: an earlier version of an amended BoE has its
+    own (:attr:`MatchResult.versions`), every other version its BoE's."""
+    return {vid: r.versions.get(vid, r) for r in results for vid in r.version_ids}
+
+
+_DEFAULTS = Settings()  # rules.md 2.0's defaults: reject policy block, IMS from 102025
+
+
+def match_boes(ims: list[BoeVersion], books: list[BookLine],
+               boe_list: list[BoeVersion] | None = None, *, settings: Settings | None = None,
+               gstin: str | None = None, tolerance: Decimal = DEFAULT_TOLERANCE,
+               reject_policy: RejectPolicy | str | None = None,
+               probable_days: int = 3) -> list[MatchResult]:
+    """Match IMS records with the books (and a customs BoE list, when given).
+
+    ``settings`` are the workbook's settings: its GSTIN, reject policy, IMS start and filing
+    frequency shape the suggestions. Without them, :class:`~ims_xl.models.Settings`' defaults
+    (no GSTIN, reject policy ``block``, IMS from 102025). ``gstin`` and ``reject_policy``, when
+    given, take the place of the settings' own.
+
+    Returns one result per IMS BoE (in the order the BoEs first appear), each IMS duplicate
+    right after the BoE it repeats, then one ``not_in_ims`` result per BoE that the books or
+    the BoE list have and IMS lacks (books first, in their order).
+    """
+    settings = settings or _DEFAULTS
+    terms = _MatchTerms(
+        tolerance=Decimal(tolerance), own_gstin=_norm_gstin(settings.gstin if gstin is None else gstin),
+        policy=RejectPolicy(settings.reject_policy if reject_policy is None else reject_policy),
+        probable_days=probable_days, ims_start=_ImsStart(settings))
+    with gc_paused():  # see ims_xl.gcpause: half the time at 100,000 BoEs
+        return _match(ims, books, boe_list, terms)
+
+
+class _ImsStart:
+    """Whether a version is from before IMS: its origin period (as the rules find it) is
+    before the settings' ``ims_start`` (rules.md section 4, ``ACTION_BEFORE_IMS``)."""
+
+    __slots__ = ("ctx", "start", "_notes")
+
+    def __init__(self, settings: Settings):
+        # the as-of date only matters for a version without any date (then: the current
+        # period, never before IMS)
+        self.ctx = Context(settings, date.today())
+        self.start = self.ctx.ims_start
+        self._notes: dict[tuple, str] = {}
+
+    def note(self, origin: Period, whose: str, check: str, same_for_many: bool) -> str:
+        """The note of a BoE before IMS. Half of a year's BoEs can be before IMS, and most
+        share one note (same origin, the books agree): those are made once and shared."""
+        key = (origin._key, whose, check)
+        found = self._notes.get(key) if same_for_many else None
+        if found is None:
+            found = " ".join(filter(None, (
+                f"No IMS action applies: this BoE is from period {origin}, before IMS took up "
+                f"Bills of Entry ({self.start}), so it went straight to GSTR-2B and an action "
+                "on it is ignored.", whose, check)))
+            if same_for_many:
+                self._notes[key] = found
+        return found
+
+    def origin_before(self, v: BoeVersion) -> Period | None:
+        """The version's origin period when it is before IMS, else ``None``."""
+        origin = self.ctx.origin(v.period, v.ref_date, v.boe_date)
+        return origin if origin._key < self.start._key else None
 
 
 # ---------------------------------------------------------------------------------------------
-# the match
+# the match: the terms, then one function per step of the module docstring
+
+
+@dataclass(frozen=True, slots=True)
+class _MatchTerms:
+    """What one match is held to: the settings as :func:`match_boes` resolved them."""
+
+    tolerance: Decimal
+    own_gstin: str           # normalised; "" when unknown
+    policy: RejectPolicy
+    probable_days: int
+    ims_start: _ImsStart
+
+
+def _match(ims: list[BoeVersion], books: list[BookLine], boe_list: list[BoeVersion] | None,
+           terms: _MatchTerms) -> list[MatchResult]:
+    boes = ims_boes(ims)
+    book_groups = books_by_key(books, terms.own_gstin)
+    listed = None if boe_list is None else boe_list_by_key(boe_list, terms.own_gstin)
+    used: set[MatchKey] = set()   # book keys a BoE has taken
+    exact_pass(boes, book_groups, used, terms.tolerance)
+    probable_pass(boes, book_groups, used, terms)
+    return results(boes, book_groups, used, listed, terms)
+
+
+# --- the IMS side ----------------------------------------------------------------------------
 
 
 class _ImsBoe:
-    """The versions of one IMS BoE while matching; ``key`` is set from the latest version."""
+    """The versions of one IMS BoE while matching, compared on the latest.
 
-    __slots__ = ("key", "mkey", "versions", "latest", "result", "duplicates")
+    ``key`` is the BoE's identity (every version's :attr:`BoeVersion.key`), ``match_key`` the
+    latest version's :func:`match_key`. ``duplicates`` pairs each IMS duplicate with the
+    version it repeats.
+    """
 
-    def __init__(self) -> None:
-        self.key: BoeKey | None = None
-        self.mkey: MatchKey | None = None
-        self.versions: list[BoeVersion] = []    # in input order, duplicates left out
-        self.latest: BoeVersion | None = None
+    __slots__ = ("key", "match_key", "versions", "latest", "result", "duplicates")
+
+    def __init__(self, key: BoeKey, first: BoeVersion) -> None:
+        self.key = key
+        self.versions: list[BoeVersion] = [first]   # in input order, duplicates left out
+        self.duplicates: list[tuple[BoeVersion, BoeVersion]] = []
         self.result: MatchResult | None = None
-        self.duplicates: list[tuple[BoeVersion, BoeVersion]] = _NONE  # a list once one is seen
+        self.latest = first
+        self.match_key: MatchKey = ()  # type: ignore[assignment]  # set by settle()
+
+    def add(self, version: BoeVersion) -> None:
+        """A further version, or a duplicate: it repeats an earlier version's amendment flag
+        and reference date."""
+        for first in self.versions:
+            if first.amendment == version.amendment and first.ref_date == version.ref_date:
+                self.duplicates.append((version, first))
+                return
+        self.versions.append(version)
+
+    def settle(self) -> None:
+        """Take the latest version, once every version is in."""
+        latest = self.latest = latest_version(self.versions)
+        self.match_key = match_key(latest.port_code, latest.boe_number, latest.boe_date)
 
 
-_NONE: list = []  # shared, never appended to: most BoEs have no duplicate
+def ims_boes(ims: list[BoeVersion]) -> list[_ImsBoe]:
+    """The IMS versions grouped into BoEs (same identity), in the order BoEs first appear."""
+    boes: dict[BoeKey, _ImsBoe] = {}
+    for v in ims:
+        key = v.key
+        boe = boes.get(key)
+        if boe is None:
+            boes[key] = _ImsBoe(key, v)
+        else:
+            boe.add(v)
+    for boe in boes.values():
+        boe.settle()
+    return list(boes.values())
 
 
-def _ident(v: BoeVersion) -> tuple:
-    """:attr:`BoeVersion.key` as a plain tuple (same fields, same normalisation): hashing a
-    tuple is much faster than hashing the dataclass, and this runs for every version."""
-    return (v.section, v.port_code.strip().upper(), _boe_number.same_boe(v.boe_number),
-            v.boe_date)
-
-
-def _latest(versions: list[BoeVersion]) -> BoeVersion:
+def latest_version(versions: list[BoeVersion]) -> BoeVersion:
     """Amendments supersede the original; among amendments the latest reference date, then
     the later in input order (``versions`` is in input order)."""
     if len(versions) == 1:
@@ -324,64 +422,77 @@ def _latest(versions: list[BoeVersion]) -> BoeVersion:
                key=lambda iv: (iv[1].amendment, iv[1].ref_date or date.min, iv[0]))[1]
 
 
-# Amounts and Difference are frozen dataclasses, whose __init__ sets each field through
-# object.__setattr__: about twice the cost of setting the slots directly, as these two do
-# (same objects). The match builds three per BoE.
-_new = object.__new__
-_set_taxable, _set_igst, _set_cess = (Amounts.taxable_value.__set__, Amounts.igst.__set__,
-                                      Amounts.cess.__set__)
+# --- the books side and the BoE list ---------------------------------------------------------
 
 
-def _make_amounts(taxable_value: Decimal, igst: Decimal, cess: Decimal) -> Amounts:
-    amounts = _new(Amounts)
-    _set_taxable(amounts, taxable_value)
-    _set_igst(amounts, igst)
-    _set_cess(amounts, cess)
-    return amounts
+def books_by_key(books: list[BookLine], own_gstin: str) -> dict[MatchKey, list[BookLine]]:
+    """The book lines of each match key (split vouchers together), in book order; lines of
+    another importer GSTIN are left out."""
+    groups: dict[MatchKey, list[BookLine]] = {}
+    for line in books:
+        if _not_ours(line.importer_gstin, own_gstin):
+            continue
+        key = match_key(line.port_code, line.boe_number, line.boe_date)
+        group = groups.get(key)
+        if group is None:
+            groups[key] = [line]
+        else:
+            group.append(line)
+    return groups
+
+
+def boe_list_by_key(boe_list: list[BoeVersion], own_gstin: str) -> dict[MatchKey, BoeVersion]:
+    """The latest version of each BoE in the customs BoE list; rows of another importer
+    GSTIN are left out."""
+    groups: dict[MatchKey, list[BoeVersion]] = {}
+    for v in boe_list:
+        if not _not_ours(v.importer_gstin, own_gstin):
+            groups.setdefault(match_key(v.port_code, v.boe_number, v.boe_date), []).append(v)
+    return {key: latest_version(versions) for key, versions in groups.items()}
+
+
+# --- amounts and differences -----------------------------------------------------------------
 
 
 def _sum(lines: list[BookLine]) -> Amounts:
-    t = i = c = ZERO
+    if len(lines) == 1:  # the usual case: one voucher, nothing to add
+        return Amounts(lines[0].taxable_value, lines[0].igst, lines[0].cess)
+    taxable = igst = cess = ZERO
     for line in lines:
-        t += line.taxable_value
-        i += line.igst
-        c += line.cess
-    return _make_amounts(t, i, c)
+        taxable += line.taxable_value
+        igst += line.igst
+        cess += line.cess
+    return Amounts(taxable, igst, cess)
 
 
 def _amounts(v: BoeVersion) -> Amounts:
-    return _make_amounts(v.taxable_value, v.igst, v.cess)
+    return Amounts(v.taxable_value, v.igst, v.cess)
 
 
 def _head_diffs(ims: Amounts, other: Amounts, tolerance: Decimal, against: str) -> list[Difference]:
     out = []
     if abs(ims.igst - other.igst) > tolerance:
-        out.append(Difference("igst", ims.igst, other.igst, against))
+        out.append(Difference(field="igst", ims=ims.igst, other=other.igst, against=against))
     if abs(ims.cess - other.cess) > tolerance:
-        out.append(Difference("cess", ims.cess, other.cess, against))
+        out.append(Difference(field="cess", ims=ims.cess, other=other.cess, against=against))
     return out
 
 
 _TAXABLE_WHY = ("normal for imports: IGST is charged on assessable value plus customs duty; "
                 "not a mismatch")
-_set_field, _set_ims, _set_other, _set_against, _set_breaks, _set_why = (
-    Difference.field.__set__, Difference.ims.__set__, Difference.other.__set__,  # type: ignore[attr-defined]
-    Difference.against.__set__, Difference.breaks_match.__set__, Difference.note.__set__)  # type: ignore[attr-defined]
 
 
 def _taxable_note(ims: Amounts, books: Amounts, tolerance: Decimal) -> Difference | None:
     if abs(ims.taxable_value - books.taxable_value) > tolerance:
-        # Difference("taxable_value", ims, books, "books", breaks_match=False, note=...),
-        # built as _make_amounts does: nearly every BoE has one
-        diff = _new(Difference)
-        _set_field(diff, "taxable_value")
-        _set_ims(diff, ims.taxable_value)
-        _set_other(diff, books.taxable_value)
-        _set_against(diff, "books")
-        _set_breaks(diff, False)
-        _set_why(diff, _TAXABLE_WHY)
-        return diff
+        return Difference(field="taxable_value", ims=ims.taxable_value,
+                          other=books.taxable_value, breaks_match=False, note=_TAXABLE_WHY)
     return None
+
+
+# The amounts are under the result's differences (the Differences column beside the note):
+# the note says only what the difference means, in words that are the same for every BoE.
+_TAXABLE_SENTENCE = (" The taxable value differs from the books: normal for imports, as IGST is "
+                     "charged on assessable value plus customs duty; it does not affect the match.")
 
 
 def _repeated_line(lines: list[BookLine], ims: Amounts, tolerance: Decimal) -> list[BookLine]:
@@ -392,10 +503,11 @@ def _repeated_line(lines: list[BookLine], ims: Amounts, tolerance: Decimal) -> l
     for line in lines:
         groups[(line.taxable_value, line.igst, line.cess)].append(line)
     total = _sum(lines)
-    for (t, i, c), same in groups.items():
-        if len(same) < 2 or (i == ZERO and c == ZERO):
+    for (taxable, igst, cess), same in groups.items():
+        if len(same) < 2 or (igst == ZERO and cess == ZERO):
             continue
-        rest = Amounts(total.taxable_value - t, total.igst - i, total.cess - c)
+        rest = Amounts(taxable_value=total.taxable_value - taxable, igst=total.igst - igst,
+                       cess=total.cess - cess)
         if not _head_diffs(ims, rest, tolerance, "books"):
             return same
     return []
@@ -411,7 +523,7 @@ def _swapped(d: date) -> date | None:
 
 
 def _rows(lines: list[BookLine]) -> list[tuple[str, int | None]]:
-    if len(lines) == 1:  # the usual case, without a comprehension's frame
+    if len(lines) == 1:  # the usual case: a comprehension costs a third more
         return [(lines[0].file, lines[0].row)]
     return [(line.file, line.row) for line in lines]
 
@@ -450,315 +562,403 @@ def _duplicate_advice(policy: RejectPolicy, reason: str) -> tuple[ActionCode, st
     return ActionCode.REJECT, f"{reason} Reject it, with a remark saying why."
 
 
-_DEFAULTS = Settings()  # rules.md 2.0's defaults: reject policy block, IMS from 102025
+def _ims_result(boe: _ImsBoe, status: MatchStatus, note: str = "", *,
+                lines: list[BookLine] | None = None, books: Amounts | None = None,
+                differences: list[Difference] | None = None) -> MatchResult:
+    """The result of an IMS BoE: its IMS side (the latest version's), and the book lines
+    matched with it when there are any."""
+    latest = boe.latest
+    return MatchResult(
+        status=status, port_code=boe.match_key[0],
+        boe_number=_display_number(latest.boe_number), boe_date=latest.boe_date, key=boe.key,
+        version_ids=[v.id for v in boe.versions] if len(boe.versions) > 1 else [latest.id],
+        latest_id=latest.id,
+        ref_date=latest.ref_date, ims=_amounts(latest), books=books,
+        differences=[] if differences is None else differences,
+        book_rows=[] if lines is None else _rows(lines), note=note,
+        sources=("ims",) if lines is None else ("ims", "books"))
 
 
-def match_boes(ims: list[BoeVersion], books: list[BookLine],
-               boe_list: list[BoeVersion] | None = None, *, settings: Settings | None = None,
-               gstin: str | None = None, tolerance: Decimal = DEFAULT_TOLERANCE,
-               reject_policy: RejectPolicy | str | None = None,
-               probable_days: int = 3) -> list[MatchResult]:
-    """Match IMS records with the books (and a customs BoE list, when given).
-
-    ``settings`` are the workbook's settings: its GSTIN, reject policy, IMS start and filing
-    frequency shape the suggestions. Without them, :class:`~ims_xl.models.Settings`' defaults
-    (no GSTIN, reject policy ``block``, IMS from 102025). ``gstin`` and ``reject_policy``, when
-    given, take the place of the settings' own.
-
-    Returns one result per IMS BoE (in the order the BoEs first appear), each IMS duplicate
-    right after the BoE it repeats, then one ``not_in_ims`` result per BoE that the books or
-    the BoE list have and IMS lacks (books first, in their order).
-    """
-    settings = settings or _DEFAULTS
-    policy = RejectPolicy(settings.reject_policy if reject_policy is None else reject_policy)
-    gstin = settings.gstin if gstin is None else gstin
-    with gc_paused():  # see ims_xl.gcpause: half the time at 100,000 BoEs
-        return _match(ims, books, boe_list, gstin, tolerance, policy, probable_days,
-                      _ImsStart(settings))
+# --- pass 1: exact keys ----------------------------------------------------------------------
 
 
-class _ImsStart:
-    """Whether a version is from before IMS: its origin period (as the rules find it) is
-    before the settings' ``ims_start`` (rules.md section 4, ``ACTION_BEFORE_IMS``)."""
-
-    __slots__ = ("ctx", "start", "_notes")
-
-    def __init__(self, settings: Settings):
-        # the as-of date only matters for a version without any date (then: the current
-        # period, never before IMS)
-        self.ctx = Context(settings, date.today())
-        self.start = self.ctx.ims_start
-        self._notes: dict[tuple, str] = {}
-
-    def note(self, origin: Period, whose: str, check: str, same_for_many: bool) -> str:
-        """The note of a BoE before IMS. Half of a year's BoEs can be before IMS, and most
-        share one note (same origin, the books agree): those are made once and shared."""
-        key = (origin._key, whose, check)
-        found = self._notes.get(key) if same_for_many else None
-        if found is None:
-            found = " ".join(filter(None, (
-                f"No IMS action applies: this BoE is from period {origin}, before IMS took up "
-                f"Bills of Entry ({self.start}), so it went straight to GSTR-2B and an action "
-                "on it is ignored.", whose, check)))
-            if same_for_many:
-                self._notes[key] = found
-        return found
-
-    def origin_before(self, v: BoeVersion) -> Period | None:
-        """The version's origin period when it is before IMS, else ``None``."""
-        origin = self.ctx.origin(v.period, v.ref_date, v.boe_date)
-        return origin if origin._key < self.start._key else None
+@lru_cache(maxsize=16)  # one tolerance per match, on every BoE that agrees
+def _agreement(tolerance: Decimal) -> str:
+    return f"IMS agrees with the books (IGST and cess within Rs {format_inr(tolerance)})"
 
 
-def _match(ims: list[BoeVersion], books: list[BookLine], boe_list: list[BoeVersion] | None,
-           gstin: str | None, tolerance: Decimal, policy: RejectPolicy, probable_days: int,
-           ims_start: _ImsStart) -> list[MatchResult]:
-    tolerance = Decimal(tolerance)
-    own = _norm_gstin(gstin)
 
-    # --- IMS: group versions into BoEs, spot duplicates, take the latest version ---
-    boes: dict[tuple, _ImsBoe] = {}
-    for v in ims:
-        key = _ident(v)
-        boe = boes.get(key)
-        if boe is None:
-            boe = boes[key] = _ImsBoe()
-            boe.versions.append(v)
-            continue
-        # a duplicate repeats an earlier version's amendment flag and reference date
-        for first in boe.versions:
-            if first.amendment == v.amendment and first.ref_date == v.ref_date:
-                if boe.duplicates is _NONE:
-                    boe.duplicates = []
-                boe.duplicates.append((v, first))
-                break
+def exact_pass(boes: list[_ImsBoe], book_groups: dict[MatchKey, list[BookLine]],
+               used: set[MatchKey], tolerance: Decimal) -> None:
+    """Match each BoE with the book lines of its own key (adds those keys to ``used``)."""
+    for boe in boes:
+        lines = book_groups.get(boe.match_key)
+        if lines is not None:
+            used.add(boe.match_key)
+            boe.result = exact_result(boe, lines, tolerance)
+            if len(boe.versions) > 1:
+                match_versions(boe.result, boe, lines, tolerance)
+
+
+def exact_result(boe: _ImsBoe, lines: list[BookLine], tolerance: Decimal) -> MatchResult:
+    """A BoE against the book lines of its key: matched, booked twice, or a value mismatch."""
+    books = _sum(lines)
+    result = _ims_result(boe, MatchStatus.MATCHED, lines=lines, books=books, differences=[])
+    ims = result.ims
+    assert ims is not None
+    diffs = result.differences = _head_diffs(ims, books, tolerance, "books")
+    repeated = _repeated_line(lines, ims, tolerance) if diffs else []
+    if not diffs:
+        summed = f", {len(lines)} book lines summed" if len(lines) > 1 else ""
+        result.note = f"{_agreement(tolerance)}{summed}. Accept."
+    elif repeated:
+        result.status = MatchStatus.DUPLICATE_IN_BOOKS
+        result.note = (f"Booked twice: {_vouchers(repeated)} carry the same amounts, and IMS "
+                       "agrees with the books once one copy is removed. Accept, and reverse "
+                       "the repeated voucher in the books.")
+        return result
+    else:
+        result.status = MatchStatus.VALUE_MISMATCH
+        result.note = (f"{_diff_sentence(diffs)}. Check the physical BoE and the books; Keep "
+                       "Pending until they agree.")
+    taxable = _taxable_note(ims, books, tolerance)
+    if taxable:
+        diffs.append(taxable)
+        result.note += _TAXABLE_SENTENCE
+    return result
+
+
+# --- an amended BoE, version by version -------------------------------------------------------
+#
+# The books carry an amended BoE in one of two ways: the original as first booked plus a
+# voucher for each amendment's differential (or none yet), or one line re-booked at the
+# amended value. Each version is matched for what it adds: the original against the book
+# line(s) of its amounts, each amendment's differential (its IGST and cess minus those of the
+# version it supersedes) against the lines left; a re-booked line matches the latest version,
+# and the earlier ones are superseded. Books of any other shape are compared on the latest
+# version alone, as a BoE without amendments is.
+
+
+def match_versions(result: MatchResult, boe: _ImsBoe, lines: list[BookLine],
+                   tolerance: Decimal) -> None:
+    """Give each version of an amended BoE its own match (``result.versions``), when the
+    books carry it version by version or re-booked; ``result`` stays the latest version's."""
+    chain = sorted(boe.versions, key=_version_order(boe.versions))
+    steps = booked_version_by_version(chain, lines, tolerance)
+    if steps is not None:
+        missing = [(v, added) for v, added, taken in steps[1:] if taken is None]
+        for v, added, taken in steps[:-1]:
+            result.versions[v.id] = _version_result(boe, v, added, taken, chain, tolerance)
+        if missing:
+            result.status = MatchStatus.DIFFERENTIAL_MISSING
+            result.note = _differential_missing_note(steps[0][2] or [], missing)
+        elif steps[-1][2] is not None:
+            result.note = _booked_with_differential_note(steps)
+    elif not _head_diffs(_amounts(chain[-1]), _sum(lines), tolerance, "books"):
+        for v in chain[:-1]:  # the books carry the BoE re-booked at its latest value
+            result.versions[v.id] = _superseded_result(boe, v, chain[-1], lines)
+
+
+def _version_order(versions: list[BoeVersion]):
+    """The order in which versions supersede each other: the original, then amendments by
+    reference date, then input order (as :func:`latest_version` takes the last)."""
+    position = {id(v): i for i, v in enumerate(versions)}
+    return lambda v: (v.amendment, v.ref_date or date.min, position[id(v)])
+
+
+# one version's step: the version, what it adds (the original: all of it), the lines
+# booked for it (None: none found; [] for an amendment that adds no IGST or cess)
+_Step = tuple[BoeVersion, Amounts, "list[BookLine] | None"]
+
+
+def booked_version_by_version(chain: list[BoeVersion], lines: list[BookLine],
+                              tolerance: Decimal) -> list[_Step] | None:
+    """Each version of ``chain`` (original first) with what it adds and the book lines that
+    carry it, taking lines in book order; ``None`` when the books do not carry the original
+    as first booked, or hold lines that no version explains."""
+    left = list(lines)
+    original = _amounts(chain[0])
+    taken = _take_lines(original, left, tolerance)
+    if taken is None:
+        return None
+    steps: list[_Step] = [(chain[0], original, taken)]
+    for before, v in zip(chain, chain[1:]):
+        added = _differential(v, before)
+        if not _head_diffs(added, Amounts(), tolerance, "books"):
+            steps.append((v, added, []))  # nothing to book: a GSTIN or taxable-only change
         else:
-            boe.versions.append(v)
-    ims_mkeys: set[MatchKey] = set()
-    for key, boe in boes.items():
-        latest = boe.latest = _latest(boe.versions)
-        boe.key = BoeKey._make(key)  # latest.key: every version of the BoE has this identity
-        port, number = latest.port_code, latest.boe_number
-        if port.isascii() and port.isalnum() and number.isascii() and number.isdigit():
-            boe.mkey = key[1:]  # what match_key gives: the identity without its section
-        else:
-            boe.mkey = match_key(port, number, latest.boe_date)
-        ims_mkeys.add(boe.mkey)
+            steps.append((v, added, _take_lines(added, left, tolerance)))
+    return None if left else steps
 
-    # --- books: group lines by key (split vouchers) ---
-    book_groups: dict[MatchKey, list[BookLine]] = {}
-    for line in books:
-        if own and line.importer_gstin and _norm_gstin(line.importer_gstin) != own:
-            continue
-        mk = match_key(line.port_code, line.boe_number, line.boe_date)
-        group = book_groups.get(mk)
-        if group is None:
-            book_groups[mk] = [line]
-        else:
-            group.append(line)
 
-    # --- BoE list: latest version per key ---
-    list_groups: dict[MatchKey, list[BoeVersion]] = {}
-    if boe_list is not None:
-        for v in boe_list:
-            if own and v.importer_gstin and _norm_gstin(v.importer_gstin) != own:
-                continue
-            mk = match_key(v.port_code, v.boe_number, v.boe_date)
-            list_groups.setdefault(mk, []).append(v)
-    list_latest = {mk: _latest(vs) for mk, vs in list_groups.items()}
+def _differential(version: BoeVersion, before: BoeVersion) -> Amounts:
+    return Amounts(taxable_value=version.taxable_value - before.taxable_value,
+                   igst=version.igst - before.igst, cess=version.cess - before.cess)
 
-    matched_note = ("IMS agrees with the books (IGST and cess within "
-                    f"Rs {format_inr(tolerance)}). Accept.")
-    used_books: set[MatchKey] = set()
 
-    def base(boe: _ImsBoe, status: MatchStatus, note: str = "",
-             ims_amounts: Amounts | None = None) -> MatchResult:
-        latest = boe.latest
-        assert latest is not None and boe.mkey is not None
-        # positional (keywords cost a third more, on every BoE): status, port_code,
-        # boe_number, boe_date, key, version_ids, latest_id, ref_date, ims, books, boe_list,
-        # differences, book_rows, suggested_action, note, sources
-        return MatchResult(
-            status, boe.mkey[0], _display_number(latest.boe_number), latest.boe_date, boe.key,
-            [v.id for v in boe.versions] if len(boe.versions) > 1 else [latest.id],
-            latest.id, latest.ref_date,
-            _amounts(latest) if ims_amounts is None else ims_amounts, None, None, [], [], None,
-            note, ("ims",))
+def _take_lines(amounts: Amounts, left: list[BookLine],
+                tolerance: Decimal) -> list[BookLine] | None:
+    """The first line of ``left`` that carries ``amounts`` (IGST and cess within tolerance),
+    else all of ``left`` when together they do; taken out of ``left``. ``None``: neither."""
+    for i, line in enumerate(left):
+        if not _head_diffs(amounts, _sum([line]), tolerance, "books"):
+            return [left.pop(i)]
+    if left and not _head_diffs(amounts, _sum(left), tolerance, "books"):
+        taken = left[:]
+        left.clear()
+        return taken
+    return None
 
-    # --- pass 1: exact keys ---
-    for boe in boes.values():
-        mk = boe.mkey
-        lines = book_groups.get(mk)  # type: ignore[arg-type]
-        if lines is None:
-            continue
-        used_books.add(mk)  # type: ignore[arg-type]
-        ims_amounts = _amounts(boe.latest)  # type: ignore[arg-type]
-        books_sum = _sum(lines)
-        diffs = _head_diffs(ims_amounts, books_sum, tolerance, "books")
+
+def _version_result(boe: _ImsBoe, v: BoeVersion, added: Amounts, taken: list[BookLine] | None,
+                    chain: list[BoeVersion], tolerance: Decimal) -> MatchResult:
+    """An earlier version's own result: matched, or its differential missing."""
+    what = _what_it_adds(v, added)
+    if taken is None:
+        status = MatchStatus.DIFFERENTIAL_MISSING
+        note = (f"The books lack {what}. Book it (a voucher for the difference), then "
+                "Accept; until then Keep Pending.")
+    elif not taken:
+        status, note = MatchStatus.MATCHED, f"{_capital(what)}: nothing to book. Accept."
+    else:
         status = MatchStatus.MATCHED
-        if not diffs:
-            note = (matched_note if len(lines) == 1 else
-                    f"{matched_note[:-9]}, {len(lines)} book lines summed. Accept.")
-        else:
-            repeated = _repeated_line(lines, ims_amounts, tolerance)
-            if repeated:
-                status = MatchStatus.DUPLICATE_IN_BOOKS
-                note = (f"Booked twice: {_vouchers(repeated)} carry the same amounts, and IMS "
-                        "agrees with the books once one copy is removed. Accept, and reverse "
-                        "the repeated voucher in the books.")
-            else:
-                status = MatchStatus.VALUE_MISMATCH
-                note = (f"{_diff_sentence(diffs)}. Check the physical BoE and the books; Keep "
-                        "Pending until they agree.")
-        result = boe.result = base(boe, status, note, ims_amounts)
-        result.books = books_sum
-        result.book_rows = _rows(lines)
-        result.sources = ("ims", "books")
-        result.differences = diffs
-        taxable = (None if status is MatchStatus.DUPLICATE_IN_BOOKS
-                   else _taxable_note(ims_amounts, books_sum, tolerance))
-        if taxable:
-            diffs.append(taxable)
-            result._taxable_tail = taxable  # its sentence joins the note when read
+        note = f"The books carry {what} in {_vouchers(taken)}. Accept."
+    return _one_version(boe, v, status, note, taken)
 
-    # --- pass 2: probable matches among the book keys left ---
-    by_port_number: dict[tuple[str, str], list[MatchKey]] = defaultdict(list)
-    by_number_date: dict[tuple[str, date], list[MatchKey]] = defaultdict(list)
-    left: list[MatchKey] = []  # the book keys no exact match took, in book order
-    for mk in book_groups:
-        if mk in used_books:
-            continue
-        left.append(mk)
-        by_port_number[(mk[0], mk[1])].append(mk)
-        if mk[2] is not None:
-            by_number_date[(mk[1], mk[2])].append(mk)
 
-    for boe in boes.values():
+def _superseded_result(boe: _ImsBoe, v: BoeVersion, latest: BoeVersion,
+                       lines: list[BookLine]) -> MatchResult:
+    books = _sum(lines)
+    note = (f"Superseded by the amendment of {_day(latest)}: the books carry the BoE as "
+            f"amended (IGST {format_inr(books.igst)}"
+            + (f", cess {format_inr(books.cess)}" if books.cess else "")
+            + f") in {_vouchers(lines)}, which includes this version. Accept.")
+    return _one_version(boe, v, MatchStatus.SUPERSEDED, note, lines)
+
+
+def _one_version(boe: _ImsBoe, v: BoeVersion, status: MatchStatus, note: str,
+                 lines: list[BookLine] | None) -> MatchResult:
+    return MatchResult(
+        status=status, port_code=boe.match_key[0], boe_number=_display_number(v.boe_number),
+        boe_date=v.boe_date, key=boe.key, version_ids=[v.id], latest_id=v.id,
+        ref_date=v.ref_date, ims=_amounts(v), books=_sum(lines) if lines else None,
+        book_rows=_rows(lines) if lines else [], note=note,
+        sources=("ims", "books") if lines else ("ims",))
+
+
+def _what_it_adds(v: BoeVersion, added: Amounts) -> str:
+    tax = f"IGST {format_inr(added.igst)}" + (f", cess {format_inr(added.cess)}"
+                                              if added.cess else "")
+    if not v.amendment:
+        return f"the original ({tax})"
+    return f"the differential of the amendment of {_day(v)} ({tax})"
+
+
+def _day(v: BoeVersion) -> str:
+    return format_date(v.ref_date) if v.ref_date else "(no reference date)"
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _differential_missing_note(original_lines: list[BookLine],
+                               missing: list[tuple[BoeVersion, Amounts]]) -> str:
+    lacks = " and ".join(_what_it_adds(v, added) for v, added in missing)
+    return (f"The books carry the original in {_vouchers(original_lines)} but lack {lacks}. "
+            "Accept the original; book the differential (a voucher for the difference), then "
+            "Accept the amendment; until then Keep Pending on it.")
+
+
+def _booked_with_differential_note(steps: list[_Step]) -> str:
+    parts = [f"{what} in {_vouchers(taken)}" if taken else f"{what}, nothing to book"
+             for what, taken in ((_what_it_adds(v, added), taken) for v, added, taken in steps)]
+    return f"IMS agrees with the books version by version: {'; '.join(parts)}. Accept."
+
+
+# --- pass 2: probable matches among the book keys left ---------------------------------------
+
+
+class _BooksLeft:
+    """The book keys no exact match took, indexed for the probable pass."""
+
+    __slots__ = ("groups", "used", "by_port_number", "by_number_date")
+
+    def __init__(self, groups: dict[MatchKey, list[BookLine]], used: set[MatchKey]) -> None:
+        self.groups, self.used = groups, used
+        self.by_port_number: dict[tuple[str, str], list[MatchKey]] = defaultdict(list)
+        self.by_number_date: dict[tuple[str, date], list[MatchKey]] = defaultdict(list)
+        for key in groups:
+            if key in used:
+                continue
+            port, number, when = key
+            self.by_port_number[(port, number)].append(key)
+            if when is not None:
+                self.by_number_date[(number, when)].append(key)
+
+    def dated(self, port: str, number: str) -> list[MatchKey]:
+        """The unused dated keys of this port and number."""
+        return [k for k in self.by_port_number.get((port, number), ())
+                if k not in self.used and k[2] is not None]
+
+
+def probable_pass(boes: list[_ImsBoe], book_groups: dict[MatchKey, list[BookLine]],
+                  used: set[MatchKey], terms: _MatchTerms) -> None:
+    """Pair each BoE without an exact key with a book key left, as the module docstring
+    orders the tries (adds the keys taken to ``used``)."""
+    left = _BooksLeft(book_groups, used)
+    for boe in boes:
         if boe.result is not None:
             continue
-        mk = boe.mkey
-        assert mk is not None and boe.latest is not None
-        found = _probable(boe, mk, book_groups, used_books, by_port_number, by_number_date,
-                          tolerance, probable_days)
-        if found is None:
-            continue
-        bkey, why, diff = found
-        used_books.add(bkey)
-        lines = book_groups[bkey]
-        result = base(boe, MatchStatus.PROBABLE)
-        books_sum = _sum(lines)
-        result.books = books_sum
-        result.book_rows = _rows(lines)
-        result.sources = ("ims", "books")
-        result.differences = [diff] + _head_diffs(result.ims, books_sum, tolerance, "books")  # type: ignore[arg-type]
-        amount_text = _diff_sentence(result.differences)
-        result.note = (f"Probably in the books: {why}. Check it against the physical BoE and "
-                       "correct the books, then Accept; until then Keep Pending."
-                       + (f" Also: {amount_text}." if amount_text else ""))
-        taxable = _taxable_note(result.ims, books_sum, tolerance)  # type: ignore[arg-type]
-        if taxable:
-            result.differences.append(taxable)
-        boe.result = result
-
-    # --- the rest of IMS: not in books; then the BoE list; then the suggested actions ---
-    ordered: list[MatchResult] = []
-    for boe in boes.values():
-        result = boe.result
-        if result is None:
-            result = base(boe, MatchStatus.NOT_IN_BOOKS, (
-                "Not in the books. If the goods are in transit, in a bonded warehouse or "
-                "awaiting a quality check, Keep Pending; once booked, Accept."))
-        if boe_list is not None:
-            _compare_boe_list(result, list_latest.get(boe.mkey), tolerance)  # type: ignore[arg-type]
-        _suggest(result, boe, own, ims_start)
-        ordered.append(result)
-        for dup, first in boe.duplicates:
-            ordered.append(_duplicate_result(boe, dup, first, own, policy))
-
-    # --- not in IMS: book keys never used, then BoE-list keys IMS lacks ---
-    missing: dict[MatchKey, MatchResult] = {}
-    for mk in left:
-        if mk in used_books or mk in ims_mkeys:
-            continue
-        lines = book_groups[mk]
-        first = lines[0]
-        missing[mk] = MatchResult(
-            status=MatchStatus.NOT_IN_IMS, port_code=mk[0],
-            boe_number=_display_number(first.boe_number), boe_date=mk[2], books=_sum(lines),
-            book_rows=_rows(lines), sources=("books",))
-    for mk, v in list_latest.items():
-        if mk in ims_mkeys:
-            continue
-        result = missing.get(mk)
-        if result is None:
-            result = missing[mk] = MatchResult(
-                status=MatchStatus.NOT_IN_IMS, port_code=mk[0],
-                boe_number=_display_number(v.boe_number), boe_date=mk[2], key=v.key,
-                sources=("boe_list",))
-        else:
-            result.sources = ("books", "boe_list")
-            result.key = v.key
-        result.boe_list = _amounts(v)
-        result.ref_date = v.ref_date
-    for result in missing.values():
-        where = {("books",): "the books have it",
-                 ("boe_list",): "the customs BoE list has it",
-                 ("books", "boe_list"): "the books and the customs BoE list have it"}[result.sources]
-        result.note = (f"Not in IMS, but {where}. Use Fetch BoE on the portal (port code, BoE "
-                       "number, BoE date) to bring it from ICEGATE.")
-        ordered.append(result)
-    return ordered
+        found = probable_books(boe, left, terms)
+        if found is not None:
+            used.add(found[0])
+            boe.result = probable_result(boe, book_groups[found[0]], found[1], found[2],
+                                         terms.tolerance)
 
 
-def _probable(boe: _ImsBoe, mk: MatchKey, book_groups: dict[MatchKey, list[BookLine]],
-              used: set[MatchKey], by_port_number: dict[tuple[str, str], list[MatchKey]],
-              by_number_date: dict[tuple[str, date], list[MatchKey]], tolerance: Decimal,
-              probable_days: int) -> tuple[MatchKey, str, Difference] | None:
-    port, number, when = mk
+def probable_result(boe: _ImsBoe, lines: list[BookLine], why: str, difference: Difference,
+                    tolerance: Decimal) -> MatchResult:
+    books = _sum(lines)
+    result = _ims_result(boe, MatchStatus.PROBABLE, lines=lines, books=books)
+    ims = result.ims
+    assert ims is not None
+    result.differences = [difference] + _head_diffs(ims, books, tolerance, "books")
+    amount_text = _diff_sentence(result.differences)
+    result.note = (f"Probably in the books: {why}. Check it against the physical BoE and "
+                   "correct the books, then Accept; until then Keep Pending."
+                   + (f" Also: {amount_text}." if amount_text else ""))
+    taxable = _taxable_note(ims, books, tolerance)
+    if taxable:
+        result.differences.append(taxable)
+    return result
+
+
+_Probable = tuple[MatchKey, str, Difference]   # the book key, why, the date or port difference
+
+
+def probable_books(boe: _ImsBoe, left: _BooksLeft, terms: _MatchTerms) -> _Probable | None:
+    """The book key that probably is this BoE, with why and the difference, or ``None``."""
+    port, number, when = boe.match_key
     if when is None:
         return None
-    candidates = [k for k in by_port_number.get((port, number), ()) if k not in used
-                  and k[2] is not None]
-    if candidates:
-        near = [(abs((k[2] - when).days), k) for k in candidates]  # type: ignore[operator]
-        near = [(d, k) for d, k in near if d <= probable_days]
-        if near:
-            days, k = min(near, key=lambda dk: dk[0])
-            after = "after" if k[2] > when else "before"  # type: ignore[operator]
-            why = (f"the books date it {format_date(k[2])}, {days} day{'s' if days != 1 else ''} "  # type: ignore[arg-type]
-                   f"{after} the BoE date {format_date(when)} (books often carry the reference "
-                   "or out-of-charge date)")
-            return k, why, Difference("boe_date", when, k[2], note=f"{days} days apart")
-        ref_dates = {v.ref_date for v in boe.versions if v.ref_date is not None}
-        for k in candidates:
-            if k[2] in ref_dates:
-                why = (f"the books date it {format_date(k[2])}, the ICEGATE reference date, "  # type: ignore[arg-type]
-                       f"not the BoE date {format_date(when)}")
-                return k, why, Difference("boe_date", when, k[2], note="books carry the reference date")
-        swapped = _swapped(when)
-        if swapped is not None:
-            for k in candidates:
-                if k[2] == swapped:
-                    why = (f"the books date it {format_date(swapped)}, the BoE date "
-                           f"{format_date(when)} with day and month swapped")
-                    return k, why, Difference("boe_date", when, swapped,
-                                              note="day and month swapped")
+    found = _probable_by_date(boe, left.dated(port, number), when, terms.probable_days)
+    if found is not None:
+        return found
     undated = (port, number, None)
-    if undated not in used and undated in book_groups:
+    if undated not in left.used and undated in left.groups:
         why = f"the books carry this port and number without a BoE date ({format_date(when)})"
-        return undated, why, Difference("boe_date", when, None, note="no date in the books")
-    latest = boe.latest
-    assert latest is not None
-    ims_amounts = _amounts(latest)
-    for k in by_number_date.get((number, when), ()):
-        if k in used or k[0] == port:
+        return undated, why, Difference(field="boe_date", ims=when, other=None,
+                                        note="no date in the books")
+    return _probable_at_another_port(boe, left, terms.tolerance)
+
+
+def _probable_by_date(boe: _ImsBoe, candidates: list[MatchKey], when: date,
+                      probable_days: int) -> _Probable | None:
+    """Same port and number: the nearest date within ``probable_days``, the reference date,
+    or the BoE date with day and month swapped."""
+    near = [(abs((k[2] - when).days), k) for k in candidates]  # type: ignore[operator]
+    near = [(days, k) for days, k in near if days <= probable_days]
+    if near:
+        days, k = min(near, key=lambda dk: dk[0])
+        after = "after" if k[2] > when else "before"  # type: ignore[operator]
+        why = (f"the books date it {format_date(k[2])}, {days} day{'s' if days != 1 else ''} "  # type: ignore[arg-type]
+               f"{after} the BoE date {format_date(when)} (books often carry the reference "
+               "or out-of-charge date)")
+        return k, why, Difference(field="boe_date", ims=when, other=k[2],
+                                  note=f"{days} days apart")
+    ref_dates = {v.ref_date for v in boe.versions if v.ref_date is not None}
+    for k in candidates:
+        if k[2] in ref_dates:
+            why = (f"the books date it {format_date(k[2])}, the ICEGATE reference date, "  # type: ignore[arg-type]
+                   f"not the BoE date {format_date(when)}")
+            return k, why, Difference(field="boe_date", ims=when, other=k[2],
+                                      note="books carry the reference date")
+    swapped = _swapped(when)
+    for k in candidates:
+        if swapped is not None and k[2] == swapped:
+            why = (f"the books date it {format_date(swapped)}, the BoE date "
+                   f"{format_date(when)} with day and month swapped")
+            return k, why, Difference(field="boe_date", ims=when, other=swapped,
+                                      note="day and month swapped")
+    return None
+
+
+def _probable_at_another_port(boe: _ImsBoe, left: _BooksLeft,
+                              tolerance: Decimal) -> _Probable | None:
+    """Same number and date at another port, when IGST and cess agree within tolerance."""
+    port, number, when = boe.match_key
+    ims = _amounts(boe.latest)
+    for k in left.by_number_date.get((number, when), ()):  # type: ignore[arg-type]
+        if k in left.used or k[0] == port:
             continue
-        if _head_diffs(ims_amounts, _sum(book_groups[k]), tolerance, "books"):
+        if _head_diffs(ims, _sum(left.groups[k]), tolerance, "books"):
             continue
         why = (f"the books carry the same number and date at port {k[0]}, not {port}, with the "
                "same IGST and cess")
-        return k, why, Difference("port_code", port, k[0], note="different port")
+        return k, why, Difference(field="port_code", ims=port, other=k[0],
+                                  note="different port")
     return None
+
+
+# --- the results -----------------------------------------------------------------------------
+
+
+def results(boes: list[_ImsBoe], book_groups: dict[MatchKey, list[BookLine]],
+            used: set[MatchKey], listed: dict[MatchKey, BoeVersion] | None,
+            terms: _MatchTerms) -> list[MatchResult]:
+    """Every IMS BoE's result (not in books when no pass found it), checked against the BoE
+    list, with its suggestion, each IMS duplicate after it; then what IMS lacks."""
+    ordered: list[MatchResult] = []
+    for boe in boes:
+        result = boe.result
+        if result is None:
+            result = _ims_result(boe, MatchStatus.NOT_IN_BOOKS, (
+                "Not in the books. If the goods are in transit, in a bonded warehouse or "
+                "awaiting a quality check, Keep Pending; once booked, Accept."))
+        if listed is not None:
+            _compare_boe_list(result, listed.get(boe.match_key), terms.tolerance)
+        _suggest(result, boe, terms.own_gstin, terms.ims_start)
+        ordered.append(result)
+        for duplicate, first in boe.duplicates:
+            ordered.append(_duplicate_result(boe, duplicate, first, terms))
+    ims_keys = {boe.match_key for boe in boes}
+    ordered += not_in_ims(book_groups, used, listed or {}, ims_keys)
+    return ordered
+
+
+def not_in_ims(book_groups: dict[MatchKey, list[BookLine]], used: set[MatchKey],
+               listed: dict[MatchKey, BoeVersion],
+               ims_keys: set[MatchKey]) -> list[MatchResult]:
+    """One result per BoE that the books (no pass took it) or the BoE list have and IMS
+    lacks: books first, in their order."""
+    missing: dict[MatchKey, MatchResult] = {}
+    for key, lines in book_groups.items():
+        if key in used or key in ims_keys:
+            continue
+        missing[key] = MatchResult(
+            status=MatchStatus.NOT_IN_IMS, port_code=key[0],
+            boe_number=_display_number(lines[0].boe_number), boe_date=key[2], books=_sum(lines),
+            book_rows=_rows(lines), sources=("books",))
+    for key, v in listed.items():
+        if key in ims_keys:
+            continue
+        result = missing.get(key)
+        if result is None:
+            result = missing[key] = MatchResult(
+                status=MatchStatus.NOT_IN_IMS, port_code=key[0],
+                boe_number=_display_number(v.boe_number), boe_date=key[2], sources=("boe_list",))
+        else:
+            result.sources = ("books", "boe_list")
+        result.key, result.boe_list, result.ref_date = v.key, _amounts(v), v.ref_date
+    for result in missing.values():
+        result.note = (f"Not in IMS, but {_WHO_HAS_IT[result.sources]}. Use Fetch BoE on the "
+                       "portal (port code, BoE number, BoE date) to bring it from ICEGATE.")
+    return list(missing.values())
+
+
+_WHO_HAS_IT = {("books",): "the books have it", ("boe_list",): "the customs BoE list has it",
+               ("books", "boe_list"): "the books and the customs BoE list have it"}
 
 
 def _compare_boe_list(result: MatchResult, listed: BoeVersion | None, tolerance: Decimal) -> None:
@@ -822,6 +1022,26 @@ def _suggest(result: MatchResult, boe: _ImsBoe, own: str, ims_start: _ImsStart) 
         result.suggested_action = ActionCode.ACCEPT
     else:
         result.suggested_action = ActionCode.PENDING
+    if whose:  # another GSTIN's BoE, or a moved one: its GSTIN decides for every version
+        result.versions.clear()
+    if result.versions:
+        _suggest_for_versions(result, boe, ims_start)
+
+
+def _suggest_for_versions(result: MatchResult, boe: _ImsBoe, ims_start: _ImsStart) -> None:
+    """Each earlier version's own suggestion: Accept what the books carry, Keep Pending what
+    they lack, none before IMS."""
+    for v in boe.versions:
+        version_result = result.versions.get(v.id)
+        if version_result is None:
+            continue
+        origin = ims_start.origin_before(v)
+        if origin is not None:
+            version_result.note = ims_start.note(origin, "", _books_check(version_result), False)
+        elif version_result.status is MatchStatus.DIFFERENTIAL_MISSING:
+            version_result.suggested_action = ActionCode.PENDING
+        else:
+            version_result.suggested_action = ActionCode.ACCEPT
 
 
 def _moved(boe: _ImsBoe, latest: BoeVersion, theirs: str, own: str) -> bool:
@@ -876,17 +1096,21 @@ def _books_check(result: MatchResult) -> str:
     if status is MatchStatus.NOT_IN_BOE_LIST:
         return ("IMS and the books agree, but the customs BoE list you loaded lacks it: check "
                 "it on ICEGATE.")
+    if status is MatchStatus.DIFFERENTIAL_MISSING:
+        return "The books lack the amendment's differential: book it."
+    if status is MatchStatus.SUPERSEDED:
+        return "The books carry the BoE as amended, which includes this version."
     return "It is not in the books: book it once the goods are received."
 
 
-def _duplicate_result(boe: _ImsBoe, dup: BoeVersion, first: BoeVersion, own: str,
-                      policy: RejectPolicy) -> MatchResult:
-    assert boe.mkey is not None
+def _duplicate_result(boe: _ImsBoe, dup: BoeVersion, first: BoeVersion,
+                      terms: _MatchTerms) -> MatchResult:
+    own = terms.own_gstin
     reason = (f"Record {dup.id} repeats record {first.id} (same BoE, amendment flag and "
               "reference date): a duplicate.")
-    action, note = _duplicate_advice(policy, reason)
+    action, note = _duplicate_advice(terms.policy, reason)
     return MatchResult(
-        status=MatchStatus.DUPLICATE_IN_IMS, port_code=boe.mkey[0],
+        status=MatchStatus.DUPLICATE_IN_IMS, port_code=boe.match_key[0],
         boe_number=_display_number(dup.boe_number), boe_date=dup.boe_date, key=boe.key,
         version_ids=[dup.id], latest_id=dup.id, ref_date=dup.ref_date, ims=_amounts(dup),
         suggested_action=action, note=note, sources=("ims",), duplicate_of=first.id,

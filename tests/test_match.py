@@ -266,10 +266,114 @@ def test_amended_boe_compared_on_latest_version():
     assert r.latest_id == "a2"
     assert sorted(r.version_ids) == ["a1", "a2", "o"]
     assert set(results_by_version(results)) == {"o", "a1", "a2"}
-    # the books still carry the original amount: mismatch against the amendment
-    r = one(match_boes([original, amend1, amend2], [book(igst="10000")]),
-            MatchStatus.VALUE_MISMATCH)
+    # the books still carry the original amount only: each amendment's differential is missing
+    results = match_boes([original, amend1, amend2], [book(igst="10000")])
+    r = one(results, MatchStatus.DIFFERENTIAL_MISSING)
     assert r.differences[0].as_tuple() == ("igst", D("12000"), D("10000"))
+    by_version = results_by_version(results)
+    assert [by_version[v].status for v in ("o", "a1", "a2")] == [
+        MatchStatus.MATCHED, MatchStatus.DIFFERENTIAL_MISSING, MatchStatus.DIFFERENTIAL_MISSING]
+    assert "lack the differential of the amendment of 05-11-2025 (IGST 1,000.00) and the " \
+        "differential of the amendment of 02-12-2025 (IGST 1,000.00)" in r.note
+    # books of no version's shape: compared on the latest version, as before
+    r = one(match_boes([original, amend1, amend2], [book(igst="3000")]),
+            MatchStatus.VALUE_MISMATCH)
+    assert r.versions == {}
+
+
+# --- each version of an amended BoE matched for what it adds (issue 14, item 12) ----------------
+
+AMENDED_ON = date(2025, 11, 18)
+
+
+def _amended(importer_after=""):
+    original = ims("o", igst="3484585.61", taxable="19358808.94")
+    amendment = ims("a", amendment=True, ref_date=AMENDED_ON, igst="3486085.61",
+                    taxable="19367142.28", importer=importer_after)
+    return [original, amendment]
+
+
+def _by_version(books, importer_after="", **kw):
+    results = match_boes(_amended(importer_after), books, **kw)
+    assert len(results) == 1
+    by_version = results_by_version(results)
+    return by_version["o"], by_version["a"]
+
+
+def test_original_booked_and_no_differential_booking():
+    original, amendment = _by_version([book(igst="3484585.61", voucher="PI-7")])
+    assert (original.status, original.suggested_action) == (MatchStatus.MATCHED, ActionCode.ACCEPT)
+    assert original.note == "The books carry the original (IGST 34,84,585.61) in PI-7. Accept."
+    assert original.books.igst == D("3484585.61") and original.version_ids == ["o"]
+    assert amendment.status is MatchStatus.DIFFERENTIAL_MISSING
+    assert amendment.status.label == "Differential missing"
+    assert amendment.suggested_action is ActionCode.PENDING
+    assert amendment.note == (
+        "The books carry the original in PI-7 but lack the differential of the amendment of "
+        "18-11-2025 (IGST 1,500.00). Accept the original; book the differential (a voucher for "
+        "the difference), then Accept the amendment; until then Keep Pending on it.")
+    assert [d.as_tuple() for d in amendment.differences if d.breaks_match] == [
+        ("igst", D("3486085.61"), D("3484585.61"))]
+
+
+def test_original_booked_with_a_differential_voucher():
+    original, amendment = _by_version([book(igst="3484585.61", voucher="PI-7", row=2),
+                                       book(igst="1500.00", voucher="DN-3", row=9)])
+    assert original.status is MatchStatus.MATCHED and original.book_rows == [("books.xlsx", 2)]
+    assert amendment.status is MatchStatus.MATCHED
+    assert amendment.suggested_action is ActionCode.ACCEPT
+    assert amendment.note == (
+        "IMS agrees with the books version by version: the original (IGST 34,84,585.61) in "
+        "PI-7; the differential of the amendment of 18-11-2025 (IGST 1,500.00) in DN-3. Accept.")
+
+
+def test_one_line_rebooked_at_the_amended_total():
+    original, amendment = _by_version([book(igst="3486085.61", voucher="PI-8")])
+    assert amendment.status is MatchStatus.MATCHED
+    assert (original.status, original.suggested_action) == (MatchStatus.SUPERSEDED,
+                                                            ActionCode.ACCEPT)
+    assert original.status.label == "Superseded by amendment"
+    assert original.note == (
+        "Superseded by the amendment of 18-11-2025: the books carry the BoE as amended "
+        "(IGST 34,86,085.61) in PI-8, which includes this version. Accept.")
+
+
+def test_a_gstin_amendment_with_the_same_amounts_adds_nothing_to_book():
+    original = ims("o", igst="3484585.61", importer=GSTIN)
+    amendment = ims("a", amendment=True, ref_date=AMENDED_ON, igst="3484585.61",
+                    importer=GSTIN.lower())
+    results = match_boes([original, amendment], [book(igst="3484585.61", voucher="PI-7")],
+                         gstin=GSTIN)
+    by_version = results_by_version(results)
+    assert by_version["o"].status is MatchStatus.MATCHED
+    assert by_version["a"].status is MatchStatus.MATCHED
+    assert "the differential of the amendment of 18-11-2025 (IGST 0.00), nothing to book" \
+        in by_version["a"].note
+
+
+def test_a_boe_moved_to_another_gstin_is_one_result_for_every_version():
+    original, amendment = _by_version([book(igst="3484585.61")], importer_after=OTHER,
+                                      gstin=GSTIN)
+    assert original is amendment and amendment.moved_to == OTHER
+    assert amendment.suggested_action is ActionCode.ACCEPT
+
+
+def test_amounts_within_tolerance_count_as_booked_and_stay_decimal():
+    original, amendment = _by_version([book(igst="3484585.00"), book(igst="1500.99")])
+    assert original.status is amendment.status is MatchStatus.MATCHED
+    assert isinstance(original.books.igst, Decimal)
+
+
+def test_the_version_steps_directly():
+    from ims_xl.match import booked_version_by_version
+    original, amendment = _amended()
+    steps = booked_version_by_version([original, amendment], [book(igst="3484585.61")],
+                                      D("1.00"))
+    assert [(v.id, added.igst, taken is not None) for v, added, taken in steps] == [
+        ("o", D("3484585.61"), True), ("a", D("1500.00"), False)]
+    # a line no version explains: not the version-by-version shape
+    assert booked_version_by_version([original, amendment],
+                                     [book(igst="3484585.61"), book(igst="99")], D("1.00")) is None
 
 
 def test_ims_duplicate_under_the_default_policy_is_keep_pending_never_reject():
@@ -454,18 +558,108 @@ def test_hundred_thousand_boes_match_counts():
     assert counts[MatchStatus.VALUE_MISMATCH] == sum(1 for i in range(n) if i % 10 and i % 7 == 0)
 
 
-def test_taxable_note_is_the_same_however_the_note_is_reached():
-    import copy
+def test_taxable_note_is_a_plain_sentence_and_the_amounts_are_in_the_differences():
     import dataclasses
     r = one(match_boes([ims(taxable="100000")], [book(taxable="82000")]), MatchStatus.MATCHED)
-    text = ("IMS agrees with the books (IGST and cess within Rs 1.00). Accept. Taxable value "
-            "differs (IMS 1,00,000.00, books 82,000.00): normal for imports, as IGST is charged "
-            "on assessable value plus customs duty; it does not affect the match.")
-    assert copy.copy(r).note == text and dataclasses.replace(r).note == text
-    assert r.note == text and f"note={text!r}" in repr(r)
-    r.note += " More."
-    assert r.note == text + " More."
+    text = ("IMS agrees with the books (IGST and cess within Rs 1.00). Accept. The taxable value "
+            "differs from the books: normal for imports, as IGST is charged on assessable value "
+            "plus customs duty; it does not affect the match.")
+    assert r.note == text and dataclasses.replace(r).note == text and f"note={text!r}" in repr(r)
+    assert [str(d) for d in r.differences] == [
+        "Taxable value: IMS 1,00,000.00, books 82,000.00 (normal for imports: IGST is charged "
+        "on assessable value plus customs duty; not a mismatch)"]
     # a BoE list that lacks it: the taxable sentence stays before the BoE-list sentence
     r = one(match_boes([ims(taxable="100000", igst="17000")],
                        [book(taxable="82000")], []), MatchStatus.VALUE_MISMATCH)
-    assert r.note.index("Taxable value differs") < r.note.index("BoE list you loaded lacks")
+    assert r.note.index("taxable value differs") < r.note.index("BoE list you loaded lacks")
+
+
+# --- the steps, one at a time -------------------------------------------------------------------
+
+
+def test_ims_side_groups_versions_takes_the_latest_and_sets_duplicates_aside():
+    from ims_xl.match import ims_boes
+    original = ims("o", number="0012345")
+    amended = ims("a", number="12345", amendment=True, ref_date=date(2025, 11, 5), igst="19000")
+    repeat = ims("o2", number="12345")
+    other = ims("x", number="54321")
+    boes = ims_boes([amended, original, repeat, other])
+    assert [[v.id for v in b.versions] for b in boes] == [["a", "o"], ["x"]]
+    assert boes[0].latest.id == "a" and boes[0].match_key == ("INNSA1", "12345", date(2025, 10, 3))
+    assert [(d.id, first.id) for d, first in boes[0].duplicates] == [("o2", "o")]
+
+
+def test_books_side_groups_split_vouchers_and_leaves_out_another_gstin():
+    from ims_xl.match import books_by_key
+    groups = books_by_key([book(voucher="A"), book(number="02566282", voucher="B"),
+                           book(voucher="C", importer=OTHER)], GSTIN)
+    assert {k: [line.voucher for line in v] for k, v in groups.items()} == {
+        ("INNSA1", "2566282", date(2025, 10, 3)): ["A", "B"]}
+
+
+def test_boe_list_side_keeps_the_latest_version_of_each_boe():
+    from ims_xl.match import boe_list_by_key
+    listed = boe_list_by_key([ims("l1"), ims("l2", amendment=True, ref_date=date(2025, 11, 5)),
+                              ims("l3", importer=OTHER, number="7777777")], GSTIN)
+    assert {k: v.id for k, v in listed.items()} == {("INNSA1", "2566282", date(2025, 10, 3)): "l2"}
+
+
+def test_exact_pass_takes_the_book_key_and_probable_pass_only_what_is_left():
+    from ims_xl.match import books_by_key, exact_pass, ims_boes, probable_pass, _MatchTerms, _ImsStart
+    boes = ims_boes([ims("a"), ims("b", number="7654321")])
+    groups = books_by_key([book(), book(number="7654321", boe_date=date(2025, 10, 5))], "")
+    used: set = set()
+    exact_pass(boes, groups, used, D("1.00"))
+    assert used == {("INNSA1", "2566282", date(2025, 10, 3))}
+    assert boes[0].result.status is MatchStatus.MATCHED and boes[1].result is None
+    terms = _MatchTerms(tolerance=D("1.00"), own_gstin="", policy=RejectPolicy.BLOCK,
+                        probable_days=3, ims_start=_ImsStart(Settings()))
+    probable_pass(boes, groups, used, terms)
+    assert boes[1].result.status is MatchStatus.PROBABLE
+    assert boes[1].result.differences[0].as_tuple() == (
+        "boe_date", date(2025, 10, 3), date(2025, 10, 5))
+    assert len(used) == 2
+
+
+def test_exact_result_says_how_many_lines_were_summed():
+    from ims_xl.match import exact_result, ims_boes
+    boe = ims_boes([ims(igst="18000", taxable="100000")])[0]
+    r = exact_result(boe, [book(igst="9000", taxable="50000", voucher="A"),
+                           book(igst="9000", taxable="50000", voucher="B")], D("1.00"))
+    assert r.status is MatchStatus.MATCHED
+    assert r.note == ("IMS agrees with the books (IGST and cess within Rs 1.00), 2 book lines "
+                      "summed. Accept.")
+    assert r.books == (D("100000"), D("18000"), D("0"))
+
+
+def test_not_in_ims_lists_books_first_then_the_boe_list():
+    from ims_xl.match import books_by_key, not_in_ims
+    groups = books_by_key([book(number="1111111"), book(number="2222222")], "")
+    listed = {("INNSA1", "3333333", date(2025, 10, 3)): ims("l", number="3333333"),
+              ("INNSA1", "2222222", date(2025, 10, 3)): ims("m", number="2222222")}
+    got = not_in_ims(groups, set(), listed, set())
+    assert [(r.boe_number, r.sources) for r in got] == [
+        ("1111111", ("books",)), ("2222222", ("books", "boe_list")),
+        ("3333333", ("boe_list",))]
+    assert got[1].note.startswith("Not in IMS, but the books and the customs BoE list have it.")
+
+
+def test_the_demo_shows_each_version_of_the_amended_boe_as_the_books_carry_it(tmp_path):
+    """Through the command line: BoE 2566212 was re-assessed (+2,340.00 IGST); the demo's
+    books carry only the original, so the original is matched and the amendment's
+    differential is what the books lack."""
+    from conftest import cli_ok
+    from workbook_helpers import table_rows
+    cli_ok("demo", "--out", tmp_path)
+    path = tmp_path / "ims-xl-demo.xlsx"
+    rows = [r for r in table_rows(path, "BoE") if r["BoE No"] == "2566212"]
+    original = next(r for r in rows if r["Amendment"] == "No")
+    amendment = next(r for r in rows if r["Amendment"] == "Yes")
+    assert original["Match"] == "Matched"
+    assert (amendment["Match"], amendment["Suggested Action"]) == ("Differential missing",
+                                                                   "Keep Pending")
+    recon = next(r for r in table_rows(path, "Reconciliation") if r["BoE No"] == "2566212")
+    assert recon["Match"] == "Differential missing"
+    assert recon["Note"].startswith(
+        "The books carry the original in IMP/004 but lack the differential of the amendment "
+        "of 18-11-2025 (IGST 2,340.00).")
