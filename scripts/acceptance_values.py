@@ -95,7 +95,7 @@ def figures(workbook: Path, period: str) -> dict[str, Any]:
 
 
 def inr(amount: Any) -> str:
-    """As the sheets show money (##,##,##0.00 on an en-IN system)."""
+    """As the sheets show money: lakhs and crores (1,87,16,416.08)."""
     return format_inr(Decimal(str(amount)))
 
 

@@ -145,7 +145,7 @@ def test_boe_sheet_formats_validation_and_locks(template):
     ws = wb["BoE"]
     assert ws.freeze_panes == "E2"
     body = {h: ws.cell(2, i + 1) for i, h in enumerate(BOE_HEADERS)}
-    assert body["IGST"].number_format == MONEY == "##,##,##0.00"
+    assert body["IGST"].number_format == MONEY == "[$-4009]#,##0.00"
     assert body["BoE Date"].number_format == DATE == "DD-MM-YYYY"
     assert body["BoE No"].number_format == "@"
     for h in ("Match", "Suggested Action", "Status", "2B Period", "ITC IGST", "ITC Cess",

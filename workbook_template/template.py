@@ -93,6 +93,10 @@ def new_workbook(gstin: str | None = None, filing: str = "monthly") -> Workbook:
     _fetch_note_shows(wb["Fetch BoE"])
     _hide_columns(wb["BoE"])
     _stale_notices(wb)
+    for ws in wb.worksheets:
+        money = _money_ranges(ws)
+        if money:
+            S.add_lakh_crore_formats(ws, " ".join(money))
     wb.active = 0
     return wb
 
@@ -130,6 +134,28 @@ def _table(ws, spec: TableSpec, rows: int = 1) -> Table:
     table.tableStyleInfo = TableStyleInfo(name="TableStyleLight1", showRowStripes=False)
     ws.add_table(table)
     return table
+
+
+def _money_ranges(ws) -> list[str]:
+    """Every money cell of the sheet: each money column of its tables down to the sheet's
+    last row (rows the writers add later are covered, and a growing table moves nothing the
+    rules cover only in part), then the single money cells outside them."""
+    ranges, columns = [], set()
+    for spec in TABLES.values():
+        if spec.sheet != ws.title:
+            continue
+        first = ws[spec.origin]
+        for j, col in enumerate(spec.columns):
+            if col.kind == "money":
+                letter = get_column_letter(first.column + j)
+                ranges.append(f"{letter}{first.row + 1}:{letter}{MAX_ROW}")
+                columns.add((first.column + j, first.row))
+    for row in ws.iter_rows():
+        for cell in row:
+            in_table = any(c == cell.column and cell.row > r for c, r in columns)
+            if cell.number_format == MONEY and not in_table:
+                ranges.append(cell.coordinate)
+    return ranges
 
 
 def _col(spec: TableSpec, header: str) -> str:

@@ -13,13 +13,28 @@ from typing import Any, NamedTuple
 __all__ = ["Column", "TableSpec", "TABLES", "BOE", "BOOKS", "BOE_LIST", "RECONCILIATION",
            "FETCH", "ACTION_LOG", "HISTORY", "FILED_3B", "GENERATED_2B", "ANNUAL_RETURNS",
            "Setting", "SETTINGS_NAMES", "SETTINGS_RANGE_NAME", "SETTINGS_RANGE", "SHEETS",
-           "TEMPLATE_VERSION", "AT_RECOMPUTE", "ACTIONS_SINCE_RECOMPUTE_NAME", "FORMULA_SHEETS"]
+           "TEMPLATE_VERSION", "AT_RECOMPUTE", "ACTIONS_SINCE_RECOMPUTE_NAME", "FORMULA_SHEETS",
+           "MONEY", "LAKH_CRORE_BANDS"]
 
 TEMPLATE_VERSION = "3"   # 2: the Settings sheet of rules 2.0; 3: the BoE table's hidden twins
 
-# Number formats. Money: the Indian grouping the accountant asked for (on an en-IN system
-# Excel groups it as lakhs and crores). Dates: DD-MM-YYYY. Text: '@' keeps BoE numbers whole.
-MONEY = "##,##,##0.00"
+# Number formats. Dates: DD-MM-YYYY. Text: '@' keeps BoE numbers whole.
+# Money in lakhs and crores (1,87,16,416.08) on any system, in two layers (docs/decisions.md):
+# - MONEY, the cell's own format, tagged en-IN ([$-4009]): LibreOffice then groups 3;2 and
+#   writes '.' for the decimals whatever its locale; Excel groups as the system does (lakhs
+#   on an en-IN system, thousands elsewhere).
+# - LAKH_CRORE_BANDS, one conditional format per size of number, written over every money
+#   cell: the commas are literal text, so Excel too shows lakhs and crores on any system.
+#   Each band is one section without conditions, so a negative number keeps its minus sign
+#   (a format's conditional sections drop it). The limits end in .995 because the format
+#   rounds to paise: 99,999.995 already shows as 1,00,000.00.
+MONEY = "[$-4009]#,##0.00"
+LAKH_CRORE_BANDS: tuple[tuple[str, str], ...] = (   # (|amount| from, format), largest first
+    ("99999999999.995", '[$-4009]#","##","##","##","##","##0.00'),  # 1,00,000 crore
+    ("999999999.995", '[$-4009]#","##","##","##","##0.00'),         # 100 crore
+    ("9999999.995", '[$-4009]#","##","##","##0.00'),                # 1 crore
+    ("99999.995", '[$-4009]#","##","##0.00'),                       # 1 lakh
+)
 DATE = "DD-MM-YYYY"
 TEXT = "@"
 INT = "0"

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from openpyxl.formatting.rule import Rule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.styles.differential import DifferentialStyle
+from openpyxl.styles.numbers import NumberFormat
 
-from .layout import DATE, INT, MONEY, TEXT, Column
+from .layout import DATE, INT, LAKH_CRORE_BANDS, MONEY, TEXT, Column
 # Long text columns wrap: the rule lives with the row heights it needs (print_setup).
 from .print_setup import wraps
 
@@ -34,6 +37,23 @@ FORMATS = {"money": MONEY, "date": DATE, "text": TEXT, "int": INT, "bool": "Gene
 
 def number_format(column: Column) -> str:
     return FORMATS[column.kind]
+
+
+# The band formats' own ids in styles.xml: far above the 164, 165... openpyxl numbers the
+# cells' formats with, so a band never shares an id with a cell format.
+BAND_FORMAT_ID = 400
+
+
+def add_lakh_crore_formats(ws, sqref: str) -> None:
+    """Lakhs and crores on any system: over the money cells in ``sqref`` (space-separated
+    ranges), one conditional format per band of LAKH_CRORE_BANDS, largest first, for amounts
+    of either sign (``notBetween -limit and limit``); the first band that holds stops."""
+    for i, (limit, code) in enumerate(LAKH_CRORE_BANDS):
+        band = DifferentialStyle(numFmt=NumberFormat(numFmtId=BAND_FORMAT_ID + i,
+                                                     formatCode=code))
+        ws.conditional_formatting.add(sqref, Rule(
+            type="cellIs", operator="notBetween", formula=["-" + limit, limit], dxf=band,
+            stopIfTrue=True))
 
 
 def apply_body_style(cell, column: Column, *, accountant: bool = False) -> None:
