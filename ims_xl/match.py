@@ -587,6 +587,13 @@ def _agreement(tolerance: Decimal) -> str:
     return f"IMS agrees with the books (IGST and cess within Rs {format_inr(tolerance)})"
 
 
+@lru_cache(maxsize=256)  # most BoEs agree, with one book line: their notes are one string
+def _agreed_note(tolerance: Decimal, book_lines: int, taxable_differs: bool) -> str:
+    summed = f", {book_lines} book lines summed" if book_lines > 1 else ""
+    taxable = _TAXABLE_SENTENCE if taxable_differs else ""
+    return f"{_agreement(tolerance)}{summed}. Accept.{taxable}"
+
+
 
 def exact_pass(boes: list[_ImsBoe], book_groups: dict[MatchKey, list[BookLine]],
                used: set[MatchKey], tolerance: Decimal) -> None:
@@ -608,20 +615,21 @@ def exact_result(boe: _ImsBoe, lines: list[BookLine], tolerance: Decimal) -> Mat
     assert ims is not None
     diffs = result.differences = _head_diffs(ims, books, tolerance, "books")
     repeated = _repeated_line(lines, ims, tolerance) if diffs else []
+    taxable = _taxable_note(ims, books, tolerance)
     if not diffs:
-        summed = f", {len(lines)} book lines summed" if len(lines) > 1 else ""
-        result.note = f"{_agreement(tolerance)}{summed}. Accept."
-    elif repeated:
+        result.note = _agreed_note(tolerance, len(lines), taxable is not None)
+        if taxable:
+            diffs.append(taxable)
+        return result
+    if repeated:
         result.status = MatchStatus.DUPLICATE_IN_BOOKS
         result.note = (f"Booked twice: {_vouchers(repeated)} carry the same amounts, and IMS "
                        "agrees with the books once one copy is removed. Accept, and reverse "
                        "the repeated voucher in the books.")
         return result
-    else:
-        result.status = MatchStatus.VALUE_MISMATCH
-        result.note = (f"{_diff_sentence(diffs)}. Check the physical BoE and the books; Keep "
-                       "Pending until they agree.")
-    taxable = _taxable_note(ims, books, tolerance)
+    result.status = MatchStatus.VALUE_MISMATCH
+    result.note = (f"{_diff_sentence(diffs)}. Check the physical BoE and the books; Keep "
+                   "Pending until they agree.")
     if taxable:
         diffs.append(taxable)
         result.note += _TAXABLE_SENTENCE
