@@ -240,3 +240,42 @@ def test_the_rules_and_the_domain_import_nothing_above_them():
                      for name in _imported_names(node)
                      if name.split(".")[0] in ("openpyxl", "xlwings"))
     assert foreign == []
+
+
+# The layers of docs/architecture.md, bottom up. Beside them all (SIDE) stand the file-safety
+# and helper modules every layer may use; they may use the domain.
+SURFACE_MODULES = ("ims_xl.cli", "ims_xl.__main__", "ims_xl.ribbon", "ims_xl.sheet_functions",
+                   "ims_xl.engine_json", "ims_xl.demo", "ims_xl.new_workbook", "ims_xl.addin_cli",
+                   "ims_xl.addin_doctor", "ims_xl.lite", "udfs")
+INPUTS_AND_OUTPUTS = ("ims_xl.io", "ims_xl.match", "ims_xl.fetch", "ims_xl.exports",
+                      "ims_xl.json_out", "ims_xl.strict_json")
+SIDE = ("ims_xl.safety", "ims_xl.atomic", "ims_xl.gcpause", "ims_xl.textsafety")
+
+
+def layer(module: str) -> int:
+    """0 the domain, 1 the rules, 2 inputs and outputs, 3 the workbook, 4 the surfaces,
+    5 workbook_template; -1 beside them all."""
+    if any(_in(module, s) for s in SIDE):
+        return -1
+    if _in(module, "workbook_template"):
+        return 5
+    if any(_in(module, s) for s in SURFACE_MODULES):
+        return 4
+    if _in(module, "ims_xl.workbook"):
+        return 3
+    if any(_in(module, s) for s in INPUTS_AND_OUTPUTS):
+        return 2
+    if _in(module, "ims_xl.rules"):
+        return 1
+    return 0
+
+
+def test_arrows_run_down_the_layers():
+    graph = import_graph()
+    up = sorted((m, t) for m, targets in graph.items() for t in targets
+                if layer(t) > layer(m) and not (layer(m) == 4 and layer(t) == 5)
+                and not (layer(m) == -1 and layer(t) == 0)   # beside all: may use the domain
+                and not (layer(m) == -1 and t == "ims_xl.io.xlsx"))  # restore checks a backup
+    assert up == []
+    # every layer has modules (a misspelt prefix would leave one empty and pass anything)
+    assert {layer(m) for m in graph} == {-1, 0, 1, 2, 3, 4, 5}
