@@ -520,7 +520,7 @@ def _quick_styles(old: bytes, b: _Block) -> list[int] | None:
     return styles
 
 
-_STYLE_ATTRS: dict[int, str] = {}
+_STYLE_ATTRS: dict[int, str] = {}   # ' s="N"' of each style, made once: it is on every cell
 
 
 def _style_attr(style: int) -> str:
