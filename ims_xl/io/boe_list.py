@@ -37,8 +37,8 @@ from ..periods import Period
 from ..problems import Problem
 from . import xlsx
 from .aliases import ALIASES
-from .cells import Codes, IdMaker, cell_text, internal_problem, is_blank, read_yes_no, tidy
-from .records import gstin_text, make_version
+from .cells import Codes, IdMaker, cell_text, internal_problem, is_blank, tidy
+from .records import gstin_text, make_version, read_amended_flag
 from .tabular import Field, norm, read_table
 
 __all__ = ["BoeListLoad", "load_boe_list", "FIELDS"]
@@ -121,12 +121,7 @@ def _read(path: Path, out: BoeListLoad, period: Period | None, importer_gstin: s
             else:
                 section, amendment = known
         if amendment is None:
-            amendment, why = read_yes_no(raw["amendment"])
-            if why:
-                out.problems.append(Problem(
-                    table.where, f"The amended flag is not Yes or No: {why}", row=number,
-                    column=table.header("amendment"), value=cell_text(raw["amendment"]),
-                    severity=Severity.WARNING, code=Codes.VALUE_INVALID))
+            amendment = read_amended_flag(table, raw, number, out.problems)
         row_period = period
         if not is_blank(raw["period"]):
             try:

@@ -47,11 +47,10 @@ from .cells import (
     internal_problem,
     is_blank,
     read_date,
-    read_yes_no,
     tidy,
 )
 from .gstr2b_json import Gstr2bFile, Gstr2bLoad
-from .records import gstin_text, make_version
+from .records import gstin_text, make_version, read_amended_flag
 from .tabular import Field, Grid, find_table, norm, where
 
 __all__ = ["load_gstr2b_excel", "SHEETS"]
@@ -242,12 +241,7 @@ def _read_section_sheet(rows: list[list[Any]], display: str, name: str, section,
         raw = {f.name: table.get(cells, f.name) for f in FIELDS}
         amendment = forced
         if not forced and "amendment" in table.columns:
-            amendment, why = read_yes_no(raw["amendment"])
-            if why:
-                out.problems.append(Problem(
-                    table.where, f"The amended flag is not Yes or No: {why}", row=number,
-                    column=table.header("amendment"), value=cell_text(raw["amendment"]),
-                    severity=Severity.WARNING, code=Codes.VALUE_INVALID))
+            amendment = read_amended_flag(table, raw, number, out.problems)
         version = make_version(
             out.problems, ids, file=where(display, name), row=number,
             columns=table.headers, raw=raw, section=section, amendment=amendment,

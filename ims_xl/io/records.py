@@ -21,13 +21,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..models import BoeVersion, Section
+from ..models import BoeVersion, Section, Severity
 from ..periods import Period
 from ..problems import Problem
 from .cells import (Codes, IdMaker, cell_text, fit_cell_texts, raw_text, read_amount,
-                    read_boe_number, read_date, read_port_code, record_id)
+                    read_boe_number, read_date, read_port_code, read_yes_no, record_id)
 
-__all__ = ["AMOUNT_FIELDS", "make_version", "gstin_text"]
+__all__ = ["AMOUNT_FIELDS", "make_version", "gstin_text", "read_amended_flag"]
 
 AMOUNT_FIELDS = ("taxable_value", "igst", "cess")
 _LABELS = {"boe_number": "BoE number", "boe_date": "BoE date", "ref_date": "Reference date",
@@ -101,3 +101,15 @@ def make_version(problems: list[Problem], ids: IdMaker, *, file: str, row: Any,
         supplier_gstin=gstin_text(raw.get("supplier_gstin")),
         supplier_name=cell_text(raw.get("supplier_name")),
         importer_gstin=importer_gstin, source=source, amount_problems=tuple(bad))
+
+
+def read_amended_flag(table, raw: Mapping[str, Any], row: int, problems: list[Problem]) -> bool:
+    """A row's amended flag (Y/Yes/true or N/No/blank), read from a table of a sheet; a value
+    that is neither is read as not amended, with a warning naming the cell."""
+    amendment, why = read_yes_no(raw["amendment"])
+    if why:
+        problems.append(Problem(
+            table.where, f"The amended flag is not Yes or No: {why}", row=row,
+            column=table.header("amendment"), value=cell_text(raw["amendment"]),
+            severity=Severity.WARNING, code=Codes.VALUE_INVALID))
+    return amendment
