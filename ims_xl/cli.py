@@ -184,9 +184,10 @@ def _summary(args: argparse.Namespace) -> int:
                            boe_columns=VERSION_COLUMNS, log_columns=LOG_COLUMNS)
         figures, nothing_more = summary_figures(state, args.period)
     if figures is None:
-        raise InputError(f"{args.workbook}: period {args.period} is not in the workbook on "
-                         f"{state.as_of:%d-%m-%Y} (periods run from the earliest BoE to the "
-                         "as-of date)")
+        raise InputError(f"{args.workbook}: period {args.period} is not in the workbook as of "
+                         f"{state.as_of:%d-%m-%Y}: its periods run from the month of the "
+                         "earliest BoE to the month of the as-of date. Give --period one of "
+                         "those (or a later --as-of).")
     if args.json:
         print(dumps({**period_to_json(figures),
                      "if_nothing_more": nothing_more_to_json(nothing_more)}))

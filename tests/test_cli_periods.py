@@ -27,3 +27,11 @@ def test_a_period_that_is_no_month_is_refused_with_the_spellings_that_work(octob
     proc = run_cli("summary", str(october_book), "--period", "13/2025")
     assert proc.returncode == 2
     assert "Nov-2025, November 2025, 11-2025, 11/2025 or 2025-11" in proc.stderr
+
+
+def test_a_month_outside_the_workbook_says_which_months_it_has(october_book):
+    proc = run_cli("summary", str(october_book), "--period", "Jan-2024", "--as-of", "13-12-2025")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "period 012024 is not in the workbook as of 13-12-2025" in proc.stderr
+    assert "Give --period one of those (or a later --as-of)." in proc.stderr
+    assert proc.stderr.count("012024") == 1   # said once
