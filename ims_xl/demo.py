@@ -93,6 +93,5 @@ def _build_demo(path: Path, shown_as: Path, say) -> Period:
     say(f"4. Fetch BoE: {fetched.filled} missing BoE(s) filled from the BoE list, "
         f"{fetched.to_request} to request on the portal")
     final = recompute(open_book(path, quiet=True), now=DEMO_NOW)
-    counts = ", ".join(f"{n} {label.lower()}" for label, n in sorted(final.by_status.items()))
-    say(f"5. Recomputed: {final.versions} BoE versions ({counts})")
+    say(f"5. Recomputed: {final.versions} BoE versions ({final.status_counts()})")
     return Period.parse(final.review_period)

@@ -1159,7 +1159,7 @@ def test_boe_table_on_the_demo_workbook_agrees_with_recompute(demo_sheet):
 
 def test_gstr3b_4a1_on_the_demo_workbook_agrees_with_recompute(demo_sheet):
     from ims_xl.workbook.openpyxl_book import OpenpyxlBook
-    from ims_xl.workbook.ops import evaluate_book
+    from ims_xl.workbook.state import evaluate_book
     from ims_xl.workbook.state import read_state
     values, _, as_of, path = demo_sheet
     state = read_state(OpenpyxlBook(path, quiet=True), as_of=as_of)

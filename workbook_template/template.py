@@ -595,7 +595,7 @@ def _start(wb: Workbook) -> None:
     rows = [
         ("Period under review", PERIOD_IN_WORDS, TEXT),
         ("GSTR-2B generated on (deemed acceptance)", "=" + F.gstr2b_date(PERIOD_NAME), DATE),
-        ("As-of date", '=IF(IMS_AS_OF="",TODAY(),IMS_AS_OF)', DATE),
+        ("As-of date", "=" + F.as_of_date(), DATE),
         ("Days left to the 2B cutoff", '=IF(B5="","",B5-B6)', "0"),
         ("GSTIN", "=IMS_GSTIN", TEXT),
     ]

@@ -14,9 +14,9 @@ from ..problems import InputError
 from . import rows
 from .book import Book
 from .fast_book import FastBook
-from .ops import evaluate_book, log_typed_actions
+from .ops import log_typed_actions
 from .state import (LOG_COLUMNS, VERSION_COLUMNS, ColumnRows, WorkbookState, actions_from_log,
-                    read_state, sheets_read)
+                    evaluate_book, read_state, sheets_read)
 
 __all__ = ["export", "export_book"]
 
@@ -44,7 +44,7 @@ def export_book(book: Book, period: Period, *, as_of: date | None = None,
         n = exports.export_reconciliation_csv(reconciliation, results)
         return f"Wrote {n} reconciliation row(s) to {reconciliation}"
     if gstr3b_json:
-        evaluation, _ = evaluate_book(state)
+        evaluation = evaluate_book(state).evaluation
         figures = evaluation.periods.get(period)
         if figures is None:
             raise InputError(f"period {period} is not in {book.label} on "

@@ -4,20 +4,20 @@ by the GSTR-3B sheet's formulas) and the period figures ``ims-xl summary`` print
 
 from __future__ import annotations
 
-from ..models import Evaluation, PeriodFigures
+from ..models import Action, Evaluation, PeriodFigures
 from ..periods import Period
-from ..rules import evaluate
 from ..rules.nothing_more import NothingMore, credit_if_nothing_more, if_nothing_more
 from .layout import NOTHING_MORE_COLUMNS
-from .state import WorkbookState, actions_from_log
+from .state import WorkbookState, evaluate_book
 
 __all__ = ["nothing_more_cells", "summary_figures"]
 
 
-def nothing_more_cells(state: WorkbookState, now: Evaluation) -> list[dict]:
+def nothing_more_cells(state: WorkbookState, actions: list[Action], now: Evaluation
+                       ) -> list[dict]:
     """Per BoE row: its values of the three hidden "if nothing more" columns (the period
-    whose GSTR-3B takes its credit, and its ITC effect there; blank for no credit)."""
-    actions, _ = actions_from_log(state)  # (its problems are reported by the evaluation)
+    whose GSTR-3B takes its credit, and its ITC effect there; blank for no credit).
+    ``actions`` and ``now``: the Action Log's actions and the evaluation Recompute made."""
     period_col, igst_col, cess_col = NOTHING_MORE_COLUMNS
     out = []
     for credit in credit_if_nothing_more(state.versions, actions, state.settings,
@@ -34,8 +34,7 @@ def summary_figures(state: WorkbookState, period: Period
                     ) -> tuple[PeriodFigures | None, NothingMore | None]:
     """``period``'s figures as they stand and on its GSTR-2B day if nothing more is done
     (both ``None`` when the period is not in the workbook), from one reading of the log."""
-    actions, _ = actions_from_log(state)
-    now = evaluate(state.versions, actions, state.settings, state.as_of)
+    now, _, actions = evaluate_book(state)
     period = period.for_filing(state.settings.filing)
     figures = now.periods.get(period)
     if figures is None:

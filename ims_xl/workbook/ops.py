@@ -16,19 +16,18 @@ from ..fetch import (FetchRow, fetch_candidates, fill_from_boe_list, reference_d
 from ..gst_calendar import gstr2b_date
 from ..match import MatchResult, match_boes, match_key, results_by_version
 from .. import dates
-from ..models import ZERO, ActionCode, Evaluation, Message, RejectPolicy, Severity, Status
+from ..models import ZERO, Action, ActionCode, Evaluation, Message, RejectPolicy, Severity, Status
 from ..periods import Period
 from ..problems import InputError, Problem
-from ..rules import evaluate
 from . import formulas
 from . import rows
 from .book import Book
 from .layout import (ACTION_LOG, AT_RECOMPUTE, BOE, FETCH, HISTORY, PERIOD_LIST_NAME,
                      PERIOD_NAME, PERIODS_3B, RECONCILIATION, Formula, TableSpec)
 from .nothing_more import nothing_more_cells
-from .state import WorkbookState, actions_from_log, read_state, refused_for_itself
+from .state import WorkbookState, evaluate_book, read_state, refused_for_itself
 
-__all__ = ["RecomputeReport", "recompute", "evaluate_book", "messages_text", "FetchReport",
+__all__ = ["RecomputeReport", "recompute", "messages_text", "FetchReport",
            "fetch", "TYPED_SOURCE", "TypedActions", "log_typed_actions", "TrialRun",
            "ReconcileOnly"]
 
@@ -49,12 +48,15 @@ class RecomputeReport:
     periods: list[str] = field(default_factory=list)
     review_period: str = ""
 
+    def status_counts(self) -> str:
+        """How many versions have each status: "25 accepted, 1 deemed accepted, 12 open"."""
+        return ", ".join(f"{n} {label.lower()}" for label, n in sorted(self.by_status.items()))
+
     def summary(self) -> str:
         """The sentence the command line prints and the ribbon shows (the problems are listed
         apart: on stderr, or below it in the message box)."""
-        counts = ", ".join(f"{n} {label.lower()}" for label, n in sorted(self.by_status.items()))
         text = (f"Recomputed as of {self.as_of:%d-%m-%Y}: {self.versions} BoE version(s) "
-                f"({counts or 'none'}); {self.logged} action(s) logged")
+                f"({self.status_counts() or 'none'}); {self.logged} action(s) logged")
         if self.rejects_refused:
             text += (f", {self.rejects_refused} new Reject(s) not kept (their Action is back "
                      "to what it was)")
@@ -275,11 +277,6 @@ def _same_date(a: Any, b: date | None) -> bool:
         return False
 
 
-def evaluate_book(state: WorkbookState) -> tuple[Evaluation, list[Problem]]:
-    actions, problems = actions_from_log(state)
-    return evaluate(state.versions, actions, state.settings, state.as_of), problems
-
-
 def review_period(state: WorkbookState, periods: list[Period]) -> Period | None:
     """The period the accountant is working on: the earliest whose GSTR-2B is not generated
     yet on the as-of date (on the 13th of December, November)."""
@@ -305,7 +302,7 @@ def recompute(book: Book, *, as_of: date | None = None, today: date | None = Non
         state.row_problems[i] = found + state.row_problems.get(i, [])
 
     book.progress("Evaluating")
-    evaluation, log_problems = evaluate_book(state)
+    evaluation, log_problems, actions = evaluate_book(state)
     report.problems += log_problems
     report.evaluation = evaluation
     mark_ignored_by_rules(typed.entries, evaluation, source)
@@ -315,7 +312,8 @@ def recompute(book: Book, *, as_of: date | None = None, today: date | None = Non
                          settings=state.settings, tolerance=state.tolerance)
 
     book.progress("Writing results")
-    history = _write_boe_results(state, evaluation, results_by_version(matches), report)
+    history = _write_boe_results(state, evaluation, actions, results_by_version(matches),
+                                 report)
     remember_actions_at_recompute(state.boe_rows)
     book.write_table(BOE, state.boe_rows)
     book.write_table(ACTION_LOG, state.log)
@@ -328,11 +326,11 @@ def recompute(book: Book, *, as_of: date | None = None, today: date | None = Non
     return report
 
 
-def _write_boe_results(state: WorkbookState, evaluation: Evaluation,
+def _write_boe_results(state: WorkbookState, evaluation: Evaluation, actions: list[Action],
                        by_version: dict[str, MatchResult], report: RecomputeReport) -> list[Row]:
     """The computed columns of every BoE row (Match, Suggested Action, Status, 2B Period,
     ITC, Messages), counted into ``report``; returns the History sheet's rows."""
-    nothing_more = nothing_more_cells(state, evaluation)
+    nothing_more = nothing_more_cells(state, actions, evaluation)
     history: list[Row] = []
     for i, (row, version, result) in enumerate(zip(state.boe_rows, state.versions,
                                                    evaluation.records)):

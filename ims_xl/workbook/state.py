@@ -7,18 +7,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..actions import parse_action
 from ..gcpause import without_gc
-from ..models import Action, ActionCode, BoeVersion, BookLine, RejectPolicy, Settings, Severity
+from ..models import (Action, ActionCode, BoeVersion, BookLine, Evaluation, RejectPolicy,
+                      Settings, Severity)
 from ..problems import Problem
+from ..rules import evaluate
 from . import rows
 from .book import Book, TableMissing
 from .layout import (ACTION_LOG, ANNUAL_RETURNS, BOE, BOE_LIST, BOOKS, FILED_3B, GENERATED_2B,
                      SETTINGS_NAMES, TableSpec)
 
-__all__ = ["WorkbookState", "ColumnRows", "read_state", "read_settings", "read_optional_table",
+__all__ = ["WorkbookState", "BookEvaluation", "evaluate_book", "ColumnRows", "read_state", "read_settings", "read_optional_table",
            "version_ids", "actions_from_log", "refused_for_itself", "sheets_read", "VERSION_COLUMNS",
            "LOG_COLUMNS"]
 
@@ -208,6 +210,20 @@ def refused_for_itself(code: ActionCode | None, remark: str, policy: RejectPolic
         if not remark.strip():
             return "REJECT_NEEDS_REMARK"
     return None
+
+
+class BookEvaluation(NamedTuple):
+    evaluation: Evaluation
+    problems: list[Problem]     # of the Action Log
+    actions: list[Action]       # the Action Log's actions, as the rules took them
+
+
+def evaluate_book(state: WorkbookState) -> BookEvaluation:
+    """The rules on the workbook as read: the Action Log read once into actions, evaluated
+    as of the state's as-of date (Recompute, summary and export all start here)."""
+    actions, problems = actions_from_log(state)
+    return BookEvaluation(evaluate(state.versions, actions, state.settings, state.as_of),
+                          problems, actions)
 
 
 def actions_from_log(state: WorkbookState, log: list[Row] | None = None) -> tuple[list[Action],
