@@ -256,12 +256,17 @@ def match_key(port_code: object, boe_number: object, boe_date: date | None) -> M
     >>> match_key(' innsa1', '0012345', date(2025, 10, 3))
     ('INNSA1', '12345', datetime.date(2025, 10, 3))
     """
-    if type(port_code) is str and type(boe_number) is str and port_code.isalnum() and \
-            boe_number.isdigit() and port_code.isascii() and boe_number.isascii():
-        # The usual case, as the loaders give it: the identifier modules' clean-up would
-        # leave this text as it is. The match's one fast path (a third of its time).
+    if _plain(port_code, boe_number):
         return (port_code.upper(), _boe_number.same_boe(boe_number), boe_date)
     return (_norm_port(port_code), _norm_number(boe_number), boe_date)
+
+
+def _plain(port_code: object, boe_number: object) -> bool:
+    """The usual case, as the loaders give it: letters and digits only, which the identifier
+    modules' clean-up leaves as they are. Then the match key is the BoE's identity without its
+    section (the match's one fast path: a third of its time)."""
+    return (type(port_code) is str and type(boe_number) is str and port_code.isalnum()
+            and boe_number.isdigit() and port_code.isascii() and boe_number.isascii())
 
 
 def _not_ours(importer_gstin: str | None, own: str) -> bool:
@@ -275,6 +280,7 @@ def results_by_version(results: list[MatchResult]) -> dict[str, MatchResult]:
     return {vid: r.versions.get(vid, r) for r in results for vid in r.version_ids}
 
 
+_new = object.__new__
 _DEFAULTS = Settings()  # rules.md 2.0's defaults: reject policy block, IMS from 102025
 
 
@@ -358,8 +364,8 @@ def _match(ims: list[BoeVersion], books: list[BookLine], boe_list: list[BoeVersi
     listed = None if boe_list is None else boe_list_by_key(boe_list, terms.own_gstin)
     used: set[MatchKey] = set()   # book keys a BoE has taken
     exact_pass(boes, book_groups, used, terms.tolerance)
-    probable_pass(boes, book_groups, used, terms)
-    return results(boes, book_groups, used, listed, terms)
+    left = probable_pass(boes, book_groups, used, terms)
+    return results(boes, {key: book_groups[key] for key in left}, listed, terms)
 
 
 # --- the IMS side ----------------------------------------------------------------------------
@@ -375,12 +381,12 @@ class _ImsBoe:
 
     __slots__ = ("key", "match_key", "versions", "latest", "result", "duplicates")
 
-    def __init__(self, key: BoeKey, first: BoeVersion) -> None:
-        self.key = key
+    def __init__(self, first: BoeVersion) -> None:
         self.versions: list[BoeVersion] = [first]   # in input order, duplicates left out
-        self.duplicates: list[tuple[BoeVersion, BoeVersion]] = []
+        self.duplicates: list[tuple[BoeVersion, BoeVersion]] = _NO_DUPLICATES
         self.result: MatchResult | None = None
         self.latest = first
+        self.key: BoeKey = None  # type: ignore[assignment]  # set by settle()
         self.match_key: MatchKey = ()  # type: ignore[assignment]  # set by settle()
 
     def add(self, version: BoeVersion) -> None:
@@ -388,28 +394,36 @@ class _ImsBoe:
         and reference date."""
         for first in self.versions:
             if first.amendment == version.amendment and first.ref_date == version.ref_date:
+                if self.duplicates is _NO_DUPLICATES:
+                    self.duplicates = []
                 self.duplicates.append((version, first))
                 return
         self.versions.append(version)
 
-    def settle(self) -> None:
-        """Take the latest version, once every version is in."""
+    def settle(self, identity: tuple) -> None:
+        """Take the latest version, once every version is in; ``identity`` is every
+        version's :attr:`BoeVersion.identity`."""
         latest = self.latest = latest_version(self.versions)
-        self.match_key = match_key(latest.port_code, latest.boe_number, latest.boe_date)
+        self.key = BoeKey._make(identity)
+        self.match_key = (identity[1:] if _plain(latest.port_code, latest.boe_number)
+                          else match_key(latest.port_code, latest.boe_number, latest.boe_date))
+
+
+_NO_DUPLICATES: list = []  # shared by the BoEs IMS does not repeat (nearly all): never changed
 
 
 def ims_boes(ims: list[BoeVersion]) -> list[_ImsBoe]:
     """The IMS versions grouped into BoEs (same identity), in the order BoEs first appear."""
-    boes: dict[BoeKey, _ImsBoe] = {}
+    boes: dict[tuple, _ImsBoe] = {}
     for v in ims:
-        key = v.key
-        boe = boes.get(key)
+        identity = v.identity
+        boe = boes.get(identity)
         if boe is None:
-            boes[key] = _ImsBoe(key, v)
+            boes[identity] = _ImsBoe(v)
         else:
             boe.add(v)
-    for boe in boes.values():
-        boe.settle()
+    for identity, boe in boes.items():
+        boe.settle(identity)
     return list(boes.values())
 
 
@@ -472,9 +486,9 @@ def _amounts(v: BoeVersion) -> Amounts:
 def _head_diffs(ims: Amounts, other: Amounts, tolerance: Decimal, against: str) -> list[Difference]:
     out = []
     if abs(ims.igst - other.igst) > tolerance:
-        out.append(Difference(field="igst", ims=ims.igst, other=other.igst, against=against))
+        out.append(Difference("igst", ims.igst, other.igst, against))
     if abs(ims.cess - other.cess) > tolerance:
-        out.append(Difference(field="cess", ims=ims.cess, other=other.cess, against=against))
+        out.append(Difference("cess", ims.cess, other.cess, against))
     return out
 
 
@@ -484,8 +498,10 @@ _TAXABLE_WHY = ("normal for imports: IGST is charged on assessable value plus cu
 
 def _taxable_note(ims: Amounts, books: Amounts, tolerance: Decimal) -> Difference | None:
     if abs(ims.taxable_value - books.taxable_value) > tolerance:
-        return Difference(field="taxable_value", ims=ims.taxable_value,
-                          other=books.taxable_value, breaks_match=False, note=_TAXABLE_WHY)
+        # field, IMS, books, against, breaks_match, note (in field order: nearly every BoE
+        # has one, and keywords cost twice the time)
+        return Difference("taxable_value", ims.taxable_value, books.taxable_value, "books",
+                          False, _TAXABLE_WHY)
     return None
 
 
@@ -563,20 +579,25 @@ def _duplicate_advice(policy: RejectPolicy, reason: str) -> tuple[ActionCode, st
 
 
 def _ims_result(boe: _ImsBoe, status: MatchStatus, note: str = "", *,
-                lines: list[BookLine] | None = None, books: Amounts | None = None,
+                ims: Amounts | None = None, lines: list[BookLine] | None = None,
+                books: Amounts | None = None,
                 differences: list[Difference] | None = None) -> MatchResult:
-    """The result of an IMS BoE: its IMS side (the latest version's), and the book lines
-    matched with it when there are any."""
+    """The result of an IMS BoE: its IMS side (the latest version's amounts, ``ims`` when
+    already made), and the book lines matched with it when there are any."""
     latest = boe.latest
-    return MatchResult(
-        status=status, port_code=boe.match_key[0],
+    # Keywords without the dict that calling the class builds for them (half the cost of a
+    # result, and the match makes one per BoE): the dataclass's own __init__ sets every field.
+    result = _new(MatchResult)
+    MatchResult.__init__(
+        result, status=status, port_code=boe.match_key[0],
         boe_number=_display_number(latest.boe_number), boe_date=latest.boe_date, key=boe.key,
         version_ids=[v.id for v in boe.versions] if len(boe.versions) > 1 else [latest.id],
-        latest_id=latest.id,
-        ref_date=latest.ref_date, ims=_amounts(latest), books=books,
+        latest_id=latest.id, ref_date=latest.ref_date,
+        ims=_amounts(latest) if ims is None else ims, books=books,
         differences=[] if differences is None else differences,
         book_rows=[] if lines is None else _rows(lines), note=note,
         sources=("ims",) if lines is None else ("ims", "books"))
+    return result
 
 
 # --- pass 1: exact keys ----------------------------------------------------------------------
@@ -610,30 +631,26 @@ def exact_pass(boes: list[_ImsBoe], book_groups: dict[MatchKey, list[BookLine]],
 def exact_result(boe: _ImsBoe, lines: list[BookLine], tolerance: Decimal) -> MatchResult:
     """A BoE against the book lines of its key: matched, booked twice, or a value mismatch."""
     books = _sum(lines)
-    result = _ims_result(boe, MatchStatus.MATCHED, lines=lines, books=books, differences=[])
-    ims = result.ims
-    assert ims is not None
-    diffs = result.differences = _head_diffs(ims, books, tolerance, "books")
-    repeated = _repeated_line(lines, ims, tolerance) if diffs else []
+    ims = _amounts(boe.latest)
+    diffs = _head_diffs(ims, books, tolerance, "books")
     taxable = _taxable_note(ims, books, tolerance)
     if not diffs:
-        result.note = _agreed_note(tolerance, len(lines), taxable is not None)
-        if taxable:
-            diffs.append(taxable)
-        return result
-    if repeated:
-        result.status = MatchStatus.DUPLICATE_IN_BOOKS
-        result.note = (f"Booked twice: {_vouchers(repeated)} carry the same amounts, and IMS "
-                       "agrees with the books once one copy is removed. Accept, and reverse "
-                       "the repeated voucher in the books.")
-        return result
-    result.status = MatchStatus.VALUE_MISMATCH
-    result.note = (f"{_diff_sentence(diffs)}. Check the physical BoE and the books; Keep "
-                   "Pending until they agree.")
+        status = MatchStatus.MATCHED
+        note = _agreed_note(tolerance, len(lines), taxable is not None)
+    elif repeated := _repeated_line(lines, ims, tolerance):
+        status = MatchStatus.DUPLICATE_IN_BOOKS
+        note = (f"Booked twice: {_vouchers(repeated)} carry the same amounts, and IMS agrees "
+                "with the books once one copy is removed. Accept, and reverse the repeated "
+                "voucher in the books.")
+        taxable = None  # IMS is right: the books' taxable value is off by the copy too
+    else:
+        status = MatchStatus.VALUE_MISMATCH
+        note = (f"{_diff_sentence(diffs)}. Check the physical BoE and the books; Keep Pending "
+                "until they agree." + (_TAXABLE_SENTENCE if taxable else ""))
     if taxable:
         diffs.append(taxable)
-        result.note += _TAXABLE_SENTENCE
-    return result
+    return _ims_result(boe, status, note, ims=ims, lines=lines, books=books,
+                       differences=diffs)
 
 
 # --- an amended BoE, version by version -------------------------------------------------------
@@ -790,15 +807,14 @@ def _booked_with_differential_note(steps: list[_Step]) -> str:
 class _BooksLeft:
     """The book keys no exact match took, indexed for the probable pass."""
 
-    __slots__ = ("groups", "used", "by_port_number", "by_number_date")
+    __slots__ = ("groups", "used", "keys", "by_port_number", "by_number_date")
 
     def __init__(self, groups: dict[MatchKey, list[BookLine]], used: set[MatchKey]) -> None:
         self.groups, self.used = groups, used
+        self.keys = [key for key in groups if key not in used]   # in book order
         self.by_port_number: dict[tuple[str, str], list[MatchKey]] = defaultdict(list)
         self.by_number_date: dict[tuple[str, date], list[MatchKey]] = defaultdict(list)
-        for key in groups:
-            if key in used:
-                continue
+        for key in self.keys:
             port, number, when = key
             self.by_port_number[(port, number)].append(key)
             if when is not None:
@@ -811,9 +827,10 @@ class _BooksLeft:
 
 
 def probable_pass(boes: list[_ImsBoe], book_groups: dict[MatchKey, list[BookLine]],
-                  used: set[MatchKey], terms: _MatchTerms) -> None:
+                  used: set[MatchKey], terms: _MatchTerms) -> list[MatchKey]:
     """Pair each BoE without an exact key with a book key left, as the module docstring
-    orders the tries (adds the keys taken to ``used``)."""
+    orders the tries (adds the keys taken to ``used``). Returns the book keys that no pass
+    took, in book order."""
     left = _BooksLeft(book_groups, used)
     for boe in boes:
         if boe.result is not None:
@@ -823,6 +840,7 @@ def probable_pass(boes: list[_ImsBoe], book_groups: dict[MatchKey, list[BookLine
             used.add(found[0])
             boe.result = probable_result(boe, book_groups[found[0]], found[1], found[2],
                                          terms.tolerance)
+    return [key for key in left.keys if key not in used]
 
 
 def probable_result(boe: _ImsBoe, lines: list[BookLine], why: str, difference: Difference,
@@ -912,11 +930,12 @@ def _probable_at_another_port(boe: _ImsBoe, left: _BooksLeft,
 # --- the results -----------------------------------------------------------------------------
 
 
-def results(boes: list[_ImsBoe], book_groups: dict[MatchKey, list[BookLine]],
-            used: set[MatchKey], listed: dict[MatchKey, BoeVersion] | None,
+def results(boes: list[_ImsBoe], books_left: dict[MatchKey, list[BookLine]],
+            listed: dict[MatchKey, BoeVersion] | None,
             terms: _MatchTerms) -> list[MatchResult]:
     """Every IMS BoE's result (not in books when no pass found it), checked against the BoE
-    list, with its suggestion, each IMS duplicate after it; then what IMS lacks."""
+    list, with its suggestion, each IMS duplicate after it; then what IMS lacks (the book
+    lines of ``books_left``, the keys no pass took, and the BoE list's)."""
     ordered: list[MatchResult] = []
     for boe in boes:
         result = boe.result
@@ -930,19 +949,20 @@ def results(boes: list[_ImsBoe], book_groups: dict[MatchKey, list[BookLine]],
         ordered.append(result)
         for duplicate, first in boe.duplicates:
             ordered.append(_duplicate_result(boe, duplicate, first, terms))
-    ims_keys = {boe.match_key for boe in boes}
-    ordered += not_in_ims(book_groups, used, listed or {}, ims_keys)
+    # A book key that is an IMS BoE's own key is not left (the exact pass took it): only
+    # the BoE list's keys need the IMS keys.
+    ims_keys = {boe.match_key for boe in boes} if listed else set()
+    ordered += not_in_ims(books_left, listed or {}, ims_keys)
     return ordered
 
 
-def not_in_ims(book_groups: dict[MatchKey, list[BookLine]], used: set[MatchKey],
-               listed: dict[MatchKey, BoeVersion],
+def not_in_ims(books_left: dict[MatchKey, list[BookLine]], listed: dict[MatchKey, BoeVersion],
                ims_keys: set[MatchKey]) -> list[MatchResult]:
-    """One result per BoE that the books (no pass took it) or the BoE list have and IMS
-    lacks: books first, in their order."""
+    """One result per BoE that the books (the keys no pass took: ``books_left``) or the BoE
+    list have and IMS lacks (``ims_keys``: the IMS BoEs' keys): books first, in their order."""
     missing: dict[MatchKey, MatchResult] = {}
-    for key, lines in book_groups.items():
-        if key in used or key in ims_keys:
+    for key, lines in books_left.items():
+        if key in ims_keys:
             continue
         missing[key] = MatchResult(
             status=MatchStatus.NOT_IN_IMS, port_code=key[0],

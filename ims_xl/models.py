@@ -141,8 +141,15 @@ class BoeVersion:
 
     @property
     def key(self) -> BoeKey:
-        number = same_boe(self.boe_number)
-        return BoeKey(self.section, self.port_code.strip().upper(), number, self.boe_date)
+        return BoeKey._make(self.identity)
+
+    @property
+    def identity(self) -> tuple[Section, str, str, date | None]:
+        """:attr:`key` as a plain tuple (the same fields, the same normalisation): the match
+        and the rules group every version by it, and a plain tuple is built in a third of
+        the time of the named one."""
+        return (self.section, self.port_code.strip().upper(), same_boe(self.boe_number),
+                self.boe_date)
 
     @property
     def gstr2b_section(self) -> str:

@@ -637,7 +637,7 @@ def test_not_in_ims_lists_books_first_then_the_boe_list():
     groups = books_by_key([book(number="1111111"), book(number="2222222")], "")
     listed = {("INNSA1", "3333333", date(2025, 10, 3)): ims("l", number="3333333"),
               ("INNSA1", "2222222", date(2025, 10, 3)): ims("m", number="2222222")}
-    got = not_in_ims(groups, set(), listed, set())
+    got = not_in_ims(groups, listed, set())
     assert [(r.boe_number, r.sources) for r in got] == [
         ("1111111", ("books",)), ("2222222", ("books", "boe_list")),
         ("3333333", ("boe_list",))]

@@ -14,7 +14,6 @@ from ..dates import format_date
 from ..gcpause import without_gc
 from ..gst_calendar import financial_year_label, financial_year_start, gstr3b_due
 from ..identifiers import gstin as gstin_id
-from ..identifiers.boe_number import same_boe
 from ..messages import message
 from ..models import (ZERO, Action, ActionCode, BoeVersion, Evaluation, Message, PendingLimit,
                       RejectPolicy, Settings, Status, VersionResult)
@@ -63,14 +62,11 @@ def _boe_chains(records: list[BoeVersion], results: list[VersionResult]
                 ) -> dict[tuple, list[int]]:
     """The versions of each BoE (indices, in input order), duplicates left out and marked.
 
-    A duplicate has the same identity, amendment flag and reference date as an earlier
-    version. The identity is BoeVersion.key as a plain tuple (same fields, same
-    normalisation): building and hashing it is much cheaper than the named tuple, for every
-    version."""
+    A duplicate has the same identity (:attr:`BoeVersion.identity`), amendment flag and
+    reference date as an earlier version."""
     chains: dict[tuple, list[int]] = {}
     for i, v in enumerate(records):
-        key = (v.section, v.port_code.strip().upper(), same_boe(v.boe_number),
-               v.boe_date)
+        key = v.identity
         chain = chains.get(key)
         if chain is None:
             chains[key] = [i]

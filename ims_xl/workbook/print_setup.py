@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .layout import SETTINGS_FIRST_ROW, SHEETS, TABLES, Column, TableSpec
 
@@ -63,12 +64,13 @@ PAGES: dict[str, Page] = {
 assert all(p.title_row for p in PAGES.values() if not p.tall), "a long sheet without a header"
 
 
+@lru_cache(maxsize=1 << 16)  # a recompute sizes up to 100,000 rows; most notes repeat
 def wrapped_lines(text: str, width: float) -> int:
     """How many lines ``text`` takes when wrapped in a column ``width`` characters wide."""
     per_line = max(int(width * CHARS_PER_WIDTH), 1)
     lines = 0
     for part in text.split("\n"):
-        # the cheap case first: a recompute sizes up to 100,000 rows
+        # the cheap case first
         lines += 1 if len(part) <= per_line else _greedy_lines(part, per_line)
     return lines
 

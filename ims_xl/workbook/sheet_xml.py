@@ -123,6 +123,18 @@ def _col_index(letters: bytes) -> int:
     return n
 
 
+# One column's cell as a row of a table writes it: (header, letters, '<c r="LETTERS',
+# ' s="N"' or "", style). The row number goes between the two strings.
+_CellStart = tuple[str, str, str, str, int]
+
+
+def _cell_starts(columns: list[tuple[str, int, str]], styles: list[int]) -> list[_CellStart]:
+    """Each column's cell start with its style, made once per shape of row: a big save writes
+    the same few shapes a hundred thousand times."""
+    return [(header, letters, f'<c r="{letters}', f' s="{style}"' if style else "", style)
+            for (header, _c, letters), style in zip(columns, styles)]
+
+
 @dataclass
 class _Block:
     """One written table in its sheet: old and new body rows, columns, the rows to write."""
@@ -138,7 +150,9 @@ class _Block:
     body_last: int = 0  # the last body row once written (above the Total Row)
     styles: dict[int, int] = field(default_factory=dict)   # column -> usual style
     usual: list[int] = field(default_factory=list)         # the same, in column order
-    shapes: dict[tuple, list[int]] = field(default_factory=dict)  # old row shape -> styles
+    usual_cells: list[_CellStart] = field(default_factory=list)   # the same, as cell starts
+    # the cell starts of each shape of old row (its cells' columns and styles)
+    shapes: dict[tuple, list[_CellStart]] = field(default_factory=dict)
     # (header, column width, characters on one line) of the columns whose text wraps
     wrapping: list[tuple[str, float, int]] = field(default_factory=list)
 
@@ -339,6 +353,7 @@ class SheetWriter:
                     break
             b.styles = {c: cnt.most_common(1)[0][0] for c, cnt in counts.items()}
             b.usual = [b.styles.get(c, 0) for _h, c, _l in b.columns]
+            b.usual_cells = _cell_starts(b.columns, b.usual)
 
     def _has_content(self, r: int, xml: bytes, old_rows: dict, updates: dict) -> bool:
         if any(b.first <= r <= b.new_last for b in self.blocks):
@@ -369,12 +384,12 @@ class SheetWriter:
         incoming = self.incoming.get(r)
         if len(cover) == 1 and not updates and not incoming:
             b = cover[0]
-            styles = _quick_styles(old, b) if old else b.usual
-            if styles is not None:  # the common case: a plain row of one table
+            cells = _quick_cells(old, b) if old else b.usual_cells
+            if cells is not None:  # the common case: a plain row of one table
                 if r > b.new_last:  # the table shrank past this row
                     return f'<row r="{r}" {attrs.decode("utf-8")}/>' if attrs else ""
                 if r <= b.body_last:
-                    return self._table_row(b, r, styles, attrs)
+                    return self._table_row(b, r, cells, attrs)
         writing = [b for b in cover if r <= b.body_last]
         result: dict[int, str] = {}
         old_styles, formulas = {}, {}
@@ -422,30 +437,28 @@ class SheetWriter:
         return f'<row r="{rs}"{attr_text}>' + "".join(result[c] for c in sorted(result)) \
             + "</row>"
 
-    def _table_row(self, b: _Block, r: int, styles: list[int], attrs: bytes) -> str:
+    def _table_row(self, b: _Block, r: int, cells: list[_CellStart], attrs: bytes) -> str:
         """A row that holds nothing but the table's cells (the hot loop of a big save), with
         each column's style (the old cell's, or the column's usual one for a new cell)."""
         i = r - b.first
         row = b.rows[i] if i < len(b.rows) else {}
         rs = str(r)
-        epoch = self.epoch
         if b.wrapping:
             attrs = _sized(attrs, b, row)
         out = [f'<row r="{rs}" {attrs.decode("utf-8")}>' if attrs else f'<row r="{rs}">']
-        for (header, _c, letters), style in zip(b.columns, styles):
+        for header, letters, start, style_attr, style in cells:
             value = row.get(header)
             kind = type(value)
             if kind is str and value:
-                out.append(f'<c r="{letters}{rs}"{_STYLE_ATTRS.get(style) or _style_attr(style)} '
-                           f't="inlineStr"><is>{_text_xml(value)}</is></c>')
+                out.append(f'{start}{rs}"{style_attr} t="inlineStr"><is>{_text_xml(value)}'
+                           '</is></c>')
             elif value is None or kind is str:
-                if style:
-                    out.append(f'<c r="{letters}{rs}"{_STYLE_ATTRS.get(style) or _style_attr(style)}/>')
+                if style_attr:
+                    out.append(f'{start}{rs}"{style_attr}/>')
             elif kind is Decimal and value.is_finite():
-                out.append(f'<c r="{letters}{rs}"{_STYLE_ATTRS.get(style) or _style_attr(style)}>'
-                           f'<v>{value:f}</v></c>')
+                out.append(f'{start}{rs}"{style_attr}><v>{value:f}</v></c>')
             else:
-                out.append(cell_xml(letters + rs, value, style, epoch))
+                out.append(cell_xml(letters + rs, value, style, self.epoch))
         out.append("</row>")
         return "".join(out)
 
@@ -494,10 +507,11 @@ def _column_widths(head: bytes) -> dict[int, float]:
     return widths
 
 
-def _quick_styles(old: bytes, b: _Block) -> list[int] | None:
-    """The style of each of the table's columns in this old row (the column's usual style
-    where the row lacks the cell), when the row holds nothing but plain cells of the table
-    ``b`` (the common case: no formula, nothing beside the table); else None."""
+def _quick_cells(old: bytes, b: _Block) -> list[_CellStart] | None:
+    """The cell start of each of the table's columns with its style in this old row (the
+    column's usual style where the row lacks the cell), when the row holds nothing but plain
+    cells of the table ``b`` (the common case: no formula, nothing beside the table); else
+    None."""
     if b"<f" in old:
         return None
     found = QUICK_CELL_RE.findall(old)
@@ -514,18 +528,10 @@ def _quick_styles(old: bytes, b: _Block) -> list[int] | None:
             if not b.min_col <= c <= b.max_col:
                 return None
             by_column[c] = int(s) if s else 0
-        styles = [by_column[c] for _h, c, _l in b.columns]
+        styles = _cell_starts(b.columns, [by_column[c] for _h, c, _l in b.columns])
         if len(b.shapes) < 10000:
             b.shapes[shape] = styles
     return styles
-
-
-_STYLE_ATTRS: dict[int, str] = {}   # ' s="N"' of each style, made once: it is on every cell
-
-
-def _style_attr(style: int) -> str:
-    _STYLE_ATTRS[style] = f' s="{style}"' if style else ""
-    return _STYLE_ATTRS[style]
 
 
 def _text_xml(value: str) -> str:
