@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 from xml.sax.saxutils import escape, unescape
 
@@ -482,6 +483,11 @@ def _sized(attrs: bytes, b: _Block, row: Row) -> bytes:
     if not long and b"customHeight" not in attrs:
         return attrs  # the common case: one line everywhere, the usual height
     height = wrapped_row_height((row.get(h), w) for h, w, _p in b.wrapping) if long else None
+    return _height_attrs(attrs, height)
+
+
+@lru_cache(maxsize=1024)  # a few heights and old attributes, on up to 100,000 rows
+def _height_attrs(attrs: bytes, height: float | None) -> bytes:
     return row_height_attrs(attrs.decode("utf-8"), height).encode("utf-8")
 
 
