@@ -177,6 +177,31 @@ def test_old_workbook_without_the_columns_still_works(october, tmp_path):
     assert _heads(s["if_nothing_more"], "4A1") == (Decimal("110000"), Decimal("1500"))
 
 
+def test_the_columns_are_evaluated_only_where_the_table_has_them(october, monkeypatch):
+    """Recompute writes the three columns only into a table that has them: for a workbook
+    from before template 3 the rules are not run again as of G(P) for nothing."""
+    from ims_xl.rules import nothing_more as rules
+    from ims_xl.workbook.nothing_more import nothing_more_cells
+    from ims_xl.workbook.openpyxl_book import OpenpyxlBook
+    from ims_xl.workbook.state import evaluate_book, read_state
+
+    state = read_state(OpenpyxlBook(october, quiet=True), as_of=date(2025, 11, 10))
+    now, _, actions = evaluate_book(state)
+    calls = []
+    real = rules.credit_if_nothing_more
+    monkeypatch.setattr("ims_xl.workbook.nothing_more.credit_if_nothing_more",
+                        lambda *a: calls.append(1) or real(*a))
+    cells = nothing_more_cells(state, actions, now)
+    assert calls == [1] and ("102025", 10000) in {
+        (c["2B Period if nothing more"], c["ITC IGST if nothing more"]) for c in cells}
+    for row in state.boe_rows:   # as a template 2 table reads: no such keys
+        for header in ("2B Period if nothing more", "ITC IGST if nothing more",
+                       "ITC Cess if nothing more"):
+            del row[header]
+    assert nothing_more_cells(state, actions, now) == [{}] * len(state.versions)
+    assert calls == [1]
+
+
 @pytest.mark.libreoffice
 @pytest.mark.parametrize("as_of, heading", [
     (date(2025, 11, 10), "If nothing more is done by 14-11-2025 (GSTR-2B day)"),

@@ -19,6 +19,10 @@ def nothing_more_cells(state: WorkbookState, actions: list[Action], now: Evaluat
     whose GSTR-3B takes its credit, and its ITC effect there; blank for no credit).
     ``actions`` and ``now``: the Action Log's actions and the evaluation Recompute made."""
     period_col, igst_col, cess_col = NOTHING_MORE_COLUMNS
+    if not state.boe_rows or period_col not in state.boe_rows[0]:
+        # a workbook from before template 3 has no such columns (a row read has a key for
+        # each column its table has): nothing to write, so nothing to evaluate
+        return [{} for _ in state.versions]
     out = []
     for credit in credit_if_nothing_more(state.versions, actions, state.settings,
                                          state.as_of, now):
