@@ -224,3 +224,22 @@ def test_actions_on_versions_before_ims_change_nothing_but_messages(sc):
     recs2, periods2 = _snapshot(fewer)
     assert periods == periods2
     assert {k: v[:4] for k, v in recs.items()} == {k: v[:4] for k, v in recs2.items()}
+
+
+@COMMON
+@given(scenarios())
+def test_a_shared_walk_is_the_walk_each_version_would_have(sc):
+    """ims_xl.rules.walk.shared_walk lets versions that walk alike share one walk: the
+    evaluation is the same as walking every version on its own."""
+    from ims_xl.rules import engine, walk
+
+    records, actions, s, as_of = sc
+    shared = _snapshot(evaluate(records, actions, s, as_of))
+    original = engine.shared_walk
+    engine.shared_walk = lambda origin, timeline, ctx, **kw: walk.walk_version(
+        origin, timeline, ctx, **kw)
+    try:
+        alone = _snapshot(evaluate(records, actions, s, as_of))
+    finally:
+        engine.shared_walk = original
+    assert shared == alone

@@ -53,7 +53,7 @@ class PeriodFacts:
 
 class Context:
     __slots__ = ("settings", "as_of", "filing", "current", "current_key", "ims_start",
-                 "ims_start_key", "_facts", "_quarterly", "_time_limits")
+                 "ims_start_key", "_facts", "_quarterly", "_time_limits", "walks")
 
     def __init__(self, settings: Settings, as_of: date):
         self.settings = settings
@@ -66,6 +66,8 @@ class Context:
         self.ims_start_key = self.ims_start._key
         self._facts: dict[tuple[int, int], PeriodFacts] = {}
         self._time_limits: dict[int, date] = {}
+        # the walks of this evaluation that versions share (ims_xl.rules.walk.shared_walk)
+        self.walks: dict[tuple, object] = {}
 
     def time_limit(self, clock: date) -> date:
         """The section 16(4) deadline L for a version whose clock starts on ``clock``

@@ -23,7 +23,7 @@ from .checks import version_messages
 from .context import Context, PeriodFacts
 from .credit import figures_by_period, itc_effects
 from .timeline import Timeline
-from .walk import Walk, walk_version
+from .walk import Walk, shared_walk
 
 __all__ = ["evaluate"]
 
@@ -170,9 +170,9 @@ def _walk_one(version: BoeVersion, result: VersionResult, origin: PeriodFacts,
             # Only a version still pending on the deadline can be barred.
             if ctx.as_of >= deadline and timeline.in_force(deadline) is ActionCode.PENDING:
                 bar = deadline
-    walk = walk_version(origin, timeline, ctx, later_origin=later_origin, time_bar=bar)
+    walk = shared_walk(origin, timeline, ctx, later_origin=later_origin, time_bar=bar)
     status = result.status = walk.status
-    result.history = walk.history
+    result.history = list(walk.history)  # its own: a walk may be shared (shared_walk)
     result.deemed_on = walk.deemed_on
     msgs = result.messages
 

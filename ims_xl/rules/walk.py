@@ -26,7 +26,7 @@ from ..periods import Period
 from .context import Context, PeriodFacts
 from .timeline import Timeline
 
-__all__ = ["Walk", "walk_version"]
+__all__ = ["Walk", "walk_version", "shared_walk"]
 
 
 @dataclass(slots=True)
@@ -105,6 +105,30 @@ def walk_version(origin: PeriodFacts, timeline: Timeline, ctx: Context, *,
         facts = facts.next
         carried = True
     return Walk(Status.PENDING, history[-1].period, history)
+
+
+def shared_walk(origin: PeriodFacts, timeline: Timeline, ctx: Context, *,
+                later_origin: Period | None, time_bar: date | None) -> Walk:
+    """:func:`walk_version`, done once for the versions that walk alike.
+
+    A walk reads nothing but its arguments: the origin period, the dates and codes of the
+    actions, the later origin and the time bar, and ``ctx`` (one evaluation's, the same for
+    every version). So versions with the same ones, and at most one action, share one walk
+    (``ctx.walks``): most versions of a year are such, and walking them each is a tenth of
+    the evaluation. A :class:`Walk` is never changed once made; each result takes a copy
+    of its history.
+    """
+    actions = timeline.actions
+    if len(actions) > 1:  # few: walked each
+        return walk_version(origin, timeline, ctx, later_origin=later_origin,
+                            time_bar=time_bar)
+    action = (actions[0].date, actions[0].code) if actions else None
+    key = (origin.key, None if later_origin is None else later_origin._key, time_bar, action)
+    walk = ctx.walks.get(key)
+    if walk is None:
+        walk = ctx.walks[key] = walk_version(origin, timeline, ctx, later_origin=later_origin,
+                                             time_bar=time_bar)
+    return walk  # type: ignore[return-value]
 
 
 def _previous(history: list[PeriodStep]) -> Period:
