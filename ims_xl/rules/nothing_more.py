@@ -119,14 +119,14 @@ def in_play(records: list[BoeVersion], now: Evaluation, open_periods: set[Period
     (all its versions) so that differentials, duplicates and supersession are as the engine
     finds them. Ten thousand BoEs in a year leave a few hundred in play.
     """
-    live = {records[i].key for i, result in enumerate(now.records)
+    live = {records[i].identity for i, result in enumerate(now.records)
             if result.status not in _SETTLED
             or (result.itc_period or result.rejected_period) in open_periods}
-    # BoeVersion.key (the identity) normalises the BoE number: a cheap look at the date and
-    # port first leaves it to be built for a few versions only
-    near = {(key.boe_date, key.port_code) for key in live}
+    # BoeVersion.identity normalises the BoE number: a cheap look at the date and port
+    # first leaves it to be built for a few versions only
+    near = {(boe_date, port) for _section, port, _number, boe_date in live}
     return [i for i, v in enumerate(records)
-            if (v.boe_date, v.port_code.strip().upper()) in near and v.key in live]
+            if (v.boe_date, v.port_code.strip().upper()) in near and v.identity in live]
 
 
 def _evaluate_on(day: date, records: list[BoeVersion], live: list[int], actions: list[Action],

@@ -526,18 +526,18 @@ def _quick_cells(old: bytes, b: _Block) -> list[_CellStart] | None:
             sum(1 for _c, s in found if not s):
         return None
     shape = tuple(found)
-    styles = b.shapes.get(shape)
-    if styles is None:
+    cells = b.shapes.get(shape)
+    if cells is None:
         by_column = dict(zip((c for _h, c, _l in b.columns), b.usual))
         for letters, s in found:
             c = _col_index(letters)
             if not b.min_col <= c <= b.max_col:
                 return None
             by_column[c] = int(s) if s else 0
-        styles = _cell_starts(b.columns, [by_column[c] for _h, c, _l in b.columns])
+        cells = _cell_starts(b.columns, [by_column[c] for _h, c, _l in b.columns])
         if len(b.shapes) < 10000:
-            b.shapes[shape] = styles
-    return styles
+            b.shapes[shape] = cells
+    return cells
 
 
 def _text_xml(value: str) -> str:
